@@ -1,0 +1,96 @@
+//! Events: every change to the branch's records is one.
+//!
+//! Stored and synced JSON uses short keys (`i`, `d`, `c`, …) because a
+//! branch's ten-year log must fit in a phone browser's 5 MB; the payload is
+//! internally tagged by `t` so each event names its own kind.
+
+use crate::attendance::Attendance;
+use crate::clock::Stamp;
+use crate::ids::{DeviceId, EventId, MeetingId, MemberId};
+use crate::roster::{FieldValue, MemberFields};
+use serde::{Deserialize, Serialize};
+
+/// One change, made by one writer at one Lamport time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Unique id (ULID); merging is a set union over it.
+    #[serde(rename = "i")]
+    pub id: EventId,
+    /// The writer that made it.
+    #[serde(rename = "d")]
+    pub device: DeviceId,
+    /// Lamport clock: greater than every event the writer had seen.
+    #[serde(rename = "c")]
+    pub clock: u64,
+    /// The member who acted, where known.
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<MemberId>,
+    /// Wall-clock time of the writer, Unix milliseconds (display only: order
+    /// comes from the clock, because phones' clocks are wrong).
+    #[serde(rename = "w")]
+    pub at: i64,
+    /// What changed.
+    #[serde(rename = "p")]
+    pub payload: Payload,
+}
+
+impl Event {
+    /// The stamp its writes carry.
+    pub fn stamp(&self) -> Stamp {
+        Stamp { clock: self.clock, device: self.device.clone() }
+    }
+}
+
+/// A member in a batch import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedMember {
+    /// New id for the imported person (never matched by name).
+    pub id: MemberId,
+    /// Their validated fields.
+    pub fields: MemberFields,
+}
+
+/// What an event changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum Payload {
+    /// A member entered by hand.
+    MemberAdded {
+        /// New member id.
+        member: MemberId,
+        /// All fields.
+        fields: MemberFields,
+    },
+    /// Some fields of a member changed; only the changed ones are carried,
+    /// so concurrent edits of different fields both survive.
+    MemberEdited {
+        /// Member edited.
+        member: MemberId,
+        /// New values.
+        changes: Vec<FieldValue>,
+    },
+    /// Archived (left the branch, transferred out): hidden, not deleted.
+    MemberArchived {
+        /// Member archived.
+        member: MemberId,
+    },
+    /// Brought back from the archive.
+    MemberRestored {
+        /// Member restored.
+        member: MemberId,
+    },
+    /// Rows accepted from a CSV import, as one event.
+    MembersImported {
+        /// The new members.
+        members: Vec<ImportedMember>,
+    },
+    /// A member's attendance at a meeting was recorded or corrected.
+    AttendanceMarked {
+        /// The meeting.
+        meeting: MeetingId,
+        /// The member.
+        member: MemberId,
+        /// What was recorded.
+        mark: Attendance,
+    },
+}

@@ -1,0 +1,27 @@
+//! Zhibu's domain: the branch's records as events, their merge, and the
+//! roster's rules and file formats.
+//!
+//! This crate knows nothing of the browser, the network or the disk: no
+//! leptos, web-sys, wasm-bindgen or I/O. Time and randomness come in as
+//! arguments. The app and the sync server are thin shells around it, and it
+//! is tested natively.
+//!
+//! Data flow: the shell makes an [`event::Event`] with
+//! [`records::Records::record`]; [`state::State`] is the fold of all events
+//! and is a join-semilattice, so merging devices is order-free;
+//! [`document`] is the versioned JSON that is stored, exported and imported;
+//! [`snapshot`] is its compact form of a folded state.
+#![deny(missing_docs)]
+
+pub mod attendance;
+pub mod clock;
+pub mod date;
+pub mod document;
+pub mod event;
+pub mod ids;
+pub mod records;
+pub mod roster;
+pub mod roster_csv;
+pub mod search;
+pub mod snapshot;
+pub mod state;

@@ -1,0 +1,228 @@
+//! The compact stored form of a [`State`].
+//!
+//! Attendance is most of a branch's data (ten years of a 100-member branch is
+//! about 40,000 marks), so each meeting's marks are a flat list of small
+//! integers: ids are interned once in tables, and clocks and times are
+//! offsets from the meeting's smallest. Member registers, a few hundred at
+//! most, keep readable keys.
+
+use crate::attendance::{Attendance, AttendanceStatus};
+use crate::clock::{Lww, Stamp};
+use crate::ids::{DeviceId, MeetingId, MemberId};
+use crate::state::{MemberRecord, State};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// Values per attendance mark in a meeting's flat list.
+const MARK_WIDTH: usize = 5;
+
+#[derive(Serialize, Deserialize, Default)]
+struct Snap {
+    /// Highest clock seen.
+    clk: u64,
+    /// Writers, referred to by index.
+    dev: Vec<DeviceId>,
+    /// Member ids, referred to by index.
+    ids: Vec<MemberId>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    mem: Vec<MemberSnap>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    att: Vec<MeetingSnap>,
+}
+
+/// One register: value, clock, writer index, then overridden writes.
+#[derive(Serialize, Deserialize)]
+struct Reg<T> {
+    v: T,
+    c: u64,
+    d: usize,
+    #[serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")]
+    h: Vec<(u64, usize, T)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MemberSnap {
+    i: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    n: Option<Reg<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    g: Option<Reg<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    s: Option<Reg<crate::roster::Status>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    r: Option<Reg<crate::roster::Role>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    j: Option<Reg<Option<crate::date::Date>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    p: Option<Reg<Option<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    x: Option<Reg<bool>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    a: Option<Reg<bool>>,
+}
+
+/// One meeting's marks: `r` holds, per mark, member index, status code × 2
+/// (+1 if self check-in), check-in time offset + 1 (0 = none), clock
+/// offset, writer index. `h` holds overridden marks in the same shape.
+#[derive(Serialize, Deserialize)]
+struct MeetingSnap {
+    m: MeetingId,
+    c: u64,
+    t: i64,
+    r: Vec<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    h: Vec<i64>,
+}
+
+/// Why a stored snapshot could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotError(pub String);
+
+impl std::fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "snapshot: {}", self.0)
+    }
+}
+
+struct Interner<T: std::hash::Hash + Eq + Clone> {
+    list: Vec<T>,
+    index: HashMap<T, usize>,
+}
+
+impl<T: std::hash::Hash + Eq + Clone> Interner<T> {
+    fn new() -> Self {
+        Interner { list: Vec::new(), index: HashMap::new() }
+    }
+
+    fn get(&mut self, item: &T) -> usize {
+        if let Some(&i) = self.index.get(item) {
+            return i;
+        }
+        self.list.push(item.clone());
+        self.index.insert(item.clone(), self.list.len() - 1);
+        self.list.len() - 1
+    }
+}
+
+/// Encodes a state as compact JSON.
+pub fn to_value(state: &State) -> serde_json::Value {
+    let mut dev = Interner::new();
+    let mut ids = Interner::new();
+    let mut mem = Vec::new();
+    for (id, rec) in &state.members {
+        mem.push(MemberSnap {
+            i: ids.get(id),
+            n: encode_reg(&rec.name, &mut dev),
+            g: encode_reg(&rec.group, &mut dev),
+            s: encode_reg(&rec.status, &mut dev),
+            r: encode_reg(&rec.role, &mut dev),
+            j: encode_reg(&rec.joined, &mut dev),
+            p: encode_reg(&rec.phone, &mut dev),
+            x: encode_reg(&rec.exempt, &mut dev),
+            a: encode_reg(&rec.archived, &mut dev),
+        });
+    }
+    let mut att = Vec::new();
+    for (meeting, marks) in &state.attendance {
+        let all = marks.values().flat_map(|r| {
+            std::iter::once((&r.stamp, &r.value)).chain(r.history.iter().map(|(s, v)| (s, v)))
+        });
+        let base_clock = all.clone().map(|(s, _)| s.clock).min().unwrap_or(0);
+        let base_at = all.filter_map(|(_, a)| a.at).min().unwrap_or(0);
+        let mut push = |out: &mut Vec<i64>, member: &MemberId, stamp: &Stamp, mark: &Attendance| {
+            out.extend([
+                ids.get(member) as i64,
+                i64::from(mark.status.code()) * 2 + i64::from(mark.by_self),
+                mark.at.map_or(0, |at| at - base_at + 1),
+                (stamp.clock - base_clock) as i64,
+                dev.get(&stamp.device) as i64,
+            ]);
+        };
+        let (mut r, mut h) = (Vec::new(), Vec::new());
+        for (member, lww) in marks {
+            push(&mut r, member, &lww.stamp, &lww.value);
+            for (stamp, mark) in &lww.history {
+                push(&mut h, member, stamp, mark);
+            }
+        }
+        att.push(MeetingSnap { m: meeting.clone(), c: base_clock, t: base_at, r, h });
+    }
+    let snap = Snap { clk: state.max_clock, dev: dev.list, ids: ids.list, mem, att };
+    serde_json::to_value(snap).expect("snapshot types always serialize")
+}
+
+fn encode_reg<T: Clone>(lww: &Option<Lww<T>>, dev: &mut Interner<DeviceId>) -> Option<Reg<T>> {
+    lww.as_ref().map(|r| Reg {
+        v: r.value.clone(),
+        c: r.stamp.clock,
+        d: dev.get(&r.stamp.device),
+        h: r.history.iter().map(|(s, v)| (s.clock, dev.get(&s.device), v.clone())).collect(),
+    })
+}
+
+/// Decodes what [`to_value`] made; refuses anything inconsistent.
+pub fn from_value(value: serde_json::Value) -> Result<State, SnapshotError> {
+    let snap: Snap = serde_json::from_value(value).map_err(|e| SnapshotError(e.to_string()))?;
+    let device = |i: usize| {
+        snap.dev.get(i).cloned().ok_or_else(|| SnapshotError(format!("writer index {i} out of range")))
+    };
+    let member = |i: usize| {
+        snap.ids.get(i).cloned().ok_or_else(|| SnapshotError(format!("member index {i} out of range")))
+    };
+    let mut state = State { max_clock: snap.clk, ..State::default() };
+    for m in snap.mem {
+        let rec = MemberRecord {
+            name: decode_reg(m.n, &device)?,
+            group: decode_reg(m.g, &device)?,
+            status: decode_reg(m.s, &device)?,
+            role: decode_reg(m.r, &device)?,
+            joined: decode_reg(m.j, &device)?,
+            phone: decode_reg(m.p, &device)?,
+            exempt: decode_reg(m.x, &device)?,
+            archived: decode_reg(m.a, &device)?,
+        };
+        state.members.insert(member(m.i)?, rec);
+    }
+    for meeting in snap.att {
+        if meeting.r.len() % MARK_WIDTH != 0 || meeting.h.len() % MARK_WIDTH != 0 {
+            return Err(SnapshotError(format!("meeting {}: marks list has a partial entry", meeting.m)));
+        }
+        let decode = |chunk: &[i64]| -> Result<(MemberId, Stamp, Attendance), SnapshotError> {
+            let bad = || SnapshotError(format!("meeting {}: bad mark {chunk:?}", meeting.m));
+            let idx = |v: i64| usize::try_from(v).map_err(|_| bad());
+            let code = u64::try_from(chunk[1]).map_err(|_| bad())?;
+            let status = AttendanceStatus::from_code(code / 2).ok_or_else(bad)?;
+            let at = match chunk[2] {
+                0 => None,
+                off => Some(meeting.t + off - 1),
+            };
+            let clock = meeting.c + u64::try_from(chunk[3]).map_err(|_| bad())?;
+            let stamp = Stamp { clock, device: device(idx(chunk[4])?)? };
+            Ok((member(idx(chunk[0])?)?, stamp, Attendance { status, at, by_self: code % 2 == 1 }))
+        };
+        let mut marks: BTreeMap<MemberId, Lww<Attendance>> = BTreeMap::new();
+        for chunk in meeting.r.chunks(MARK_WIDTH) {
+            let (who, stamp, mark) = decode(chunk)?;
+            marks.insert(who, Lww::new(mark, stamp));
+        }
+        for chunk in meeting.h.chunks(MARK_WIDTH) {
+            let (who, stamp, mark) = decode(chunk)?;
+            let reg = marks.get_mut(&who).ok_or_else(|| SnapshotError(format!("history for unknown mark of {who}")))?;
+            reg.set(mark, stamp);
+        }
+        state.attendance.insert(meeting.m, marks);
+    }
+    Ok(state)
+}
+
+fn decode_reg<T: Ord + Clone>(
+    reg: Option<Reg<T>>,
+    device: &impl Fn(usize) -> Result<DeviceId, SnapshotError>,
+) -> Result<Option<Lww<T>>, SnapshotError> {
+    let Some(reg) = reg else { return Ok(None) };
+    let mut lww = Lww::new(reg.v, Stamp { clock: reg.c, device: device(reg.d)? });
+    for (clock, d, value) in reg.h {
+        lww.set(value, Stamp { clock, device: device(d)? });
+    }
+    Ok(Some(lww))
+}

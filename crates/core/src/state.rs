@@ -1,0 +1,305 @@
+//! The branch's state: a deterministic fold of events.
+//!
+//! Every part of [`State`] is a last-writer-wins register or a map of them,
+//! so [`State::apply`] is commutative and idempotent: any order, any
+//! duplicates, same state. [`State::join`] merges two folded states the same
+//! way, which is what lets a snapshot stand in for the events it folded.
+
+use crate::attendance::Attendance;
+use crate::clock::{Lww, Stamp};
+use crate::date::Date;
+use crate::event::{Event, Payload};
+use crate::ids::{MeetingId, MemberId};
+use crate::roster::{FieldValue, MemberFields, Role, Status};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One member's registers. A field is `None` until some event set it (an
+/// edit can arrive before the add, from another device).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    /// 姓名
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Lww<String>>,
+    /// 党小组
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<Lww<String>>,
+    /// 党员类别
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Lww<Status>>,
+    /// 职务
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Lww<Role>>,
+    /// 入党日期
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joined: Option<Lww<Option<Date>>>,
+    /// 手机号
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Lww<Option<String>>>,
+    /// 年老体弱
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exempt: Option<Lww<bool>>,
+    /// Archived (true) or active (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<Lww<bool>>,
+}
+
+fn put<T: Ord + Clone>(slot: &mut Option<Lww<T>>, value: T, stamp: &Stamp) -> bool {
+    match slot {
+        Some(reg) => reg.set(value, stamp.clone()),
+        None => {
+            *slot = Some(Lww::new(value, stamp.clone()));
+            true
+        }
+    }
+}
+
+fn join_slot<T: Ord + Clone>(slot: &mut Option<Lww<T>>, other: &Option<Lww<T>>) -> bool {
+    match (slot.as_mut(), other) {
+        (_, None) => false,
+        (Some(reg), Some(theirs)) => reg.join(theirs),
+        (None, Some(theirs)) => {
+            *slot = Some(theirs.clone());
+            true
+        }
+    }
+}
+
+fn value<T: Clone>(slot: &Option<Lww<T>>) -> Option<T> {
+    slot.as_ref().map(|reg| reg.value.clone())
+}
+
+impl MemberRecord {
+    /// Writes one field value.
+    pub fn set(&mut self, change: &FieldValue, stamp: &Stamp) -> bool {
+        match change.clone() {
+            FieldValue::Name(v) => put(&mut self.name, v, stamp),
+            FieldValue::Group(v) => put(&mut self.group, v, stamp),
+            FieldValue::Status(v) => put(&mut self.status, v, stamp),
+            FieldValue::Role(v) => put(&mut self.role, v, stamp),
+            FieldValue::Joined(v) => put(&mut self.joined, v, stamp),
+            FieldValue::Phone(v) => put(&mut self.phone, v, stamp),
+            FieldValue::Exempt(v) => put(&mut self.exempt, v, stamp),
+        }
+    }
+
+    /// Whether this field write is already folded in.
+    pub fn contains(&self, change: &FieldValue, stamp: &Stamp) -> bool {
+        fn has<T: Ord + Clone>(slot: &Option<Lww<T>>, v: &T, stamp: &Stamp) -> bool {
+            slot.as_ref().is_some_and(|reg| reg.contains(v, stamp))
+        }
+        match change {
+            FieldValue::Name(v) => has(&self.name, v, stamp),
+            FieldValue::Group(v) => has(&self.group, v, stamp),
+            FieldValue::Status(v) => has(&self.status, v, stamp),
+            FieldValue::Role(v) => has(&self.role, v, stamp),
+            FieldValue::Joined(v) => has(&self.joined, v, stamp),
+            FieldValue::Phone(v) => has(&self.phone, v, stamp),
+            FieldValue::Exempt(v) => has(&self.exempt, v, stamp),
+        }
+    }
+
+    fn join(&mut self, other: &MemberRecord) -> bool {
+        // Not short-circuiting: every field must be joined.
+        [
+            join_slot(&mut self.name, &other.name),
+            join_slot(&mut self.group, &other.group),
+            join_slot(&mut self.status, &other.status),
+            join_slot(&mut self.role, &other.role),
+            join_slot(&mut self.joined, &other.joined),
+            join_slot(&mut self.phone, &other.phone),
+            join_slot(&mut self.exempt, &other.exempt),
+            join_slot(&mut self.archived, &other.archived),
+        ]
+        .contains(&true)
+    }
+
+    /// The member as the app shows it; `None` until a name is known.
+    pub fn fields(&self) -> Option<MemberFields> {
+        Some(MemberFields {
+            name: value(&self.name)?,
+            group: value(&self.group).unwrap_or_default(),
+            status: value(&self.status).unwrap_or(Status::Full),
+            role: value(&self.role).unwrap_or(Role::Member),
+            joined: value(&self.joined).flatten(),
+            phone: value(&self.phone).flatten(),
+            exempt: value(&self.exempt).unwrap_or(false),
+        })
+    }
+
+    /// Whether the member is archived.
+    pub fn is_archived(&self) -> bool {
+        value(&self.archived).unwrap_or(false)
+    }
+
+    /// Past values of every field that some later or concurrent write
+    /// overrode, as (stamp, value), oldest first.
+    pub fn history(&self) -> Vec<(Stamp, FieldValue)> {
+        fn collect<T: Clone>(
+            out: &mut Vec<(Stamp, FieldValue)>,
+            slot: &Option<Lww<T>>,
+            wrap: fn(T) -> FieldValue,
+        ) {
+            if let Some(reg) = slot {
+                out.extend(reg.history.iter().map(|(s, v)| (s.clone(), wrap(v.clone()))));
+            }
+        }
+        let mut out = Vec::new();
+        collect(&mut out, &self.name, FieldValue::Name);
+        collect(&mut out, &self.group, FieldValue::Group);
+        collect(&mut out, &self.status, FieldValue::Status);
+        collect(&mut out, &self.role, FieldValue::Role);
+        collect(&mut out, &self.joined, FieldValue::Joined);
+        collect(&mut out, &self.phone, FieldValue::Phone);
+        collect(&mut out, &self.exempt, FieldValue::Exempt);
+        out.sort();
+        out
+    }
+}
+
+/// A member as listed: id, fields, archived flag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// Identity.
+    pub id: MemberId,
+    /// Current fields.
+    pub fields: MemberFields,
+    /// Archived members are hidden from the active roster.
+    pub archived: bool,
+}
+
+/// Everything the events say, folded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    /// Members by id.
+    pub members: BTreeMap<MemberId, MemberRecord>,
+    /// Attendance by meeting, then member.
+    pub attendance: BTreeMap<MeetingId, BTreeMap<MemberId, Lww<Attendance>>>,
+    /// Highest Lamport clock seen; a writer's next event goes above it.
+    pub max_clock: u64,
+}
+
+impl State {
+    /// Folds events into a fresh state.
+    pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> State {
+        let mut state = State::default();
+        for event in events {
+            state.apply(event);
+        }
+        state
+    }
+
+    /// Applies one event. Returns whether anything changed, so an event that
+    /// carries nothing new (a duplicate) can be left out of the log.
+    pub fn apply(&mut self, event: &Event) -> bool {
+        let stamp = event.stamp();
+        let mut changed = event.clock > self.max_clock;
+        self.max_clock = self.max_clock.max(event.clock);
+        changed |= match &event.payload {
+            Payload::MemberAdded { member, fields } => self.set_all(member, fields, &stamp),
+            Payload::MemberEdited { member, changes } => {
+                let record = self.members.entry(member.clone()).or_default();
+                changes.iter().fold(false, |acc, c| record.set(c, &stamp) | acc)
+            }
+            Payload::MemberArchived { member } => self.set_archived(member, true, &stamp),
+            Payload::MemberRestored { member } => self.set_archived(member, false, &stamp),
+            Payload::MembersImported { members } => members
+                .iter()
+                .fold(false, |acc, m| self.set_all(&m.id, &m.fields, &stamp) | acc),
+            Payload::AttendanceMarked { meeting, member, mark } => {
+                let marks = self.attendance.entry(meeting.clone()).or_default();
+                match marks.get_mut(member) {
+                    Some(reg) => reg.set(*mark, stamp),
+                    None => {
+                        marks.insert(member.clone(), Lww::new(*mark, stamp));
+                        true
+                    }
+                }
+            }
+        };
+        changed
+    }
+
+    /// Whether applying `event` would change nothing (it is already folded in).
+    pub fn covers(&self, event: &Event) -> bool {
+        let stamp = event.stamp();
+        if event.clock > self.max_clock {
+            return false;
+        }
+        let has = |member: &MemberId, change: &FieldValue| {
+            self.members.get(member).is_some_and(|r| r.contains(change, &stamp))
+        };
+        match &event.payload {
+            Payload::MemberAdded { member, fields } => fields.values().iter().all(|v| has(member, v)),
+            Payload::MemberEdited { member, changes } => changes.iter().all(|v| has(member, v)),
+            Payload::MemberArchived { member } | Payload::MemberRestored { member } => {
+                let archived = matches!(event.payload, Payload::MemberArchived { .. });
+                self.members
+                    .get(member)
+                    .and_then(|r| r.archived.as_ref())
+                    .is_some_and(|reg| reg.contains(&archived, &stamp))
+            }
+            Payload::MembersImported { members } => members
+                .iter()
+                .all(|m| m.fields.values().iter().all(|v| has(&m.id, v))),
+            Payload::AttendanceMarked { meeting, member, mark } => self
+                .attendance
+                .get(meeting)
+                .and_then(|marks| marks.get(member))
+                .is_some_and(|reg| reg.contains(mark, &stamp)),
+        }
+    }
+
+    fn set_all(&mut self, member: &MemberId, fields: &MemberFields, stamp: &Stamp) -> bool {
+        let record = self.members.entry(member.clone()).or_default();
+        fields.values().iter().fold(false, |acc, v| record.set(v, stamp) | acc)
+    }
+
+    fn set_archived(&mut self, member: &MemberId, archived: bool, stamp: &Stamp) -> bool {
+        let record = self.members.entry(member.clone()).or_default();
+        put(&mut record.archived, archived, stamp)
+    }
+
+    /// Merges another folded state in (e.g. another tab's snapshot).
+    pub fn join(&mut self, other: &State) -> bool {
+        let mut changed = other.max_clock > self.max_clock;
+        self.max_clock = self.max_clock.max(other.max_clock);
+        for (id, theirs) in &other.members {
+            changed |= self.members.entry(id.clone()).or_default().join(theirs);
+        }
+        for (meeting, marks) in &other.attendance {
+            let ours = self.attendance.entry(meeting.clone()).or_default();
+            for (member, reg) in marks {
+                changed |= match ours.get_mut(member) {
+                    Some(mine) => mine.join(reg),
+                    None => {
+                        ours.insert(member.clone(), reg.clone());
+                        true
+                    }
+                };
+            }
+        }
+        changed
+    }
+
+    /// Members with a known name, archived ones included.
+    pub fn members(&self) -> Vec<Member> {
+        self.members
+            .iter()
+            .filter_map(|(id, record)| {
+                Some(Member { id: id.clone(), fields: record.fields()?, archived: record.is_archived() })
+            })
+            .collect()
+    }
+
+    /// One member, if known.
+    pub fn member(&self, id: &MemberId) -> Option<Member> {
+        let record = self.members.get(id)?;
+        Some(Member { id: id.clone(), fields: record.fields()?, archived: record.is_archived() })
+    }
+
+    /// Number of attendance marks recorded.
+    pub fn attendance_count(&self) -> usize {
+        self.attendance.values().map(BTreeMap::len).sum()
+    }
+}

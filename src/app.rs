@@ -1,0 +1,154 @@
+//! The shell: header, notices, the current page, and the tab bar.
+
+use crate::components::lang_switch::LangSwitch;
+use crate::components::notices::Notices;
+use crate::i18n::{I18n, use_i18n};
+use crate::pages::import::ImportPage;
+use crate::pages::roster::RosterPage;
+use crate::pages::settings::SettingsPage;
+use crate::platform;
+use crate::session::Session;
+use crate::storage::{self, Store};
+use leptos::prelude::*;
+use std::time::Duration;
+use zhibu_core::ids::DeviceId;
+
+/// The app's records, shared through context.
+pub type SessionSignal = RwSignal<Session>;
+
+/// The session from context.
+pub fn use_session() -> SessionSignal {
+    expect_context::<SessionSignal>()
+}
+
+/// Folds logs into the snapshot under the cross-tab lock.
+pub fn compact_soon(session: SessionSignal) {
+    storage::with_lock("zhibu-compact", move || {
+        session.update(|s| {
+            let _ = s.compact();
+        })
+    });
+}
+
+/// A screen of the app, named in the URL hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    /// 名册
+    Roster,
+    /// 导入
+    Import,
+    /// 数据与设置
+    Settings,
+}
+
+impl Page {
+    const ALL: [Page; 3] = [Page::Roster, Page::Import, Page::Settings];
+
+    fn slug(self) -> &'static str {
+        match self {
+            Page::Roster => "roster",
+            Page::Import => "import",
+            Page::Settings => "settings",
+        }
+    }
+
+    fn from_hash(hash: &str) -> Page {
+        let slug = hash.trim_start_matches('#').trim_start_matches('/');
+        Page::ALL.into_iter().find(|p| p.slug() == slug).unwrap_or(Page::Roster)
+    }
+
+    fn label_key(self) -> &'static str {
+        match self {
+            Page::Roster => "nav.roster",
+            Page::Import => "nav.import",
+            Page::Settings => "nav.settings",
+        }
+    }
+
+    fn icon(self) -> &'static str {
+        match self {
+            Page::Roster => "👥",
+            Page::Import => "📥",
+            Page::Settings => "⚙️",
+        }
+    }
+}
+
+fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::new();
+    provide_context(i18n);
+    i18n.set(i18n.lang.get_untracked());
+
+    let store = Store::open(|| DeviceId::generate(platform::now_ms() as u64, platform::random16()));
+    let session: SessionSignal = RwSignal::new(Session::load(store));
+    provide_context(session);
+    compact_soon(session);
+
+    // Another tab wrote: take its events in.
+    let _ = window_event_listener(leptos::ev::storage, move |e: web_sys::StorageEvent| {
+        if let Some(key) = e.key().filter(|k| storage::is_record_key(k)) {
+            session.update(|s| {
+                s.foreign_change(&key);
+            });
+        }
+    });
+    // Stay visibly alive so other tabs leave our log alone.
+    let _ = set_interval_with_handle(
+        move || session.with_untracked(|s| Store::with_writer(s.writer().clone()).touch_lease()),
+        Duration::from_secs(60),
+    );
+
+    let page = RwSignal::new(Page::from_hash(&current_hash()));
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| page.set(Page::from_hash(&current_hash())));
+
+    view! {
+        <a class="skip-link" href="#main">{i18n.t("app.skip")}</a>
+        <header class="app-header">
+            <h1 class="app-title">
+                <span aria-hidden="true" class="app-mark">"支"</span>
+                {i18n.t("app.title")}
+            </h1>
+            <LangSwitch/>
+        </header>
+        <Notices/>
+        <main id="main" class="app-main" tabindex="-1">
+            {move || match page.get() {
+                Page::Roster => view! { <RosterPage/> }.into_any(),
+                Page::Import => view! { <ImportPage/> }.into_any(),
+                Page::Settings => view! { <SettingsPage/> }.into_any(),
+            }}
+        </main>
+        <TabBar page/>
+    }
+}
+
+#[component]
+fn TabBar(page: RwSignal<Page>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="tabbar" aria-label=i18n.t("nav.label")>
+            {Page::ALL
+                .into_iter()
+                .map(|p| {
+                    view! {
+                        <a
+                            href=format!("#/{}", p.slug())
+                            class="tab"
+                            data-testid=format!("nav-{}", p.slug())
+                            aria-current=move || (page.get() == p).then_some("page")
+                        >
+                            <span class="tab-icon" aria-hidden="true">{p.icon()}</span>
+                            <span class="tab-label">{i18n.t(p.label_key())}</span>
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}

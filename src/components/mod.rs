@@ -1,0 +1,5 @@
+//! Pieces shared by pages.
+
+pub mod lang_switch;
+pub mod member_form;
+pub mod notices;

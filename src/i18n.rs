@@ -1,0 +1,109 @@
+//! Interface language: Simplified Chinese first, English second. Every
+//! string lives in `locales/*.json` (flat key → text; `{name}` placeholders).
+
+use leptos::prelude::*;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A supported language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// 简体中文
+    Zh,
+    /// English
+    En,
+}
+
+impl Lang {
+    /// The `lang` attribute value.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    fn from_tag(tag: &str) -> Option<Lang> {
+        match tag {
+            "zh-CN" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+fn table(lang: Lang) -> &'static HashMap<String, String> {
+    static ZH: OnceLock<HashMap<String, String>> = OnceLock::new();
+    static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
+    let (cell, text) = match lang {
+        Lang::Zh => (&ZH, include_str!("../locales/zh-CN.json")),
+        Lang::En => (&EN, include_str!("../locales/en.json")),
+    };
+    // The files are checked by a tidy test; a parse failure cannot ship.
+    cell.get_or_init(|| serde_json::from_str(text).unwrap_or_default())
+}
+
+/// The text for `key`; falls back to Chinese, then to the key itself.
+pub fn text(lang: Lang, key: &str) -> String {
+    table(lang).get(key).or_else(|| table(Lang::Zh).get(key)).cloned().unwrap_or_else(|| key.to_owned())
+}
+
+/// The text for `key` with `{name}` placeholders filled.
+pub fn format(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    args.iter().fold(text(lang, key), |acc, (name, value)| acc.replace(&format!("{{{name}}}"), &value.to_string()))
+}
+
+/// The language signal, shared through context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    /// Current language.
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// Starts with the remembered choice, else the browser's, else Chinese.
+    pub fn new() -> I18n {
+        let remembered = crate::storage::pref("lang").and_then(|t| Lang::from_tag(&t));
+        let browser = web_sys::window()
+            .and_then(|w| w.navigator().language())
+            .filter(|l| l.starts_with("en"))
+            .map(|_| Lang::En);
+        I18n { lang: RwSignal::new(remembered.or(browser).unwrap_or(Lang::Zh)) }
+    }
+
+    /// Switches and remembers the language.
+    pub fn set(self, lang: Lang) {
+        crate::storage::set_pref("lang", lang.tag());
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+        self.lang.set(lang);
+    }
+
+    /// Reactive text for `key`.
+    pub fn t(self, key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        let lang = self.lang;
+        move || text(lang.get(), key)
+    }
+
+    /// Non-reactive read, for use inside closures that already track `lang`.
+    pub fn now(self, key: &str) -> String {
+        text(self.lang.get(), key)
+    }
+
+    /// Formatted text (reads `lang` reactively).
+    pub fn fmt(self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        format(self.lang.get(), key, args)
+    }
+}
+
+impl Default for I18n {
+    fn default() -> Self {
+        I18n::new()
+    }
+}
+
+/// The I18n from context.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}

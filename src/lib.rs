@@ -1,0 +1,14 @@
+//! Zhibu's browser app: a thin Leptos shell around `zhibu-core`.
+//!
+//! `app` is the shell and page switch, `pages/` one file per screen,
+//! `components/` the shared pieces, `session` the tab's live records,
+//! `storage` the only door to localStorage, `i18n` and `words` the texts.
+
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod platform;
+pub mod session;
+pub mod storage;
+pub mod words;

@@ -1,0 +1,5 @@
+//! One screen per file.
+
+pub mod import;
+pub mod roster;
+pub mod settings;

@@ -1,0 +1,166 @@
+//! This tab's live records: the core's [`Records`] plus what storage said.
+//! Plain data (no signals), so browser tests drive it directly.
+
+use crate::platform;
+use crate::storage::{self, SaveError, SetAside, Store};
+use std::collections::BTreeMap;
+use zhibu_core::document::{self, DocError};
+use zhibu_core::event::{Event, ImportedMember, Payload};
+use zhibu_core::ids::{DeviceId, EventId, MemberId};
+use zhibu_core::records::{EventStamp, Records};
+use zhibu_core::roster::MemberFields;
+
+/// The records of this tab and their save state.
+pub struct Session {
+    records: Records,
+    own: BTreeMap<EventId, Event>,
+    store: Store,
+    /// The last write's outcome; `Err` means some events are only in memory.
+    pub saved: Result<(), SaveError>,
+    /// Stored data that could not be read, kept aside.
+    pub set_aside: Vec<SetAside>,
+    /// Merged data (an imported backup) that only a compaction can store.
+    snapshot_dirty: bool,
+}
+
+/// What importing a backup did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Whether anything changed (false: everything was already here).
+    pub changed: bool,
+    /// Events in the file.
+    pub events: usize,
+}
+
+impl Session {
+    /// Loads this tab's records from storage, then compacts if logs pile up.
+    pub fn load(store: Store) -> Session {
+        let loaded = store.load();
+        Session {
+            records: loaded.records,
+            own: loaded.own,
+            store,
+            saved: Ok(()),
+            set_aside: loaded.set_aside,
+            snapshot_dirty: false,
+        }
+    }
+
+    /// The records.
+    pub fn records(&self) -> &Records {
+        &self.records
+    }
+
+    /// This tab's writer id.
+    pub fn writer(&self) -> &DeviceId {
+        &self.store.writer
+    }
+
+    /// Events of this writer not yet folded into the stored snapshot.
+    pub fn own_len(&self) -> usize {
+        self.own.len()
+    }
+
+    /// Records a change and saves it. The event is kept in memory even when
+    /// the save fails; the next save retries it.
+    pub fn record(&mut self, payload: Payload) -> Result<(), SaveError> {
+        let stamp = EventStamp {
+            device: self.store.writer.clone(),
+            actor: None,
+            unix_ms: platform::now_ms(),
+            random: platform::random16(),
+        };
+        let event = self.records.record(stamp, payload);
+        self.own.insert(event.id.clone(), event);
+        self.save()
+    }
+
+    /// Writes this writer's log again (after a failure, or on demand).
+    pub fn save(&mut self) -> Result<(), SaveError> {
+        if self.snapshot_dirty {
+            return self.compact();
+        }
+        self.saved = self.store.save_own(&self.own);
+        self.saved.clone()
+    }
+
+    /// Adds a member; returns the new id.
+    pub fn add_member(&mut self, fields: MemberFields) -> (MemberId, Result<(), SaveError>) {
+        let member = self.new_member_id();
+        let saved = self.record(Payload::MemberAdded { member: member.clone(), fields });
+        (member, saved)
+    }
+
+    /// Saves the changed fields of a member; nothing changed, no event.
+    pub fn edit_member(&mut self, member: &MemberId, fields: &MemberFields) -> Result<(), SaveError> {
+        let Some(current) = self.records.state().member(member) else {
+            return Ok(());
+        };
+        let changes = current.fields.changes(fields);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.record(Payload::MemberEdited { member: member.clone(), changes })
+    }
+
+    /// Archives or restores a member.
+    pub fn set_archived(&mut self, member: &MemberId, archived: bool) -> Result<(), SaveError> {
+        let member = member.clone();
+        self.record(if archived {
+            Payload::MemberArchived { member }
+        } else {
+            Payload::MemberRestored { member }
+        })
+    }
+
+    /// Adds the accepted rows of a CSV import as one event.
+    pub fn import_members(&mut self, rows: Vec<MemberFields>) -> Result<(), SaveError> {
+        let members =
+            rows.into_iter().map(|fields| ImportedMember { id: self.new_member_id(), fields }).collect();
+        self.record(Payload::MembersImported { members })
+    }
+
+    fn new_member_id(&self) -> MemberId {
+        MemberId::generate(platform::now_ms() as u64, platform::random16())
+    }
+
+    /// The whole branch as a backup document.
+    pub fn export_backup(&self) -> String {
+        document::to_json(&self.records)
+    }
+
+    /// Merges a backup file in; a refused file changes nothing.
+    pub fn import_backup(&mut self, text: &str) -> Result<(ImportSummary, Result<(), SaveError>), DocError> {
+        let doc = document::parse(text)?;
+        let changed = doc.merge_into(&mut self.records);
+        let summary = ImportSummary { changed, events: doc.events.len() };
+        if !changed {
+            return Ok((summary, Ok(())));
+        }
+        // Imported data must reach storage: fold it into the snapshot now.
+        Ok((summary, self.compact()))
+    }
+
+    /// Folds all logs into the snapshot (call under the compaction lock).
+    pub fn compact(&mut self) -> Result<(), SaveError> {
+        self.saved = self.store.compact(&mut self.records, &mut self.own);
+        self.snapshot_dirty = self.saved.is_err();
+        self.saved.clone()
+    }
+
+    /// Whether this writer's log is long enough to fold.
+    pub fn wants_compaction(&self) -> bool {
+        self.own.len() >= storage::COMPACT_AFTER
+    }
+
+    /// Another tab changed `key`; returns whether the records changed.
+    pub fn foreign_change(&mut self, key: &str) -> bool {
+        match self.store.on_foreign_change(key, &mut self.records, &mut self.own) {
+            Ok(changed) => changed,
+            Err(e) => {
+                self.saved = Err(e);
+                true
+            }
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! The only module that touches browser storage.
+//!
+//! Layout (localStorage, one origin):
+//! - `zhibu:snap` — the versioned document with the folded snapshot.
+//! - `zhibu:log:<writer>` — one writer's (tab session's) events since the
+//!   snapshot. Only that writer ever writes its key, so two tabs writing at
+//!   once can never overwrite each other's events.
+//! - `zhibu:lease:<writer>` — when that writer was last alive; a log whose
+//!   writer has been gone for [`LEASE_MS`] is folded into the snapshot and
+//!   removed by whichever tab compacts next.
+//! - `zhibu:aside:<key>` — stored data that could not be read, kept aside
+//!   untouched for the user to download; never deleted by the app.
+//! - `zhibu:pref:*` — small preferences (language).
+//!
+//! Compaction (fold logs into the snapshot) runs under a Web Lock so two tabs
+//! never compact at once; a writer drops events from its own log only after
+//! it has read back a snapshot that covers them.
+
+use gloo_storage::{LocalStorage, SessionStorage, Storage as _};
+use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
+use zhibu_core::document::{self, DocError};
+use zhibu_core::event::Event;
+use zhibu_core::ids::{DeviceId, EventId};
+use zhibu_core::records::Records;
+
+/// Prefix of every key the app owns.
+pub const PREFIX: &str = "zhibu:";
+/// Key of the snapshot document.
+pub const SNAPSHOT_KEY: &str = "zhibu:snap";
+const LOG_PREFIX: &str = "zhibu:log:";
+const LEASE_PREFIX: &str = "zhibu:lease:";
+const ASIDE_PREFIX: &str = "zhibu:aside:";
+const WRITER_KEY: &str = "zhibu:writer";
+/// A writer silent this long is gone (a closed tab); its log may be adopted.
+/// Background tabs' timers run at least once a minute, so this is generous.
+pub const LEASE_MS: f64 = 10.0 * 60.0 * 1000.0;
+/// Own log size that triggers compaction.
+pub const COMPACT_AFTER: usize = 200;
+/// Chromium's localStorage limit per origin, in UTF-16 code units of keys
+/// and values (about 5 MB of text).
+pub const QUOTA_UNITS: usize = 5 * 1024 * 1024;
+
+/// Why a write did not reach storage. The events stay in memory either way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveError {
+    /// `QuotaExceededError`: storage is full.
+    Full,
+    /// Storage refused for another reason (private mode, disabled).
+    Unavailable(String),
+}
+
+/// Stored data that could not be read and was kept aside.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetAside {
+    /// The key it now lives under (`zhibu:aside:…`).
+    pub key: String,
+    /// The key it was read from.
+    pub from: String,
+    /// Why it could not be read.
+    pub reason: String,
+}
+
+/// What loading found.
+pub struct Loaded {
+    /// Everything readable, merged.
+    pub records: Records,
+    /// This writer's own events not yet in the snapshot.
+    pub own: BTreeMap<EventId, Event>,
+    /// Data kept aside (this load's and earlier loads').
+    pub set_aside: Vec<SetAside>,
+}
+
+/// This tab's handle on storage.
+#[derive(Clone, Debug)]
+pub struct Store {
+    /// The writer id: stable across reloads of one tab, new per tab.
+    pub writer: DeviceId,
+}
+
+fn raw() -> web_sys::Storage {
+    LocalStorage::raw()
+}
+
+fn keys() -> Vec<String> {
+    let storage = raw();
+    let n = storage.length().unwrap_or(0);
+    (0..n).filter_map(|i| storage.key(i).ok().flatten()).collect()
+}
+
+fn get(key: &str) -> Option<String> {
+    raw().get_item(key).ok().flatten()
+}
+
+fn set(key: &str, value: &str) -> Result<(), SaveError> {
+    raw().set_item(key, value).map_err(classify)
+}
+
+fn classify(err: wasm_bindgen::JsValue) -> SaveError {
+    match err.dyn_ref::<web_sys::DomException>() {
+        Some(e) if e.name() == "QuotaExceededError" || e.code() == 22 => SaveError::Full,
+        Some(e) => SaveError::Unavailable(format!("{}: {}", e.name(), e.message())),
+        None => SaveError::Unavailable(format!("{err:?}")),
+    }
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+impl Store {
+    /// This tab's writer: reused after a reload (sessionStorage survives it),
+    /// new in a new tab.
+    pub fn open(new_writer: impl FnOnce() -> DeviceId) -> Store {
+        let writer = match SessionStorage::get::<String>(WRITER_KEY) {
+            Ok(id) => DeviceId(id),
+            Err(_) => {
+                let id = new_writer();
+                // Without sessionStorage a reload gets a new writer; harmless.
+                let _ = SessionStorage::set(WRITER_KEY, id.as_str());
+                id
+            }
+        };
+        Store { writer }
+    }
+
+    /// A handle with a given writer id (tests open two in one page).
+    pub fn with_writer(writer: DeviceId) -> Store {
+        Store { writer }
+    }
+
+    fn log_key(&self) -> String {
+        format!("{LOG_PREFIX}{}", self.writer)
+    }
+
+    /// Reads everything. Unreadable keys are moved aside, never lost.
+    pub fn load(&self) -> Loaded {
+        let mut records = Records::default();
+        let mut own = BTreeMap::new();
+        if let Some(text) = get(SNAPSHOT_KEY) {
+            match document::parse(&text) {
+                Ok(doc) => {
+                    doc.merge_into(&mut records);
+                    records.compact();
+                }
+                Err(e) => set_aside(SNAPSHOT_KEY, &text, &e),
+            }
+        }
+        for key in keys().into_iter().filter(|k| k.starts_with(LOG_PREFIX)) {
+            let Some(text) = get(&key) else { continue };
+            match document::parse(&text) {
+                Ok(doc) => {
+                    records.merge_events(&doc.events);
+                    if key == self.log_key() {
+                        own.extend(doc.events.into_iter().map(|e| (e.id.clone(), e)));
+                    }
+                }
+                Err(e) => set_aside(&key, &text, &e),
+            }
+        }
+        self.touch_lease();
+        Loaded { records, own, set_aside: set_aside_list() }
+    }
+
+    /// Writes this writer's whole log (its events not yet in the snapshot).
+    pub fn save_own(&self, own: &BTreeMap<EventId, Event>) -> Result<(), SaveError> {
+        let result = if own.is_empty() {
+            raw().remove_item(&self.log_key()).map_err(classify)
+        } else {
+            set(&self.log_key(), &document::events_to_json(own.values()))
+        };
+        self.touch_lease();
+        result
+    }
+
+    /// Marks this writer alive.
+    pub fn touch_lease(&self) {
+        // A failed lease write only delays adoption of our log; ignore it.
+        let _ = set(&format!("{LEASE_PREFIX}{}", self.writer), &format!("{}", now_ms() as u64));
+    }
+
+    /// Folds every log into a new snapshot, then removes our own log and the
+    /// logs of writers gone for longer than the lease. Call under
+    /// [`with_lock`]. `own` is emptied of what the written snapshot covers.
+    pub fn compact(
+        &self,
+        records: &mut Records,
+        own: &mut BTreeMap<EventId, Event>,
+    ) -> Result<(), SaveError> {
+        // Take in what other tabs stored since we last looked.
+        if let Some(Ok(doc)) = get(SNAPSHOT_KEY).map(|t| document::parse(&t)) {
+            doc.merge_into(records);
+        }
+        let logs: Vec<String> = keys().into_iter().filter(|k| k.starts_with(LOG_PREFIX)).collect();
+        for key in &logs {
+            if let Some(Ok(doc)) = get(key).map(|t| document::parse(&t)) {
+                records.merge_events(&doc.events);
+            }
+        }
+        records.compact();
+        set(SNAPSHOT_KEY, &document::to_json(records))?;
+        // Read back before dropping anything: only what the stored snapshot
+        // covers may leave a log.
+        let stored = get(SNAPSHOT_KEY)
+            .and_then(|t| document::parse(&t).ok())
+            .and_then(|d| d.snapshot)
+            .unwrap_or_default();
+        own.retain(|_, e| !stored.covers(e));
+        self.save_own(own)?;
+        let now = now_ms();
+        for key in logs.iter().filter(|k| **k != self.log_key()) {
+            let writer = &key[LOG_PREFIX.len()..];
+            let lease_key = format!("{LEASE_PREFIX}{writer}");
+            let last_seen = get(&lease_key).and_then(|t| t.parse::<f64>().ok()).unwrap_or(0.0);
+            let all_covered = get(key)
+                .and_then(|t| document::parse(&t).ok())
+                .is_some_and(|d| d.events.iter().all(|e| stored.covers(e)));
+            if now - last_seen > LEASE_MS && all_covered {
+                let _ = raw().remove_item(key);
+                let _ = raw().remove_item(&lease_key);
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies another tab's change to `key`; returns whether records changed.
+    /// If the new snapshot covers some of our own events, our log shrinks.
+    pub fn on_foreign_change(
+        &self,
+        key: &str,
+        records: &mut Records,
+        own: &mut BTreeMap<EventId, Event>,
+    ) -> Result<bool, SaveError> {
+        if key == self.log_key() {
+            // Someone removed or replaced our log (e.g. "clear data" in
+            // another tab): write back what we still hold.
+            self.save_own(own)?;
+            return Ok(false);
+        }
+        let Some(text) = get(key) else { return Ok(false) };
+        let Ok(doc) = document::parse(&text) else { return Ok(false) };
+        let changed = doc.merge_into(records);
+        if key == SNAPSHOT_KEY {
+            if let Some(snapshot) = &doc.snapshot {
+                let before = own.len();
+                own.retain(|_, e| !snapshot.covers(e));
+                if own.len() != before {
+                    self.save_own(own)?;
+                }
+            }
+        }
+        Ok(changed)
+    }
+}
+
+/// Whether a storage key is one of the record keys another tab may change.
+pub fn is_record_key(key: &str) -> bool {
+    key == SNAPSHOT_KEY || key.starts_with(LOG_PREFIX)
+}
+
+fn set_aside(key: &str, text: &str, error: &DocError) {
+    let aside = format!("{ASIDE_PREFIX}{key}:{}", now_ms() as u64);
+    let record = serde_json::json!({ "from": key, "reason": error.to_string(), "text": text });
+    // Only remove the original once its copy is safely stored.
+    if set(&aside, &record.to_string()).is_ok() {
+        let _ = raw().remove_item(key);
+    }
+}
+
+/// Everything kept aside so far.
+pub fn set_aside_list() -> Vec<SetAside> {
+    let mut list: Vec<SetAside> = keys()
+        .into_iter()
+        .filter(|k| k.starts_with(ASIDE_PREFIX))
+        .filter_map(|key| {
+            let value: serde_json::Value = serde_json::from_str(&get(&key)?).ok()?;
+            Some(SetAside {
+                from: value["from"].as_str().unwrap_or_default().to_owned(),
+                reason: value["reason"].as_str().unwrap_or_default().to_owned(),
+                key,
+            })
+        })
+        .collect();
+    list.sort_by(|a, b| a.key.cmp(&b.key));
+    list
+}
+
+/// The original text of data kept aside, for download.
+pub fn set_aside_text(key: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(&get(key)?).ok()?;
+    value["text"].as_str().map(str::to_owned)
+}
+
+/// Removes a kept-aside copy: only ever at the user's explicit request.
+pub fn discard_set_aside(key: &str) {
+    if key.starts_with(ASIDE_PREFIX) {
+        let _ = raw().remove_item(key);
+    }
+}
+
+/// Storage used by this origin, in UTF-16 code units (what the quota counts).
+pub fn used_units() -> usize {
+    let storage = raw();
+    keys()
+        .iter()
+        .map(|k| k.encode_utf16().count() + storage.get_item(k).ok().flatten().map_or(0, |v| v.encode_utf16().count()))
+        .sum()
+}
+
+/// A remembered preference.
+pub fn pref(name: &str) -> Option<String> {
+    get(&format!("{PREFIX}pref:{name}"))
+}
+
+/// Remembers a preference; failure only means it is not remembered.
+pub fn set_pref(name: &str, value: &str) {
+    let _ = set(&format!("{PREFIX}pref:{name}"), value);
+}
+
+/// Runs `f` holding the cross-tab Web Lock `name`, or right away where the
+/// browser has no Web Locks (then two tabs might compact at once; each
+/// still only drops what a read-back snapshot covers).
+pub fn with_lock(name: &str, f: impl FnOnce() + 'static) {
+    use wasm_bindgen::prelude::Closure;
+    let locks = js_sys::Reflect::get(&web_sys::window().expect("window").navigator(), &"locks".into())
+        .ok()
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let request = locks
+        .as_ref()
+        .and_then(|l| js_sys::Reflect::get(l, &"request".into()).ok())
+        .and_then(|r| r.dyn_into::<js_sys::Function>().ok());
+    match (locks, request) {
+        (Some(locks), Some(request)) => {
+            let callback = Closure::once_into_js(move |_lock: wasm_bindgen::JsValue| f());
+            if request.call2(&locks, &name.into(), &callback).is_err() {
+                leptos::logging::warn!("navigator.locks.request failed; compaction skipped");
+            }
+        }
+        _ => f(),
+    }
+}

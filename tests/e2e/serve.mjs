@@ -1,0 +1,94 @@
+// A tiny static server for the release build in dist/, for the end-to-end
+// tests (Playwright's `webServer` starts it). No dependencies.
+//
+//   node tests/e2e/serve.mjs            # http://127.0.0.1:8091/
+//   PORT=9000 DIST=dist node tests/e2e/serve.mjs
+//
+// Serves `.wasm` as application/wasm (streaming compilation needs it), sends
+// `Cache-Control: no-store`, and answers paths without a file extension with
+// index.html so client-side routes survive a reload.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = resolve(process.env.DIST ?? join(here, '..', '..', 'dist'));
+const host = process.env.HOST ?? '127.0.0.1';
+const port = Number(process.env.PORT ?? 8091);
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+};
+
+try {
+  await stat(join(root, 'index.html'));
+} catch {
+  console.error(`serve.mjs: no ${join(root, 'index.html')}; build first (cargo xtask test --only build)`);
+  process.exit(1);
+}
+
+async function file(path) {
+  try {
+    const info = await stat(path);
+    return info.isFile() ? await readFile(path) : null;
+  } catch {
+    return null;
+  }
+}
+
+const server = createServer(async (req, res) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    return;
+  }
+  let pathname;
+  try {
+    pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  } catch {
+    res.writeHead(400).end('bad request');
+    return;
+  }
+  if (pathname.endsWith('/')) pathname += 'index.html';
+  const path = normalize(join(root, pathname));
+  if (path !== root && !path.startsWith(root + sep)) {
+    res.writeHead(403).end('forbidden');
+    return;
+  }
+  let body = await file(path);
+  let type = TYPES[extname(path)] ?? 'application/octet-stream';
+  if (body === null && extname(pathname) === '') {
+    body = await file(join(root, 'index.html'));
+    type = TYPES['.html'];
+  }
+  if (body === null) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': type,
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+});
+
+server.listen(port, host, () => {
+  console.log(`serve.mjs: ${root} on http://${host}:${port}/`);
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => server.close(() => process.exit(0)));
+}

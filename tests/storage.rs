@@ -1,0 +1,162 @@
+//! Browser tests of the storage layer, in headless Chromium: two writers at
+//! once, full storage, corrupt data. Each test starts from empty storage.
+
+use gloo_storage::{LocalStorage, Storage as _};
+use wasm_bindgen_test::*;
+use zhibu::session::Session;
+use zhibu::storage::{self, SaveError, Store};
+use zhibu_core::ids::DeviceId;
+use zhibu_core::roster::{MemberDraft, MemberFields};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fields(name: &str) -> MemberFields {
+    MemberDraft { name: name.into(), group: "第一党小组".into(), ..Default::default() }.validate().unwrap()
+}
+
+fn session(writer: &str) -> Session {
+    Session::load(Store::with_writer(DeviceId(writer.into())))
+}
+
+fn names(session: &Session) -> Vec<String> {
+    let mut names: Vec<String> =
+        session.records().state().members().into_iter().map(|m| m.fields.name).collect();
+    names.sort();
+    names
+}
+
+fn clear() {
+    LocalStorage::clear();
+}
+
+#[wasm_bindgen_test]
+fn two_writers_interleaving_lose_nothing() {
+    clear();
+    let (mut a, mut b) = (session("tab-a"), session("tab-b"));
+    for i in 0..20 {
+        a.add_member(fields(&format!("甲{i:02}"))).1.unwrap();
+        b.add_member(fields(&format!("乙{i:02}"))).1.unwrap();
+        if i == 9 {
+            // A compacts half way while B keeps writing its own log.
+            a.compact().unwrap();
+        }
+    }
+    let fresh = session("tab-c");
+    assert_eq!(names(&fresh).len(), 40);
+    assert!(names(&fresh).contains(&"乙19".to_string()));
+    assert!(names(&fresh).contains(&"甲00".to_string()));
+}
+
+#[wasm_bindgen_test]
+fn a_snapshot_from_another_tab_shrinks_our_log_without_losing_events() {
+    clear();
+    let (mut a, mut b) = (session("tab-a"), session("tab-b"));
+    b.add_member(fields("王建国")).1.unwrap();
+    b.add_member(fields("李秀英")).1.unwrap();
+    assert_eq!(b.own_len(), 2);
+    // A folds B's log into the snapshot; B hears of it (the storage event).
+    a.compact().unwrap();
+    b.foreign_change(storage::SNAPSHOT_KEY);
+    assert_eq!(b.own_len(), 0, "covered events leave B's log");
+    assert_eq!(names(&session("tab-c")), ["李秀英", "王建国"]);
+    // A sees B's later writes through B's log key.
+    b.add_member(fields("张伟")).1.unwrap();
+    assert!(a.foreign_change("zhibu:log:tab-b"));
+    assert_eq!(names(&a), ["张伟", "李秀英", "王建国"]);
+}
+
+#[wasm_bindgen_test]
+fn a_reloaded_tab_keeps_its_own_log() {
+    clear();
+    let mut a = session("tab-a");
+    a.add_member(fields("刘芳")).1.unwrap();
+    let reloaded = session("tab-a");
+    assert_eq!(reloaded.own_len(), 1);
+    assert_eq!(names(&reloaded), ["刘芳"]);
+}
+
+/// Fills localStorage until even a short value is refused.
+fn fill_storage() -> usize {
+    let raw = LocalStorage::raw();
+    let mut n = 0;
+    for size in [1 << 20, 1 << 16, 1 << 12, 1 << 8, 16] {
+        while raw.set_item(&format!("filler:{n}"), &"x".repeat(size)).is_ok() {
+            n += 1;
+        }
+        n += 1;
+    }
+    n
+}
+
+fn unfill(n: usize) {
+    for i in 0..n {
+        LocalStorage::delete(format!("filler:{i}"));
+    }
+}
+
+#[wasm_bindgen_test]
+fn full_storage_is_reported_and_the_event_stays_in_memory() {
+    clear();
+    let mut s = session("tab-a");
+    s.add_member(fields("王建国")).1.unwrap();
+    let fillers = fill_storage();
+    let used = storage::used_units();
+    assert!(used > storage::QUOTA_UNITS * 9 / 10, "storage filled to {used} units");
+
+    let (_, saved) = s.add_member(fields("李秀英"));
+    assert_eq!(saved, Err(SaveError::Full));
+    assert_eq!(s.saved, Err(SaveError::Full));
+    assert_eq!(names(&s), ["李秀英", "王建国"], "kept in memory");
+    assert!(s.export_backup().contains("李秀英"), "the offered export has it");
+
+    // Space comes back: the next save writes everything held.
+    unfill(fillers);
+    s.save().unwrap();
+    assert_eq!(names(&session("tab-b")), ["李秀英", "王建国"]);
+}
+
+#[wasm_bindgen_test]
+fn corrupt_and_unknown_data_is_set_aside_and_the_app_starts() {
+    clear();
+    let raw = LocalStorage::raw();
+    raw.set_item(storage::SNAPSHOT_KEY, "{\"schema\":2,\"snapshot\":{not json").unwrap();
+    raw.set_item("zhibu:log:old-tab", "{\"schema\":99,\"events\":[]}").unwrap();
+    let mut s = session("tab-a");
+    assert!(names(&s).is_empty());
+    assert_eq!(s.set_aside.len(), 2);
+    let froms: Vec<&str> = s.set_aside.iter().map(|a| a.from.as_str()).collect();
+    assert!(froms.contains(&storage::SNAPSHOT_KEY) && froms.contains(&"zhibu:log:old-tab"));
+    // The originals are kept byte for byte.
+    let snap_copy = s.set_aside.iter().find(|a| a.from == storage::SNAPSHOT_KEY).unwrap();
+    assert_eq!(
+        storage::set_aside_text(&snap_copy.key).as_deref(),
+        Some("{\"schema\":2,\"snapshot\":{not json")
+    );
+    let newer = s.set_aside.iter().find(|a| a.from == "zhibu:log:old-tab").unwrap();
+    assert!(newer.reason.contains("newer version"), "{}", newer.reason);
+    // The app works on, and the copies survive a restart.
+    s.add_member(fields("赵磊")).1.unwrap();
+    s.compact().unwrap();
+    let again = session("tab-b");
+    assert_eq!(names(&again), ["赵磊"]);
+    assert_eq!(again.set_aside.len(), 2);
+}
+
+#[wasm_bindgen_test]
+fn importing_a_backup_twice_changes_nothing_the_second_time() {
+    clear();
+    let mut a = session("tab-a");
+    a.add_member(fields("黄敏")).1.unwrap();
+    let backup = a.export_backup();
+    clear();
+    let mut b = session("tab-b");
+    let (first, saved) = b.import_backup(&backup).unwrap();
+    saved.unwrap();
+    assert!(first.changed);
+    let (second, _) = b.import_backup(&backup).unwrap();
+    assert!(!second.changed);
+    assert_eq!(names(&session("tab-c")), ["黄敏"]);
+    // A malformed file changes nothing.
+    assert!(b.import_backup("{\"schema\":2,\"events\":[{}]}").is_err());
+    assert_eq!(names(&session("tab-c")), ["黄敏"]);
+}

@@ -1,0 +1,462 @@
+//! `cargo xtask test`: set up, then run every suite in order, each one's own
+//! output streamed, carrying on after a failure; then a summary table and,
+//! last, `N passed, N failed`. Exits non-zero if anything failed.
+//!
+//! Counting: a format, lint or build step is one check; test suites count
+//! their individual tests (every `test result:` line of cargo's and
+//! wasm-bindgen-test-runner's output; Playwright's `N passed`/`N failed`/
+//! `N flaky` totals — flaky counts as failed). A suite whose command fails
+//! without reporting a failed test (it did not compile, the server did not
+//! start) adds one failed check.
+
+use std::path::Path;
+use std::process::{Command, ExitCode, ExitStatus};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use xshell::{Cmd, Shell};
+
+use crate::proc;
+use crate::setup;
+use crate::wasm::{self, TARGET, Wasm};
+
+/// Host crates: linted and tested natively. Add `zhibu-server` when it exists.
+pub const HOST_PACKAGES: &[&str] = &["zhibu-core", "xtask"];
+/// The Leptos app: linted for wasm32, tested in headless Chromium.
+pub const APP_PACKAGE: &str = "zhibu";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Suite {
+    Fmt,
+    ClippyHost,
+    ClippyWasm,
+    Native,
+    Browser,
+    Build,
+    E2e,
+}
+
+const ALL: [Suite; 7] = [
+    Suite::Fmt,
+    Suite::ClippyHost,
+    Suite::ClippyWasm,
+    Suite::Native,
+    Suite::Browser,
+    Suite::Build,
+    Suite::E2e,
+];
+
+impl Suite {
+    fn name(self) -> &'static str {
+        match self {
+            Suite::Fmt => "fmt",
+            Suite::ClippyHost => "clippy-host",
+            Suite::ClippyWasm => "clippy-wasm",
+            Suite::Native => "native",
+            Suite::Browser => "browser",
+            Suite::Build => "build",
+            Suite::E2e => "e2e",
+        }
+    }
+}
+
+/// `--only a,b --only c` → those suites in their usual order (all if none).
+/// `clippy` means both clippy suites; `e2e` brings `build` along, since it
+/// tests `dist/`.
+pub fn parse_only(args: &[String]) -> Result<Vec<Suite>> {
+    let mut wanted = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let list = if arg == "--only" {
+            args.next().context("`--only` needs a suite name")?.as_str()
+        } else if let Some(list) = arg.strip_prefix("--only=") {
+            list
+        } else {
+            bail!("unknown argument `{arg}` (try `cargo xtask help`)");
+        };
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name {
+                "clippy" => wanted.extend([Suite::ClippyHost, Suite::ClippyWasm]),
+                "e2e" => wanted.extend([Suite::Build, Suite::E2e]),
+                _ => wanted.push(ALL.into_iter().find(|s| s.name() == name).with_context(
+                    || {
+                        let names: Vec<_> = ALL.iter().map(|s| s.name()).collect();
+                        format!("unknown suite `{name}`; suites: {}", names.join(", "))
+                    },
+                )?),
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(ALL.to_vec());
+    }
+    Ok(ALL.into_iter().filter(|s| wanted.contains(s)).collect())
+}
+
+/// What one suite reported.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Counts {
+    passed: u32,
+    failed: u32,
+    note: String,
+}
+
+impl Counts {
+    /// A format/lint/build step: one check.
+    fn check(status: ExitStatus) -> Counts {
+        Counts {
+            passed: status.success().into(),
+            failed: (!status.success()).into(),
+            note: String::new(),
+        }
+    }
+
+    /// A failing command that reported no failed test still fails once.
+    fn with_status(mut self, status: ExitStatus) -> Counts {
+        if !status.success() && self.failed == 0 {
+            self.failed = 1;
+            let why = format!("exited with {status}");
+            self.note = if self.note.is_empty() {
+                why
+            } else {
+                format!("{}; {why}", self.note)
+            };
+        }
+        self
+    }
+}
+
+pub fn test(sh: &Shell, suites: &[Suite]) -> Result<ExitCode> {
+    let wasm = setup::setup(sh)?;
+    let mut rows = Vec::new();
+    for (i, &suite) in suites.iter().enumerate() {
+        println!("\n==> [{}/{}] {}", i + 1, suites.len(), suite.name());
+        let start = Instant::now();
+        let counts = run_suite(sh, &wasm, suite).unwrap_or_else(|err| {
+            eprintln!("xtask: {} could not run: {err:?}", suite.name());
+            Counts {
+                passed: 0,
+                failed: 1,
+                note: format!("error: {err}"),
+            }
+        });
+        let took = start.elapsed();
+        let result = if counts.failed == 0 { "ok" } else { "FAILED" };
+        println!("<== {} {result} in {}", suite.name(), proc::secs(took));
+        rows.push((suite, counts, took));
+    }
+
+    println!("\nsummary ({} route)", wasm.route.name());
+    println!(
+        "  {:<12} {:<7} {:>6} {:>6} {:>8}  note",
+        "suite", "result", "passed", "failed", "time"
+    );
+    let (mut passed, mut failed) = (0, 0);
+    for (suite, counts, took) in &rows {
+        passed += counts.passed;
+        failed += counts.failed;
+        println!(
+            "  {:<12} {:<7} {:>6} {:>6} {:>8}  {}",
+            suite.name(),
+            if counts.failed == 0 { "ok" } else { "FAILED" },
+            counts.passed,
+            counts.failed,
+            proc::secs(*took),
+            counts.note
+        );
+    }
+    let total: Duration = rows.iter().map(|(_, _, took)| *took).sum();
+    println!("  total time {}", proc::secs(total));
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
+    let host_packages: Vec<String> = HOST_PACKAGES.iter().map(|p| format!("-p{p}")).collect();
+    match suite {
+        Suite::Fmt => {
+            let (status, _) = tee(wasm::host(sh, "cargo").args(["fmt", "--all", "--", "--check"]))?;
+            Ok(Counts::check(status))
+        }
+        Suite::ClippyHost => {
+            let cmd = wasm::host(sh, "cargo")
+                .arg("clippy")
+                .args(&host_packages)
+                .args(["--all-targets", "--", "-D", "warnings"]);
+            Ok(Counts::check(tee(cmd)?.0))
+        }
+        Suite::ClippyWasm => {
+            let cmd = wasm.cmd(sh, "cargo").args([
+                "clippy",
+                "-p",
+                APP_PACKAGE,
+                "--target",
+                TARGET,
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]);
+            Ok(Counts::check(tee(cmd)?.0))
+        }
+        Suite::Native => {
+            let cmd = wasm::host(sh, "cargo").arg("test").args(&host_packages);
+            let (status, out) = tee(cmd)?;
+            Ok(cargo_test_counts(&out).with_status(status))
+        }
+        Suite::Browser => {
+            let root = sh.current_dir();
+            let cmd = wasm
+                .cmd(sh, "cargo")
+                .args(["test", "-p", APP_PACKAGE, "--target", TARGET])
+                .env(
+                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                    "wasm-bindgen-test-runner",
+                )
+                .env("CHROMEDRIVER", setup::CHROMEDRIVER)
+                .env(
+                    "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+                    root.join("webdriver.json"),
+                )
+                .env(
+                    "WASM_BINDGEN_TEST_TIMEOUT",
+                    env_or("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+                )
+                .env(
+                    "WASM_BINDGEN_TEST_DRIVER_TIMEOUT",
+                    env_or("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "30"),
+                );
+            let (status, out) = tee(cmd)?;
+            Ok(cargo_test_counts(&out).with_status(status))
+        }
+        Suite::Build => {
+            wasm.fetch(sh)?;
+            let cmd = wasm
+                .cmd(sh, "trunk")
+                .args(["build", "--release", "--offline"]);
+            let (status, _) = tee(cmd)?;
+            let mut counts = Counts::check(status);
+            if status.success() {
+                counts.note = bundle_sizes(sh, &sh.current_dir().join("dist"))?;
+                println!("build: {}", counts.note);
+            }
+            Ok(counts)
+        }
+        Suite::E2e => {
+            if !sh.current_dir().join("dist/index.html").exists() {
+                bail!("no dist/index.html: the build suite did not produce one");
+            }
+            let cmd = wasm::host(sh, "npx").args(["playwright", "test", "--reporter=list"]);
+            let (status, out) = tee(cmd)?;
+            Ok(playwright_counts(&out).with_status(status))
+        }
+    }
+}
+
+fn tee(cmd: Cmd<'_>) -> Result<(ExitStatus, String)> {
+    let mut cmd = Command::from(cmd);
+    cmd.envs(proc::colour_env());
+    proc::tee(cmd)
+}
+
+fn env_or(var: &str, default: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| default.to_string())
+}
+
+/// Sums every `test result: ... N passed; M failed; ...` line.
+fn cargo_test_counts(output: &str) -> Counts {
+    let mut counts = Counts::default();
+    for line in proc::strip_ansi(output).lines() {
+        if let Some(result) = line.trim().strip_prefix("test result:") {
+            counts.passed += count_of(result, "passed").unwrap_or(0);
+            counts.failed += count_of(result, "failed").unwrap_or(0);
+        }
+    }
+    counts
+}
+
+/// Playwright's closing `N passed` / `N failed` / `N flaky` lines.
+fn playwright_counts(output: &str) -> Counts {
+    let mut counts = Counts::default();
+    let mut notes = Vec::new();
+    for line in proc::strip_ansi(output).lines() {
+        let Some((n, rest)) = line.trim().split_once(' ') else {
+            continue;
+        };
+        let Ok(n) = n.parse::<u32>() else { continue };
+        let what = rest.split(" (").next().unwrap_or(rest).trim();
+        match what {
+            "passed" => counts.passed += n,
+            "failed" | "interrupted" => counts.failed += n,
+            "flaky" => {
+                counts.failed += n;
+                notes.push(format!("{n} flaky"));
+            }
+            "skipped" | "did not run" => notes.push(format!("{n} {what}")),
+            _ => {}
+        }
+    }
+    counts.note = notes.join(", ");
+    counts
+}
+
+/// The number just before `word` (`"ok. 5 passed; 0 failed"`, `"passed"` → 5).
+fn count_of(text: &str, word: &str) -> Option<u32> {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ';' || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .find(|pair| pair[1] == word)
+        .and_then(|pair| pair[0].parse().ok())
+}
+
+/// `app_bg.wasm 196,341 B (gzip 59,012 B), JS 28,114 B` for the release bundle.
+fn bundle_sizes(sh: &Shell, dist: &Path) -> Result<String> {
+    let mut wasm_file = None;
+    let mut js_bytes = 0;
+    for entry in std::fs::read_dir(dist).with_context(|| format!("reading {}", dist.display()))? {
+        let path = entry?.path();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("wasm") => wasm_file = Some(path),
+            Some("js") => js_bytes += path.metadata()?.len(),
+            _ => {}
+        }
+    }
+    let wasm_file = wasm_file.context("no .wasm file in dist/")?;
+    let raw = wasm_file.metadata()?.len();
+    let gzip = wasm::host(sh, "gzip")
+        .args(["-9", "-c"])
+        .arg(&wasm_file)
+        .quiet()
+        .output()
+        .context("gzip")?
+        .stdout
+        .len();
+    let name = wasm_file.file_name().unwrap_or_default().to_string_lossy();
+    Ok(format!(
+        "{name} {} B (gzip -9 {} B), JS {} B",
+        thousands(raw),
+        thousands(gzip as u64),
+        thousands(js_bytes)
+    ))
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(passed: u32, failed: u32, note: &str) -> Counts {
+        Counts {
+            passed,
+            failed,
+            note: note.to_string(),
+        }
+    }
+
+    #[test]
+    fn cargo_test_output_is_summed() {
+        let check = |out: &str, expected: Counts| assert_eq!(cargo_test_counts(out), expected);
+        check("", counts(0, 0, ""));
+        check(
+            "running 3 tests\ntest a ... ok\n\
+             test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n\
+             \n   Doc-tests zhibu_core\n\
+             test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.20s\n",
+            counts(4, 2, ""),
+        );
+        check(
+            "\u{1b}[32mtest result: ok.\u{1b}[0m 7 passed; 0 failed; 0 ignored; 0 filtered out; finished in 1.02s",
+            counts(7, 0, ""),
+        );
+        check("test passed; not a result line", counts(0, 0, ""));
+    }
+
+    #[test]
+    fn playwright_totals_are_read() {
+        let check = |out: &str, expected: Counts| assert_eq!(playwright_counts(out), expected);
+        check(
+            "Running 6 tests using 2 workers\n\
+             \x20 ✓  1 [chromium] › tests/e2e/smoke.spec.js:3:1 › 2 passed tests (1.1s)\n\
+             \x20 ✘  2 [chromium] › tests/e2e/roster.spec.js:9:1 › adds (3.0s)\n\n\
+             \x20 1 failed\n\
+             \x20   [chromium] › tests/e2e/roster.spec.js:9:1 › adds\n\
+             \x20 1 flaky\n\
+             \x20 1 skipped\n\
+             \x20 3 passed (12.4s)\n",
+            counts(3, 2, "1 flaky, 1 skipped"),
+        );
+        check("  5 passed (2.0s)", counts(5, 0, ""));
+    }
+
+    #[test]
+    fn a_failing_command_without_failed_tests_counts_once() {
+        use std::os::unix::process::ExitStatusExt;
+        let failed = ExitStatus::from_raw(101 << 8);
+        let ok = ExitStatus::from_raw(0);
+        assert_eq!(counts(2, 0, "").with_status(ok), counts(2, 0, ""));
+        assert_eq!(counts(2, 3, "").with_status(failed), counts(2, 3, ""));
+        assert_eq!(
+            counts(0, 0, "").with_status(failed),
+            counts(0, 1, "exited with exit status: 101")
+        );
+    }
+
+    #[test]
+    fn only_selects_suites_in_order() {
+        let check = |args: &[&str], expected: &[&str]| {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            let names: Vec<_> = parse_only(&args)
+                .unwrap()
+                .iter()
+                .map(|s| s.name())
+                .collect();
+            assert_eq!(names, expected, "{args:?}");
+        };
+        check(
+            &[],
+            &[
+                "fmt",
+                "clippy-host",
+                "clippy-wasm",
+                "native",
+                "browser",
+                "build",
+                "e2e",
+            ],
+        );
+        check(&["--only", "native"], &["native"]);
+        check(&["--only", "e2e,fmt"], &["fmt", "build", "e2e"]);
+        check(
+            &["--only=clippy", "--only", "browser"],
+            &["clippy-host", "clippy-wasm", "browser"],
+        );
+        assert!(parse_only(&["--only".into(), "nope".into()]).is_err());
+        assert!(parse_only(&["--fast".into()]).is_err());
+    }
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(196_341), "196,341");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}

@@ -1,0 +1,267 @@
+//! Tidy checks: project invariants as ordinary tests (they run in
+//! `cargo xtask test`'s `native` suite, and with `cargo test -p xtask`).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn read(relative: &str) -> String {
+    let path = root().join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+// --- The domain crate knows nothing of the web. ---------------------------
+
+/// Crates that tie code to a browser or to the UI framework.
+fn is_web_crate(name: &str) -> bool {
+    name == "web-sys"
+        || name == "js-sys"
+        || name.starts_with("leptos")
+        || name.starts_with("wasm-bindgen")
+        || name.starts_with("gloo")
+}
+
+/// Every dependency a Cargo.toml names, in any dependency table (normal, dev,
+/// build, target-specific; `name = ..`, `name.workspace = ..`,
+/// `[dependencies.name]`, and `package = "real-name"` renames).
+fn dependency_names(manifest: &str) -> BTreeSet<String> {
+    #[derive(PartialEq)]
+    enum Section {
+        Other,
+        /// `[dependencies]`: one dependency per key.
+        List,
+        /// `[dependencies.name]`: one dependency's fields.
+        Table,
+    }
+    let mut names = BTreeSet::new();
+    let mut section = Section::Other;
+    for line in manifest.lines().map(str::trim) {
+        if let Some(header) = line.strip_prefix('[') {
+            let header = header.trim_end_matches(']').trim();
+            section = Section::Other;
+            if let Some((before, after)) = header.rsplit_once("dependencies") {
+                let before = before.trim_end_matches("dev-").trim_end_matches("build-");
+                if before.is_empty() || before.ends_with('.') {
+                    if let Some(name) = after.strip_prefix('.') {
+                        names.insert(name.trim_matches('"').to_string());
+                        section = Section::Table;
+                    } else if after.is_empty() {
+                        section = Section::List;
+                    }
+                }
+            }
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim();
+        if line.starts_with('#') || section == Section::Other {
+            continue;
+        }
+        if section == Section::List {
+            names.insert(key.split('.').next().unwrap().trim_matches('"').to_string());
+        }
+        // A rename: `alias = { package = "real", .. }` or `package = "real"`.
+        let renamed = if key == "package" {
+            Some(value)
+        } else if section == Section::List {
+            value
+                .split_once("package")
+                .map(|(_, rest)| rest.trim_start_matches([' ', '=']))
+        } else {
+            None
+        };
+        if let Some(real) = renamed.and_then(|v| v.trim().trim_start_matches('"').split('"').next())
+        {
+            names.insert(real.to_string());
+        }
+    }
+    names
+}
+
+#[test]
+fn dependency_names_reads_every_form() {
+    let manifest = r#"
+[package]
+name = "x"
+package-extra = "not a dependency"
+
+[dependencies]
+serde.workspace = true
+csv = "1"
+ws = { package = "gloo-net", version = "0.6" }
+
+[target.'cfg(target_arch = "wasm32")'.dependencies]
+getrandom = { version = "0.3" }
+
+[dev-dependencies.leptos]
+version = "0.8"
+
+[build-dependencies.js]
+package = "js-sys"
+
+[features]
+web = []
+"#;
+    let names: Vec<_> = dependency_names(manifest).into_iter().collect();
+    assert_eq!(
+        names,
+        [
+            "csv",
+            "getrandom",
+            "gloo-net",
+            "js",
+            "js-sys",
+            "leptos",
+            "serde",
+            "ws"
+        ]
+    );
+}
+
+#[test]
+fn core_crate_has_no_web_dependencies() {
+    let names = dependency_names(&read("crates/core/Cargo.toml"));
+    assert!(
+        names.contains("serde"),
+        "the parser found no dependencies: {names:?}"
+    );
+    let web: Vec<_> = names.iter().filter(|n| is_web_crate(n)).collect();
+    assert!(
+        web.is_empty(),
+        "crates/core must build and test natively, without the web; it depends on {web:?}"
+    );
+}
+
+// --- CI runs exactly the README's test command. ---------------------------
+
+/// The command lines of the README's "Quick start" section (its code block).
+fn quick_start_commands(readme: &str) -> Vec<String> {
+    let mut lines = readme.lines();
+    let heading = lines
+        .by_ref()
+        .find(|l| l.starts_with('#') && l.to_lowercase().contains("quick start"));
+    assert!(
+        heading.is_some(),
+        "README.md has no \"Quick start\" heading"
+    );
+    let mut commands = Vec::new();
+    let mut in_code = false;
+    for line in lines {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            if in_code {
+                break;
+            }
+            in_code = true;
+        } else if !in_code && trimmed.starts_with('#') {
+            break;
+        } else if in_code && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            commands.push(trimmed.trim_start_matches("$ ").to_string());
+        }
+    }
+    commands
+}
+
+/// The last command of a shell script (no blank lines, comments, `fi`...).
+fn last_command(script: &str) -> Option<&str> {
+    script.lines().map(str::trim).rfind(|l| {
+        !l.is_empty() && !l.starts_with('#') && !matches!(*l, "fi" | "done" | "}" | "esac")
+    })
+}
+
+#[test]
+fn quick_start_commands_are_read() {
+    let readme = "# Zhibu\n\n## Quick start\n\n```sh\n# serve\n$ cargo xtask run\ncargo xtask test\n```\n\nMore.\n```\nnot this\n```\n";
+    assert_eq!(
+        quick_start_commands(readme),
+        ["cargo xtask run", "cargo xtask test"]
+    );
+    assert_eq!(
+        last_command("set -e\ncargo xtask test\n# done\n"),
+        Some("cargo xtask test")
+    );
+}
+
+#[test]
+fn ci_runs_exactly_the_readme_test_command() {
+    let root = root();
+    assert!(
+        root.join("README.md").exists(),
+        "README.md is missing (its Quick start shows the run and test commands)"
+    );
+    let commands = quick_start_commands(&read("README.md"));
+    assert_eq!(
+        commands.len(),
+        2,
+        "the README's Quick start has exactly two commands (run, test): {commands:?}"
+    );
+    let test: Vec<_> = commands
+        .iter()
+        .filter(|c| c.split_whitespace().any(|w| w == "test"))
+        .collect();
+    assert_eq!(
+        test.len(),
+        1,
+        "exactly one Quick start command runs the tests: {commands:?}"
+    );
+    let ci = read(".ci/run");
+    assert_eq!(
+        last_command(&ci),
+        Some(test[0].as_str()),
+        ".ci/run must end by running the README's test command"
+    );
+}
+
+#[test]
+fn ci_script_is_executable() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = root()
+        .join(".ci/run")
+        .metadata()
+        .unwrap()
+        .permissions()
+        .mode();
+    assert!(
+        mode & 0o111 != 0,
+        ".ci/run is not executable (mode {mode:o}); chmod +x it"
+    );
+}
+
+// --- Every locale has every key. ------------------------------------------
+
+/// A flat JSON object of string → string; its keys.
+fn locale_keys(file: &str) -> BTreeSet<String> {
+    let value: serde_json::Value =
+        serde_json::from_str(&read(file)).unwrap_or_else(|e| panic!("{file} is not JSON: {e}"));
+    let object = value
+        .as_object()
+        .unwrap_or_else(|| panic!("{file} must be one flat JSON object"));
+    for (key, value) in object {
+        assert!(
+            value.is_string(),
+            "{file}: `{key}` must be a string, not {value}"
+        );
+    }
+    object.keys().cloned().collect()
+}
+
+#[test]
+fn every_locale_has_every_key() {
+    let zh = locale_keys("locales/zh-CN.json");
+    let en = locale_keys("locales/en.json");
+    assert!(!zh.is_empty(), "locales/zh-CN.json has no keys");
+    let only_zh: Vec<_> = zh.difference(&en).collect();
+    let only_en: Vec<_> = en.difference(&zh).collect();
+    assert!(
+        only_zh.is_empty() && only_en.is_empty(),
+        "locale keys differ\n  missing from en.json: {only_zh:?}\n  missing from zh-CN.json: {only_en:?}"
+    );
+}
