@@ -33,7 +33,13 @@ pub fn download(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue>
     a.set_href(&url);
     a.set_download(filename);
     a.click();
-    web_sys::Url::revoke_object_url(&url)?;
+    // Revoking at once can cancel the download in some browsers; later is safe.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(10),
+    );
     Ok(())
 }
 

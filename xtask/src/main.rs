@@ -44,7 +44,7 @@ fn main() -> ExitCode {
     match try_main() {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("xtask: error: {err:?}");
+            eprintln!("xtask: error: {err:#}");
             ExitCode::FAILURE
         }
     }

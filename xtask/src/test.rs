@@ -133,7 +133,7 @@ pub fn test(sh: &Shell, suites: &[Suite]) -> Result<ExitCode> {
         println!("\n==> [{}/{}] {}", i + 1, suites.len(), suite.name());
         let start = Instant::now();
         let counts = run_suite(sh, &wasm, suite).unwrap_or_else(|err| {
-            eprintln!("xtask: {} could not run: {err:?}", suite.name());
+            eprintln!("xtask: {} could not run: {err:#}", suite.name());
             Counts {
                 passed: 0,
                 failed: 1,
@@ -212,7 +212,9 @@ fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
             let root = sh.current_dir();
             let cmd = wasm
                 .cmd(sh, "cargo")
-                .args(["test", "-p", APP_PACKAGE, "--target", TARGET])
+                // `--tests`: lib, bins and tests/*.rs; not doctests, which
+                // compile for wasm32 but have no runner there.
+                .args(["test", "-p", APP_PACKAGE, "--target", TARGET, "--tests"])
                 .env(
                     "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
                     "wasm-bindgen-test-runner",
