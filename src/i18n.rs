@@ -64,10 +64,8 @@ impl I18n {
     /// Starts with the remembered choice, else the browser's, else Chinese.
     pub fn new() -> I18n {
         let remembered = crate::storage::pref("lang").and_then(|t| Lang::from_tag(&t));
-        let browser = web_sys::window()
-            .and_then(|w| w.navigator().language())
-            .filter(|l| l.starts_with("en"))
-            .map(|_| Lang::En);
+        let browser =
+            web_sys::window().and_then(|w| w.navigator().language()).filter(|l| l.starts_with("en")).map(|_| Lang::En);
         I18n { lang: RwSignal::new(remembered.or(browser).unwrap_or(Lang::Zh)) }
     }
 

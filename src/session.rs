@@ -106,17 +106,12 @@ impl Session {
     /// Archives or restores a member.
     pub fn set_archived(&mut self, member: &MemberId, archived: bool) -> Result<(), SaveError> {
         let member = member.clone();
-        self.record(if archived {
-            Payload::MemberArchived { member }
-        } else {
-            Payload::MemberRestored { member }
-        })
+        self.record(if archived { Payload::MemberArchived { member } } else { Payload::MemberRestored { member } })
     }
 
     /// Adds the accepted rows of a CSV import as one event.
     pub fn import_members(&mut self, rows: Vec<MemberFields>) -> Result<(), SaveError> {
-        let members =
-            rows.into_iter().map(|fields| ImportedMember { id: self.new_member_id(), fields }).collect();
+        let members = rows.into_iter().map(|fields| ImportedMember { id: self.new_member_id(), fields }).collect();
         self.record(Payload::MembersImported { members })
     }
 

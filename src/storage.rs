@@ -182,11 +182,7 @@ impl Store {
     /// Folds every log into a new snapshot, then removes our own log and the
     /// logs of writers gone for longer than the lease. Call under
     /// [`with_lock`]. `own` is emptied of what the written snapshot covers.
-    pub fn compact(
-        &self,
-        records: &mut Records,
-        own: &mut BTreeMap<EventId, Event>,
-    ) -> Result<(), SaveError> {
+    pub fn compact(&self, records: &mut Records, own: &mut BTreeMap<EventId, Event>) -> Result<(), SaveError> {
         // Take in what other tabs stored since we last looked.
         if let Some(Ok(doc)) = get(SNAPSHOT_KEY).map(|t| document::parse(&t)) {
             doc.merge_into(records);
@@ -201,10 +197,8 @@ impl Store {
         set(SNAPSHOT_KEY, &document::to_json(records))?;
         // Read back before dropping anything: only what the stored snapshot
         // covers may leave a log.
-        let stored = get(SNAPSHOT_KEY)
-            .and_then(|t| document::parse(&t).ok())
-            .and_then(|d| d.snapshot)
-            .unwrap_or_default();
+        let stored =
+            get(SNAPSHOT_KEY).and_then(|t| document::parse(&t).ok()).and_then(|d| d.snapshot).unwrap_or_default();
         own.retain(|_, e| !stored.covers(e));
         self.save_own(own)?;
         let now = now_ms();

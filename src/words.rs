@@ -40,16 +40,12 @@ pub fn field_error(lang: Lang, error: &FieldError) -> String {
 /// Why a backup file was refused.
 pub fn doc_error(lang: Lang, error: &DocError) -> String {
     match error {
-        DocError::NotJson { line, column, .. } => {
-            format(lang, "doc.not_json", &[("line", line), ("column", column)])
-        }
+        DocError::NotJson { line, column, .. } => format(lang, "doc.not_json", &[("line", line), ("column", column)]),
         DocError::NotZhibu => text(lang, "doc.not_zhibu"),
         DocError::TooNew { found, supported } => {
             format(lang, "doc.too_new", &[("found", found), ("supported", supported)])
         }
-        DocError::Invalid { path, message } => {
-            format(lang, "doc.invalid", &[("path", path), ("message", message)])
-        }
+        DocError::Invalid { path, message } => format(lang, "doc.invalid", &[("path", path), ("message", message)]),
         DocError::InvalidEvent { index, errors } => {
             let list: Vec<String> = errors.iter().map(|e| field_error(lang, e)).collect();
             format(lang, "doc.invalid_event", &[("index", index), ("errors", &list.join("；"))])

@@ -19,8 +19,7 @@ fn session(writer: &str) -> Session {
 }
 
 fn names(session: &Session) -> Vec<String> {
-    let mut names: Vec<String> =
-        session.records().state().members().into_iter().map(|m| m.fields.name).collect();
+    let mut names: Vec<String> = session.records().state().members().into_iter().map(|m| m.fields.name).collect();
     names.sort();
     names
 }
@@ -128,10 +127,7 @@ fn corrupt_and_unknown_data_is_set_aside_and_the_app_starts() {
     assert!(froms.contains(&storage::SNAPSHOT_KEY) && froms.contains(&"zhibu:log:old-tab"));
     // The originals are kept byte for byte.
     let snap_copy = s.set_aside.iter().find(|a| a.from == storage::SNAPSHOT_KEY).unwrap();
-    assert_eq!(
-        storage::set_aside_text(&snap_copy.key).as_deref(),
-        Some("{\"schema\":2,\"snapshot\":{not json")
-    );
+    assert_eq!(storage::set_aside_text(&snap_copy.key).as_deref(), Some("{\"schema\":2,\"snapshot\":{not json"));
     let newer = s.set_aside.iter().find(|a| a.from == "zhibu:log:old-tab").unwrap();
     assert!(newer.reason.contains("newer version"), "{}", newer.reason);
     // The app works on, and the copies survive a restart.

@@ -4,6 +4,7 @@ use crate::app::use_session;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use zhibu_core::ids::MemberId;
 use zhibu_core::roster::{Field, FieldError, MemberDraft, Role, Status};
 
@@ -33,7 +34,17 @@ pub fn MemberForm(member: Option<MemberId>, #[prop(into)] on_done: Callback<()>)
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match draft.get_untracked().validate() {
-            Err(found) => errors.set(found),
+            Err(found) => {
+                // Take the user to the first problem (the form may be scrolled).
+                if let Some(first) = found.first() {
+                    let id = format!("member-{}", first.field.key());
+                    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
+                    if let Some(input) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                        let _ = input.focus();
+                    }
+                }
+                errors.set(found)
+            }
             Ok(fields) => {
                 errors.set(Vec::new());
                 session.update(|s| {
@@ -57,7 +68,11 @@ pub fn MemberForm(member: Option<MemberId>, #[prop(into)] on_done: Callback<()>)
     };
     let invalid = move |field: Field| move || errors.with(|l| l.iter().any(|e| e.field == field)).to_string();
 
-    let text_input = move |field: Field, id: &'static str, kind: &'static str, get: fn(&MemberDraft) -> String, put: fn(&mut MemberDraft, String)| {
+    let text_input = move |field: Field,
+                           id: &'static str,
+                           kind: &'static str,
+                           get: fn(&MemberDraft) -> String,
+                           put: fn(&mut MemberDraft, String)| {
         let err_id = format!("{id}-error");
         view! {
             <div class="form-row">

@@ -65,7 +65,13 @@ pub fn ImportPage() -> impl IntoView {
                 Err(_) => Stage::Refused(ImportError::Undecodable),
                 Ok(bytes) => {
                     let existing: Vec<String> = session.with_untracked(|s| {
-                        s.records().state().members().into_iter().filter(|m| !m.archived).map(|m| m.fields.name).collect()
+                        s.records()
+                            .state()
+                            .members()
+                            .into_iter()
+                            .filter(|m| !m.archived)
+                            .map(|m| m.fields.name)
+                            .collect()
                     });
                     let existing: Vec<&str> = existing.iter().map(String::as_str).collect();
                     match roster_csv::preview(&bytes, &existing) {

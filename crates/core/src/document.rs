@@ -77,8 +77,7 @@ impl fmt::Display for DocError {
             DocError::Invalid { path, message } => write!(f, "{path}: {message}"),
             DocError::InvalidEvent { index, errors } => {
                 write!(f, "events[{index}]: invalid member fields: ")?;
-                let list: Vec<String> =
-                    errors.iter().map(|e| format!("{} ({:?})", e.field.key(), e.problem)).collect();
+                let list: Vec<String> = errors.iter().map(|e| format!("{} ({:?})", e.field.key(), e.problem)).collect();
                 f.write_str(&list.join(", "))
             }
         }
@@ -129,14 +128,14 @@ pub fn parse(text: &str) -> Result<Document, DocError> {
     }
     let snapshot = match doc.remove("snapshot") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(snapshot::from_value(v).map_err(|e| DocError::Invalid {
-            path: "snapshot".into(),
-            message: e.0,
-        })?),
+        Some(v) => {
+            Some(snapshot::from_value(v).map_err(|e| DocError::Invalid { path: "snapshot".into(), message: e.0 })?)
+        }
     };
     let events_value = doc.remove("events").unwrap_or(Value::Array(Vec::new()));
-    let events: Vec<Event> = serde_path_to_error::deserialize(events_value).map_err(|e| {
-        DocError::Invalid { path: format!("events{}", path_suffix(&e.path().to_string())), message: e.inner().to_string() }
+    let events: Vec<Event> = serde_path_to_error::deserialize(events_value).map_err(|e| DocError::Invalid {
+        path: format!("events{}", path_suffix(&e.path().to_string())),
+        message: e.inner().to_string(),
     })?;
     for (index, event) in events.iter().enumerate() {
         validate(event).map_err(|errors| DocError::InvalidEvent { index, errors })?;
@@ -160,17 +159,12 @@ fn migrate_v1(mut doc: Map<String, Value>) -> Map<String, Value> {
 fn validate(event: &Event) -> Result<(), Vec<FieldError>> {
     match &event.payload {
         Payload::MemberAdded { fields, .. } => fields.revalidate(),
-        Payload::MembersImported { members } => {
-            members.iter().try_for_each(|m| m.fields.revalidate())
-        }
+        Payload::MembersImported { members } => members.iter().try_for_each(|m| m.fields.revalidate()),
         Payload::MemberEdited { changes, .. } => {
             // Check each changed value by applying it to a valid template.
-            let mut probe = crate::roster::MemberDraft {
-                name: "x".into(),
-                ..Default::default()
-            }
-            .validate()
-            .expect("template is valid");
+            let mut probe = crate::roster::MemberDraft { name: "x".into(), ..Default::default() }
+                .validate()
+                .expect("template is valid");
             for change in changes {
                 apply_change(&mut probe, change);
             }

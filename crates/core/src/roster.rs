@@ -314,11 +314,7 @@ impl MemberDraft {
         } else if group.chars().any(char::is_control) {
             fail(Field::Group, Problem::ControlCharacters);
         }
-        let status = if self.status.trim().is_empty() {
-            Some(Status::Full)
-        } else {
-            Status::parse(&self.status)
-        };
+        let status = if self.status.trim().is_empty() { Some(Status::Full) } else { Status::parse(&self.status) };
         if status.is_none() {
             fail(Field::Status, Problem::Unknown { given: self.status.trim().to_owned() });
         }
@@ -390,7 +386,8 @@ pub fn group_sort_key(name: &str) -> Vec<(u32, String)> {
         }
         let value = match run.iter().position(|&c| c == '十') {
             Some(at) => {
-                let tens = if at == 0 { 1 } else { run[..at].iter().filter_map(|&c| digit(c)).fold(0, |a, d| a * 10 + d) };
+                let tens =
+                    if at == 0 { 1 } else { run[..at].iter().filter_map(|&c| digit(c)).fold(0, |a, d| a * 10 + d) };
                 let ones = run[at + 1..].iter().filter_map(|&c| digit(c)).fold(0, |a, d| a * 10 + d);
                 tens * 10 + ones
             }
@@ -417,7 +414,7 @@ fn parse_phone(text: &str) -> Option<Option<String>> {
     let kept: String = text.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
     let digits = kept.strip_prefix('+').unwrap_or(&kept);
     let ok = (5..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
-    ok.then(|| Some(kept))
+    ok.then_some(Some(kept))
 }
 
 fn parse_flag(text: &str) -> Option<bool> {
@@ -476,14 +473,8 @@ mod tests {
     #[test]
     fn names_with_control_characters_or_too_long_are_refused() {
         let long = "王".repeat(MAX_NAME + 1);
-        assert_eq!(
-            draft(&long, "", "", "", "").validate().unwrap_err()[0].problem,
-            Problem::TooLong { max: MAX_NAME }
-        );
-        assert_eq!(
-            draft("王\u{7}国", "", "", "", "").validate().unwrap_err()[0].problem,
-            Problem::ControlCharacters
-        );
+        assert_eq!(draft(&long, "", "", "", "").validate().unwrap_err()[0].problem, Problem::TooLong { max: MAX_NAME });
+        assert_eq!(draft("王\u{7}国", "", "", "", "").validate().unwrap_err()[0].problem, Problem::ControlCharacters);
     }
 
     #[test]

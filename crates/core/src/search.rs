@@ -1,119 +1,229 @@
 //! Finding members by name the way Chinese users type: characters (`建国`),
-//! full pinyin (`wangjianguo`), initials (`wjg`) or a mix (`wangjg`).
-//! Surnames with two readings (单 shàn/dān, 曾 zēng/céng) match either.
+//! full pinyin (`wangjianguo`), initials (`wjg`) or a mix (`wangjg`, `王jg`).
+//! Characters with several readings match any of them, which matters for
+//! surnames (单 Shàn/Dān, 曾 Zēng/Céng).
 
-use pinyin::ToPinyinMulti;
+use pinyin::{Pinyin, ToPinyin, ToPinyinMulti};
 
-/// A name prepared for matching: built once per member.
+/// A name prepared for matching: built once per member, matched per keystroke.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameKey {
-    /// The name, lowercased, without spaces.
-    folded: String,
-    /// Per character, its possible spellings (pinyin readings, or the
-    /// character itself lowercased when it has none).
-    readings: Vec<Vec<String>>,
+    /// Per character of the folded name, what may be typed for it: the
+    /// character itself, then each distinct pinyin reading.
+    spellings: Vec<Vec<String>>,
 }
 
+/// Lowercased, without spaces: "Li Na" and "lina" are the same to a searcher.
 fn fold(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+fn spellings(c: char) -> Vec<String> {
+    let mut out = vec![c.to_string()];
+    for reading in c.to_pinyin_multi().into_iter().flatten().map(Pinyin::plain) {
+        // Keyboards have no ü: people type v (or plain u) for 吕 lü.
+        for spelling in [reading.to_owned(), reading.replace('ü', "v"), reading.replace('ü', "u")] {
+            if !out.contains(&spelling) {
+                out.push(spelling);
+            }
+        }
+    }
+    out
 }
 
 impl NameKey {
     /// Prepares `name`.
     pub fn new(name: &str) -> NameKey {
-        let folded = fold(name);
-        let readings = folded
-            .chars()
-            .map(|c| match c.to_pinyin_multi() {
-                Some(multi) => {
-                    let mut all: Vec<String> = multi.into_iter().map(|p| p.plain().to_owned()).collect();
-                    all.dedup();
-                    all
-                }
-                None => vec![c.to_string()],
-            })
-            .collect();
-        NameKey { folded, readings }
+        NameKey { spellings: fold(name).chars().map(spellings).collect() }
     }
 
-    /// Whether `query` finds this name. An empty query finds every name.
+    /// Whether `query` finds this name: some run of consecutive characters
+    /// spells it, each character giving a non-empty prefix of one of its
+    /// spellings. An empty query finds every name.
     pub fn matches(&self, query: &str) -> bool {
         let query = fold(query);
-        if query.is_empty() || self.folded.contains(&query) {
+        if query.is_empty() {
             return true;
         }
-        (0..self.readings.len()).any(|start| self.consume(start, &query))
-    }
-
-    /// Can characters from `at` on spell `rest`, each giving a non-empty
-    /// prefix of one of its readings (a whole reading lets the next begin)?
-    fn consume(&self, at: usize, rest: &str) -> bool {
-        if rest.is_empty() {
-            return true;
+        // reached[p]: a run ending at the current character spells
+        // query[..p]. One pass over the name, no backtracking.
+        let mut reached = vec![false; query.len() + 1];
+        let mut next = reached.clone();
+        for spellings in &self.spellings {
+            // A run may start at any character.
+            reached[0] = true;
+            next.fill(false);
+            for (p, _) in reached.iter().enumerate().filter(|(_, r)| **r) {
+                for spelling in spellings {
+                    let mut end = p;
+                    for (typed, expected) in query[p..].chars().zip(spelling.chars()) {
+                        if typed != expected {
+                            break;
+                        }
+                        end += typed.len_utf8();
+                        next[end] = true;
+                    }
+                }
+            }
+            if next[query.len()] {
+                return true;
+            }
+            std::mem::swap(&mut reached, &mut next);
         }
-        let Some(readings) = self.readings.get(at) else { return false };
-        readings.iter().any(|reading| {
-            let common = reading.bytes().zip(rest.bytes()).take_while(|(a, b)| a == b).count();
-            // Any prefix length from 1 to `common` may be what was typed
-            // for this character; try the longest first.
-            (1..=common).rev().any(|n| rest.is_char_boundary(n) && self.consume(at + 1, &rest[n..]))
-        })
+        false
     }
 }
 
-/// Pinyin of a name (first reading per character) for 拼音 ordering, so 陈
-/// comes before 王.
+/// Surnames read otherwise than their character's first reading (单 is
+/// first dān, but the surname is Shàn), so the roster files them where
+/// people look for them.
+const SURNAMES: [(char, &str); 15] = [
+    ('单', "shan"),
+    ('曾', "zeng"),
+    ('解', "xie"),
+    ('仇', "qiu"),
+    ('区', "ou"),
+    ('查', "zha"),
+    ('朴', "piao"),
+    ('翟', "zhai"),
+    ('盖', "ge"),
+    ('缪', "miao"),
+    ('覃', "qin"),
+    ('种', "chong"),
+    ('秘', "bi"),
+    ('召', "shao"),
+    ('薄', "bo"),
+];
+
+/// Pinyin of a name for 拼音 ordering, so 陈 comes before 王: one reading
+/// per character (the surname reading for the first), syllables separated by
+/// spaces so that 陈 chen sorts before 成 cheng. Other characters are kept,
+/// lowercased. Ties (same pinyin) are for the caller to break.
 pub fn sort_key(name: &str) -> String {
-    NameKey::new(name)
-        .readings
-        .iter()
-        .map(|r| r.first().map(String::as_str).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut key = String::new();
+    for (i, c) in name.trim().chars().enumerate() {
+        let surname = SURNAMES.iter().find(|(s, _)| i == 0 && *s == c).map(|(_, r)| *r);
+        match surname.or_else(|| c.to_pinyin().map(Pinyin::plain)) {
+            Some(reading) => {
+                if !key.is_empty() && !key.ends_with(' ') {
+                    key.push(' ');
+                }
+                key.push_str(reading);
+                key.push(' ');
+            }
+            None if c.is_whitespace() => {
+                if !key.ends_with(' ') {
+                    key.push(' ');
+                }
+            }
+            None => key.extend(c.to_lowercase()),
+        }
+    }
+    key.truncate(key.trim_end().len());
+    key
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn check(name: &str, query: &str, expected: bool) {
-        assert_eq!(NameKey::new(name).matches(query), expected, "{name:?} ~ {query:?}");
-    }
-
     #[test]
-    fn finds_by_characters_pinyin_initials_and_mixes() {
-        for query in ["", "王建", "建国", "wjg", "WJG", "wangjianguo", "wang jian guo", "wangjg", "jianguo", "jg", "wjguo"] {
-            check("王建国", query, true);
+    fn queries_find_names_by_characters_pinyin_initials_and_mixes() {
+        let cases = [
+            ("王建国", "", true),
+            ("王建国", "  ", true),
+            ("王建国", "王建", true),
+            ("王建国", "建国", true),
+            ("王建国", "王建国", true),
+            ("王建国", "wjg", true),
+            ("王建国", "WJG", true),
+            ("王建国", "wangjianguo", true),
+            ("王建国", "Wang Jian Guo", true),
+            ("王建国", "wangjg", true),
+            ("王建国", "wjguo", true),
+            ("王建国", "wanjiangu", true),
+            ("王建国", "jianguo", true),
+            ("王建国", "jg", true),
+            ("王建国", "g", true),
+            ("王建国", "王jg", true),
+            ("王建国", "wang建国", true),
+            ("徐浩然", "xhr", true),
+            ("张伟", "zw", true),
+            ("刘芳", "lf", true),
+            ("王建国", "wjx", false),
+            ("王建国", "xyz", false),
+            ("王建国", "国建", false),
+            ("王建国", "gjw", false),
+            ("王建国", "wg", false),
+            ("王建国", "wangjianguox", false),
+            ("王建国", "wangx", false),
+            ("王建国", "qqq", false),
+            ("刘芳", "zw", false),
+        ];
+        for (name, query, expected) in cases {
+            assert_eq!(NameKey::new(name).matches(query), expected, "{name:?} ~ {query:?}");
         }
     }
 
     #[test]
-    fn does_not_find_what_is_not_there() {
-        for query in ["wjx", "xyz", "国建", "wangjianguox", "gjw"] {
-            check("王建国", query, false);
+    fn every_reading_of_a_character_matches() {
+        let cases = [
+            ("单雄", "shanxiong", true),
+            ("单雄", "danxiong", true),
+            ("单雄", "sx", true),
+            ("单雄", "dx", true),
+            ("曾敏", "zengmin", true),
+            ("曾敏", "cengmin", true),
+            ("曾敏", "zm", true),
+            ("曾敏", "cm", true),
+            ("吕芳", "lvfang", true),
+            ("吕芳", "lufang", true),
+            ("吕芳", "lüfang", true),
+            ("单雄", "xx", false),
+        ];
+        for (name, query, expected) in cases {
+            assert_eq!(NameKey::new(name).matches(query), expected, "{name:?} ~ {query:?}");
         }
     }
 
     #[test]
-    fn two_reading_surnames_match_either_reading() {
-        check("单雄", "shanxiong", true);
-        check("单雄", "danxiong", true);
-        check("曾敏", "zm", true);
-        check("曾敏", "cm", true);
+    fn latin_letters_match_themselves_ignoring_case_and_spaces() {
+        let cases = [
+            ("Li Na", "lina", true),
+            ("Li Na", "li na", true),
+            ("Li Na", "LI", true),
+            ("Li Na", "na", true),
+            ("Li Na", "ln", false),
+            ("Ayşe 阿依", "ayşe", true),
+            ("Ayşe 阿依", "ayse", false),
+            ("Ayşe 阿依", "ayşeay", true),
+            ("阿依古丽", "aygl", true),
+            ("阿依古丽", "ayiguli", true),
+        ];
+        for (name, query, expected) in cases {
+            assert_eq!(NameKey::new(name).matches(query), expected, "{name:?} ~ {query:?}");
+        }
     }
 
     #[test]
-    fn latin_names_match_themselves() {
-        check("Li Na", "lina", true);
-        check("Li Na", "LI", true);
-        check("Ayşe 阿依", "ayse", false);
-        check("阿依古丽", "aygl", true);
+    fn sort_key_spells_names_in_pinyin() {
+        let cases = [
+            ("王建国", "wang jian guo"),
+            ("单雄", "shan xiong"),
+            ("曾敏", "zeng min"),
+            ("简单", "jian dan"),
+            ("Li Na", "li na"),
+            (" 李 Na ", "li na"),
+        ];
+        for (name, key) in cases {
+            assert_eq!(sort_key(name), key, "{name:?}");
+        }
     }
 
     #[test]
-    fn sort_key_orders_by_pinyin() {
-        let mut names = vec!["王建国", "陈明", "赵磊", "李秀英"];
-        names.sort_by_key(|n| sort_key(n));
-        assert_eq!(names, ["陈明", "李秀英", "王建国", "赵磊"]);
+    fn sort_key_orders_names_as_a_roster_lists_them() {
+        let mut names = vec!["王建国", "赵磊", "曾敏", "成龙", "Li Na", "陈明", "单雄", "李秀英", "张伟"];
+        names.sort_by_cached_key(|n| sort_key(n));
+        assert_eq!(names, ["陈明", "成龙", "Li Na", "李秀英", "单雄", "王建国", "曾敏", "张伟", "赵磊"]);
     }
 }

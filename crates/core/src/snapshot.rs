@@ -124,9 +124,9 @@ pub fn to_value(state: &State) -> serde_json::Value {
     }
     let mut att = Vec::new();
     for (meeting, marks) in &state.attendance {
-        let all = marks.values().flat_map(|r| {
-            std::iter::once((&r.stamp, &r.value)).chain(r.history.iter().map(|(s, v)| (s, v)))
-        });
+        let all = marks
+            .values()
+            .flat_map(|r| std::iter::once((&r.stamp, &r.value)).chain(r.history.iter().map(|(s, v)| (s, v))));
         let base_clock = all.clone().map(|(s, _)| s.clock).min().unwrap_or(0);
         let base_at = all.filter_map(|(_, a)| a.at).min().unwrap_or(0);
         let mut push = |out: &mut Vec<i64>, member: &MemberId, stamp: &Stamp, mark: &Attendance| {
@@ -163,12 +163,10 @@ fn encode_reg<T: Clone>(lww: &Option<Lww<T>>, dev: &mut Interner<DeviceId>) -> O
 /// Decodes what [`to_value`] made; refuses anything inconsistent.
 pub fn from_value(value: serde_json::Value) -> Result<State, SnapshotError> {
     let snap: Snap = serde_json::from_value(value).map_err(|e| SnapshotError(e.to_string()))?;
-    let device = |i: usize| {
-        snap.dev.get(i).cloned().ok_or_else(|| SnapshotError(format!("writer index {i} out of range")))
-    };
-    let member = |i: usize| {
-        snap.ids.get(i).cloned().ok_or_else(|| SnapshotError(format!("member index {i} out of range")))
-    };
+    let device =
+        |i: usize| snap.dev.get(i).cloned().ok_or_else(|| SnapshotError(format!("writer index {i} out of range")));
+    let member =
+        |i: usize| snap.ids.get(i).cloned().ok_or_else(|| SnapshotError(format!("member index {i} out of range")));
     let mut state = State { max_clock: snap.clk, ..State::default() };
     for m in snap.mem {
         let rec = MemberRecord {

@@ -135,11 +135,7 @@ impl MemberRecord {
     /// Past values of every field that some later or concurrent write
     /// overrode, as (stamp, value), oldest first.
     pub fn history(&self) -> Vec<(Stamp, FieldValue)> {
-        fn collect<T: Clone>(
-            out: &mut Vec<(Stamp, FieldValue)>,
-            slot: &Option<Lww<T>>,
-            wrap: fn(T) -> FieldValue,
-        ) {
+        fn collect<T: Clone>(out: &mut Vec<(Stamp, FieldValue)>, slot: &Option<Lww<T>>, wrap: fn(T) -> FieldValue) {
             if let Some(reg) = slot {
                 out.extend(reg.history.iter().map(|(s, v)| (s.clone(), wrap(v.clone()))));
             }
@@ -203,9 +199,9 @@ impl State {
             }
             Payload::MemberArchived { member } => self.set_archived(member, true, &stamp),
             Payload::MemberRestored { member } => self.set_archived(member, false, &stamp),
-            Payload::MembersImported { members } => members
-                .iter()
-                .fold(false, |acc, m| self.set_all(&m.id, &m.fields, &stamp) | acc),
+            Payload::MembersImported { members } => {
+                members.iter().fold(false, |acc, m| self.set_all(&m.id, &m.fields, &stamp) | acc)
+            }
             Payload::AttendanceMarked { meeting, member, mark } => {
                 let marks = self.attendance.entry(meeting.clone()).or_default();
                 match marks.get_mut(member) {
@@ -239,9 +235,9 @@ impl State {
                     .and_then(|r| r.archived.as_ref())
                     .is_some_and(|reg| reg.contains(&archived, &stamp))
             }
-            Payload::MembersImported { members } => members
-                .iter()
-                .all(|m| m.fields.values().iter().all(|v| has(&m.id, v))),
+            Payload::MembersImported { members } => {
+                members.iter().all(|m| m.fields.values().iter().all(|v| has(&m.id, v)))
+            }
             Payload::AttendanceMarked { meeting, member, mark } => self
                 .attendance
                 .get(meeting)

@@ -10,18 +10,12 @@ use zhibu_core::roster::{MemberDraft, Problem};
 fn stamp(device: &str, n: u64) -> EventStamp {
     let mut random = [0u8; 16];
     random[..8].copy_from_slice(&n.to_le_bytes());
-    EventStamp {
-        device: DeviceId(device.into()),
-        actor: None,
-        unix_ms: 1_764_000_000_000 + n as i64,
-        random,
-    }
+    EventStamp { device: DeviceId(device.into()), actor: None, unix_ms: 1_764_000_000_000 + n as i64, random }
 }
 
 fn add(records: &mut Records, n: u64, name: &str) -> MemberId {
-    let fields = MemberDraft { name: name.into(), group: "第一党小组".into(), ..Default::default() }
-        .validate()
-        .unwrap();
+    let fields =
+        MemberDraft { name: name.into(), group: "第一党小组".into(), ..Default::default() }.validate().unwrap();
     let member = MemberId(format!("member-{n}"));
     records.record(stamp("dev", n), Payload::MemberAdded { member: member.clone(), fields });
     member

@@ -163,10 +163,7 @@ fn concurrent_edits_pick_the_higher_device_and_keep_the_loser() {
         clock: 2,
         actor: None,
         at: 0,
-        payload: Payload::MemberEdited {
-            member: MemberId("m".into()),
-            changes: vec![FieldValue::Name(name.into())],
-        },
+        payload: Payload::MemberEdited { member: MemberId("m".into()), changes: vec![FieldValue::Name(name.into())] },
     };
     let (a, b) = (edit("phone", "王建军"), edit("laptop", "王建国"));
     for order in [[a.clone(), b.clone()], [b, a]] {
