@@ -7,7 +7,8 @@
 // overrides it on other machines).
 const { defineConfig } = require('@playwright/test');
 
-const PORT = 8091;
+// E2E_PORT: another port when 8091 is taken (a shared machine).
+const PORT = Number(process.env.E2E_PORT || 8091);
 const baseURL = `http://127.0.0.1:${PORT}`;
 
 module.exports = defineConfig({

@@ -98,6 +98,10 @@ pub fn App() -> impl IntoView {
             });
         }
     });
+    // Leaving: let the next compaction take our log without waiting.
+    let _ = window_event_listener(leptos::ev::pagehide, move |_| {
+        session.with_untracked(|s| Store::with_writer(s.writer().clone()).release())
+    });
     // Stay visibly alive so other tabs leave our log alone.
     let _ = set_interval_with_handle(
         move || session.with_untracked(|s| Store::with_writer(s.writer().clone()).touch_lease()),

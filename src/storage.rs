@@ -2,7 +2,7 @@
 //!
 //! Layout (localStorage, one origin):
 //! - `zhibu:snap` — the versioned document with the folded snapshot.
-//! - `zhibu:log:<writer>` — one writer's (tab session's) events since the
+//! - `zhibu:log:<writer>` — one writer's (page load's) events since the
 //!   snapshot. Only that writer ever writes its key, so two tabs writing at
 //!   once can never overwrite each other's events.
 //! - `zhibu:lease:<writer>` — when that writer was last alive; a log whose
@@ -16,7 +16,7 @@
 //! never compact at once; a writer drops events from its own log only after
 //! it has read back a snapshot that covers them.
 
-use gloo_storage::{LocalStorage, SessionStorage, Storage as _};
+use gloo_storage::{LocalStorage, Storage as _};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 use zhibu_core::document::{self, DocError};
@@ -31,7 +31,6 @@ pub const SNAPSHOT_KEY: &str = "zhibu:snap";
 const LOG_PREFIX: &str = "zhibu:log:";
 const LEASE_PREFIX: &str = "zhibu:lease:";
 const ASIDE_PREFIX: &str = "zhibu:aside:";
-const WRITER_KEY: &str = "zhibu:writer";
 /// A writer silent this long is gone (a closed tab); its log may be adopted.
 /// Background tabs' timers run at least once a minute, so this is generous.
 pub const LEASE_MS: f64 = 10.0 * 60.0 * 1000.0;
@@ -109,19 +108,18 @@ fn now_ms() -> f64 {
 }
 
 impl Store {
-    /// This tab's writer: reused after a reload (sessionStorage survives it),
-    /// new in a new tab.
+    /// A new writer for this page load. Never reused: Chrome's "duplicate
+    /// tab" copies sessionStorage, so an id kept there could end up shared by
+    /// two live tabs writing one key. The previous load's log is just another
+    /// log: read at start, folded by compaction, removed once its lease ends.
     pub fn open(new_writer: impl FnOnce() -> DeviceId) -> Store {
-        let writer = match SessionStorage::get::<String>(WRITER_KEY) {
-            Ok(id) => DeviceId(id),
-            Err(_) => {
-                let id = new_writer();
-                // Without sessionStorage a reload gets a new writer; harmless.
-                let _ = SessionStorage::set(WRITER_KEY, id.as_str());
-                id
-            }
-        };
-        Store { writer }
+        Store { writer: new_writer() }
+    }
+
+    /// Gives up the lease when the page goes away, so the next compaction
+    /// may fold and remove this writer's log without waiting.
+    pub fn release(&self) {
+        let _ = raw().remove_item(&format!("{LEASE_PREFIX}{}", self.writer));
     }
 
     /// A handle with a given writer id (tests open two in one page).
@@ -234,13 +232,11 @@ impl Store {
         let Some(text) = get(key) else { return Ok(false) };
         let Ok(doc) = document::parse(&text) else { return Ok(false) };
         let changed = doc.merge_into(records);
-        if key == SNAPSHOT_KEY {
-            if let Some(snapshot) = &doc.snapshot {
-                let before = own.len();
-                own.retain(|_, e| !snapshot.covers(e));
-                if own.len() != before {
-                    self.save_own(own)?;
-                }
+        if let (SNAPSHOT_KEY, Some(snapshot)) = (key, &doc.snapshot) {
+            let before = own.len();
+            own.retain(|_, e| !snapshot.covers(e));
+            if own.len() != before {
+                self.save_own(own)?;
             }
         }
         Ok(changed)

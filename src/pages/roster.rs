@@ -12,6 +12,9 @@ use zhibu_core::roster::{Role, Status, group_sort_key};
 use zhibu_core::search::{NameKey, sort_key};
 use zhibu_core::state::Member;
 
+/// Sort key of a 党小组 heading (see `group_sort_key`).
+type GroupOrder = Vec<(u32, String)>;
+
 /// Which members the role filter keeps.
 fn role_matches(filter: &str, role: Role) -> bool {
     match filter {
@@ -57,7 +60,7 @@ pub fn RosterPage() -> impl IntoView {
         let status = status_filter.get();
         let role = role_filter.get();
         let archived = show_archived.get();
-        let mut groups: BTreeMap<Vec<(u32, String)>, (String, Vec<Member>)> = BTreeMap::new();
+        let mut groups: BTreeMap<GroupOrder, (String, Vec<Member>)> = BTreeMap::new();
         members.with(|ms| {
             for (m, key) in ms {
                 let keep = m.archived == archived

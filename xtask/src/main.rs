@@ -94,8 +94,8 @@ fn shell() -> Result<Shell> {
     let bin = cargo_home().join("bin");
     let path = std::env::var_os("PATH").unwrap_or_default();
     if !std::env::split_paths(&path).any(|p| p == bin) {
-        let joined = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path)))
-            .context("joining PATH")?;
+        let joined =
+            std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path))).context("joining PATH")?;
         sh.set_var("PATH", joined);
     }
     Ok(sh)

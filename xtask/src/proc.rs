@@ -13,22 +13,17 @@ use xshell::Cmd;
 /// Runs a command quietly; its trimmed stdout if it started and succeeded.
 pub fn probe(cmd: Cmd<'_>) -> Option<String> {
     let out = cmd.quiet().ignore_status().ignore_stderr().output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// The first executable called `name` on `PATH` (a file check, no process).
 pub fn which(name: &str, path: &std::ffi::OsStr) -> Option<PathBuf> {
-    std::env::split_paths(path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| is_executable(candidate))
+    std::env::split_paths(path).map(|dir| dir.join(name)).find(|candidate| is_executable(candidate))
 }
 
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// Whether we run as root (`id -u` is 0).
@@ -46,10 +41,7 @@ pub fn is_root() -> bool {
 /// Runs `cmd` (output inherited) and kills it after `limit`.
 /// `Ok(None)` means it timed out.
 pub fn run_with_timeout(mut cmd: Command, limit: Duration) -> Result<Option<ExitStatus>> {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .spawn()
-        .with_context(|| format!("starting {cmd:?}"))?;
+    let mut child = cmd.stdin(Stdio::null()).spawn().with_context(|| format!("starting {cmd:?}"))?;
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait()? {
@@ -150,11 +142,7 @@ pub fn strip_ansi(text: &str) -> String {
 /// `12.3s` or `4m 05s`.
 pub fn secs(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s < 60.0 {
-        format!("{s:.1}s")
-    } else {
-        format!("{}m {:02}s", d.as_secs() / 60, d.as_secs() % 60)
-    }
+    if s < 60.0 { format!("{s:.1}s") } else { format!("{}m {:02}s", d.as_secs() / 60, d.as_secs() % 60) }
 }
 
 #[cfg(test)]
@@ -166,10 +154,7 @@ mod tests {
         let check = |input: &str, expected: &str| assert_eq!(strip_ansi(input), expected);
         check("plain", "plain");
         check("\u{1b}[32mok\u{1b}[0m.", "ok.");
-        check(
-            "\u{1b}[1m\u{1b}[31m2 failed\u{1b}[39m\u{1b}[22m",
-            "2 failed",
-        );
+        check("\u{1b}[1m\u{1b}[31m2 failed\u{1b}[39m\u{1b}[22m", "2 failed");
         check("测试 \u{1b}[2m(1.2s)\u{1b}[22m", "测试 (1.2s)");
     }
 

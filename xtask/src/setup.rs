@@ -10,6 +10,7 @@
 //! | wasm32 toolchain  | see [`crate::wasm::choose_route`]              | rustup, or apt ([`crate::wasm::DEBIAN_PACKAGES`]) |
 //! | Chromium          | `/usr/bin/chromium`, `/usr/bin/chromedriver`    | apt `chromium chromium-driver`                  |
 //! | node, npm         | both on `PATH`                                 | apt `nodejs npm`                                |
+//! | host rustfmt, clippy | `cargo fmt/clippy --version` work             | `rustup component add rustfmt clippy`           |
 //! | wasm-bindgen-cli  | `wasm-bindgen --version` = Cargo.lock's version | `cargo install wasm-bindgen-cli --version V`    |
 //! | trunk             | `trunk --version` = [`TRUNK_VERSION`]          | `cargo install trunk --version V --locked`      |
 //! | npm packages      | `node_modules/.zhibu-lock` = `package-lock.json` | `npm ci`                                      |
@@ -31,97 +32,104 @@ const NPM_STAMP: &str = "node_modules/.zhibu-lock";
 
 /// Installs what is missing; returns the wasm route every later step uses.
 pub fn setup(sh: &Shell) -> Result<Wasm> {
-    let start = Instant::now();
+    let mut report = Report::new();
     let root = sh.current_dir();
     let bindgen_version = wasm::locked_wasm_bindgen(&root)?;
 
-    // 1. The wasm32 toolchain route (may try rustup for up to a minute once).
-    let (route, why) = wasm::choose_route(sh)?;
-    let wasm = Wasm::new(sh, route);
-    item(
-        "wasm32 toolchain",
-        &format!("{} route ({why})", route.name()),
-    );
+    // 1. The wasm32 toolchain route (may try rustup for up to a minute, once).
+    let choice = wasm::choose_route(sh)?;
+    let wasm = Wasm::new(sh, choice.route);
+    let route = format!("{} route ({})", choice.route.name(), choice.why);
+    report.item("wasm32 toolchain", choice.added, &route);
 
     // 2. Everything apt provides, in one install.
     let mut apt: Vec<&'static str> = Vec::new();
-    if route == Route::Debian {
+    if choice.route == Route::Debian {
         apt.extend(wasm::missing_debian_packages(sh));
     }
-    let chromium_present = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
-    if !chromium_present {
+    let debian_wasm_missing = !apt.is_empty();
+    let chromium_missing = !(Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists());
+    if chromium_missing {
         apt.extend(["chromium", "chromium-driver"]);
     }
     let path = sh.var_os("PATH").unwrap_or_default();
-    let node_present = proc::which("node", &path).is_some() && proc::which("npm", &path).is_some();
-    if !node_present {
+    let node_missing = proc::which("node", &path).is_none() || proc::which("npm", &path).is_none();
+    if node_missing {
         apt.extend(["nodejs", "npm"]);
     }
     if !apt.is_empty() {
-        apt_install(sh, &apt)?;
+        let took = apt_install(sh, &apt)?;
+        report.item("apt-get install", true, &format!("{} ({took})", apt.join(" ")));
     }
-    if route == Route::Debian {
-        let still = wasm::missing_debian_packages(sh);
-        if !still.is_empty() {
-            bail!("still missing after apt-get: {}", still.join(" "));
+    if choice.route == Route::Debian {
+        if debian_wasm_missing {
+            let still = wasm::missing_debian_packages(sh);
+            if !still.is_empty() {
+                bail!("still missing after apt-get install: {}", still.join(" "));
+            }
         }
-        item(
-            "debian wasm packages",
-            &status(
-                apt.contains(&"rustc-web") || apt.contains(&"rust-web-clippy"),
-                &wasm::DEBIAN_PACKAGES.join(" "),
-            ),
-        );
+        let packages = wasm::DEBIAN_PACKAGES.join(" ");
+        report.item("debian wasm packages", debian_wasm_missing, &packages);
     }
-    item(
-        "chromium",
-        &status(!chromium_present, &format!("{CHROMIUM}, {CHROMEDRIVER}")),
-    );
+    let chromium = format!("{CHROMIUM}, {CHROMEDRIVER}");
+    report.item("chromium", chromium_missing, &chromium);
     let node = proc::probe(wasm::host(sh, "node").arg("--version")).unwrap_or_default();
     let npm = proc::probe(wasm::host(sh, "npm").arg("--version")).unwrap_or_default();
-    item(
-        "node, npm",
-        &status(!node_present, &format!("node {node}, npm {npm}")),
-    );
+    report.item("node, npm", node_missing, &format!("node {node}, npm {npm}"));
 
-    // 3. Rust tools, at the versions the project pins.
+    // 3. Rust tools: the host's rustfmt and clippy, then the pinned ones.
+    host_components(sh, &mut report)?;
     // `--locked` is tried first; 0.2.130's own lockfile names a webpki-roots
     // that the registry here does not serve, so it falls back to resolving.
-    cargo_tool(
-        sh,
-        &wasm,
-        "wasm-bindgen-cli",
-        "wasm-bindgen",
-        &bindgen_version,
-        Locked::Prefer,
-    )?;
-    let runner = proc::which("wasm-bindgen-test-runner", wasm.path());
-    if runner.is_none() {
+    let bindgen = Tool {
+        crate_name: "wasm-bindgen-cli",
+        binary: "wasm-bindgen",
+        version: &bindgen_version,
+        locked: Locked::Prefer,
+    };
+    cargo_tool(sh, &wasm, &bindgen, &mut report)?;
+    if proc::which("wasm-bindgen-test-runner", wasm.path()).is_none() {
         bail!("wasm-bindgen-cli is installed but `wasm-bindgen-test-runner` is not on PATH");
     }
-    cargo_tool(sh, &wasm, "trunk", "trunk", TRUNK_VERSION, Locked::Always)?;
+    let trunk = Tool { crate_name: "trunk", binary: "trunk", version: TRUNK_VERSION, locked: Locked::Always };
+    cargo_tool(sh, &wasm, &trunk, &mut report)?;
 
     // 4. npm packages, from the committed lockfile.
-    npm_packages(sh, &root)?;
+    npm_packages(sh, &root, &mut report)?;
 
-    item("total", &proc::secs(start.elapsed()));
+    report.finish();
     Ok(wasm)
 }
 
-fn item(what: &str, how: &str) {
-    println!("setup: {what:<22} {how}");
+/// One line per item, then the total.
+struct Report {
+    start: Instant,
+    installed: usize,
 }
 
-fn status(installed: bool, what: &str) -> String {
-    format!(
-        "{} ({what})",
-        if installed { "installed" } else { "present" }
-    )
+impl Report {
+    fn new() -> Report {
+        Report { start: Instant::now(), installed: 0 }
+    }
+
+    fn item(&mut self, what: &str, installed: bool, detail: &str) {
+        let status = if installed { "installed" } else { "present" };
+        self.installed += usize::from(installed);
+        println!("setup: {what:<22} {status:<9} {detail}");
+    }
+
+    fn finish(self) {
+        let took = proc::secs(self.start.elapsed());
+        match self.installed {
+            0 => println!("setup: nothing to install ({took})"),
+            n => println!("setup: installed {n} item(s) in {took}"),
+        }
+    }
 }
 
 /// `apt-get update` once, then one `apt-get install`; without root, the
 /// command to run instead.
-fn apt_install(sh: &Shell, packages: &[&str]) -> Result<()> {
+fn apt_install(sh: &Shell, packages: &[&str]) -> Result<String> {
     let list = packages.join(" ");
     if !proc::is_root() {
         bail!(
@@ -130,21 +138,34 @@ fn apt_install(sh: &Shell, packages: &[&str]) -> Result<()> {
         );
     }
     let start = Instant::now();
-    wasm::host(sh, "apt-get")
-        .arg("update")
-        .env("DEBIAN_FRONTEND", "noninteractive")
-        .run()
-        .context("apt-get update")?;
+    wasm::host(sh, "apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive").run().context("apt-get update")?;
     wasm::host(sh, "apt-get")
         .args(["install", "-y"])
         .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive")
         .run()
         .with_context(|| format!("apt-get install -y {list}"))?;
-    item(
-        "apt-get install",
-        &format!("{list} ({})", proc::secs(start.elapsed())),
-    );
+    Ok(proc::secs(start.elapsed()))
+}
+
+/// `cargo fmt` and `cargo clippy` for the host toolchain (rustup's default
+/// profile has them; a minimal one does not).
+fn host_components(sh: &Shell, report: &mut Report) -> Result<()> {
+    let fmt = proc::probe(wasm::host(sh, "cargo").args(["fmt", "--version"]));
+    let clippy = proc::probe(wasm::host(sh, "cargo").args(["clippy", "--version"]));
+    if fmt.is_none() || clippy.is_none() {
+        let rustup = proc::probe(wasm::host(sh, "rustup").arg("--version")).is_some();
+        if !rustup {
+            bail!("the host toolchain lacks rustfmt or clippy; install them with it");
+        }
+        wasm::host(sh, "rustup")
+            .args(["component", "add", "rustfmt", "clippy"])
+            .run()
+            .context("rustup component add rustfmt clippy")?;
+        report.item("host rustfmt, clippy", true, "rustup component add");
+    } else {
+        report.item("host rustfmt, clippy", false, &clippy.unwrap_or_default());
+    }
     Ok(())
 }
 
@@ -156,24 +177,23 @@ enum Locked {
     Prefer,
 }
 
-/// Ensures `binary --version` reports `version` (as the wasm commands would
-/// find it on `PATH`), else `cargo install crate_name --version version`.
-fn cargo_tool(
-    sh: &Shell,
-    wasm: &Wasm,
-    crate_name: &str,
-    binary: &str,
-    version: &str,
+/// A tool that `cargo install` provides, at a pinned version.
+struct Tool<'a> {
+    crate_name: &'a str,
+    binary: &'a str,
+    version: &'a str,
     locked: Locked,
-) -> Result<()> {
+}
+
+/// Ensures `binary --version` reports the version (as the wasm commands would
+/// find it on `PATH`), else `cargo install crate --version V`.
+fn cargo_tool(sh: &Shell, wasm: &Wasm, tool: &Tool<'_>, report: &mut Report) -> Result<()> {
+    let Tool { crate_name, binary, version, locked } = *tool;
     let found = || proc::probe(wasm.cmd(sh, binary).arg("--version"));
-    let matches = |out: &Option<String>| {
-        out.as_deref()
-            .is_some_and(|v| v.split_whitespace().nth(1) == Some(version))
-    };
+    let matches = |out: &Option<String>| out.as_deref().is_some_and(|v| v.split_whitespace().nth(1) == Some(version));
     let before = found();
     if matches(&before) {
-        item(crate_name, &format!("present ({version})"));
+        report.item(crate_name, false, version);
         return Ok(());
     }
     let start = Instant::now();
@@ -185,9 +205,7 @@ fn cargo_tool(
         if locked == Locked::Always {
             return Err(err).with_context(|| format!("installing {crate_name} {version}"));
         }
-        eprintln!(
-            "setup: `cargo install --locked {crate_name}` failed ({err}); retrying without --locked"
-        );
+        eprintln!("setup: `cargo install --locked {crate_name}` failed ({err}); retrying without --locked");
         install(false).with_context(|| format!("installing {crate_name} {version}"))?;
     }
     let after = found();
@@ -201,26 +219,17 @@ fn cargo_tool(
         );
     }
     let was = before.map_or("missing".to_string(), |b| format!("was {b}"));
-    item(
-        crate_name,
-        &format!(
-            "installed ({version}; {was}; {})",
-            proc::secs(start.elapsed())
-        ),
-    );
+    let took = proc::secs(start.elapsed());
+    report.item(crate_name, true, &format!("{version} ({was}; {took})"));
     Ok(())
 }
 
 /// `npm ci` unless `node_modules` was installed from this very lockfile.
-fn npm_packages(sh: &Shell, root: &Path) -> Result<()> {
-    let lock =
-        std::fs::read(root.join("package-lock.json")).context("reading package-lock.json")?;
+fn npm_packages(sh: &Shell, root: &Path, report: &mut Report) -> Result<()> {
+    let lock = std::fs::read(root.join("package-lock.json")).context("reading package-lock.json")?;
     let stamp = root.join(NPM_STAMP);
     if std::fs::read(&stamp).is_ok_and(|s| s == lock) {
-        item(
-            "npm packages",
-            "present (node_modules matches package-lock.json)",
-        );
+        report.item("npm packages", false, "node_modules matches package-lock.json");
         return Ok(());
     }
     let start = Instant::now();
@@ -230,9 +239,7 @@ fn npm_packages(sh: &Shell, root: &Path) -> Result<()> {
         .run()
         .context("npm ci")?;
     std::fs::write(&stamp, &lock).with_context(|| format!("writing {}", stamp.display()))?;
-    item(
-        "npm packages",
-        &format!("installed (npm ci, {})", proc::secs(start.elapsed())),
-    );
+    let took = proc::secs(start.elapsed());
+    report.item("npm packages", true, &format!("npm ci ({took})"));
     Ok(())
 }

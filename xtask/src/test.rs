@@ -36,15 +36,8 @@ pub enum Suite {
     E2e,
 }
 
-const ALL: [Suite; 7] = [
-    Suite::Fmt,
-    Suite::ClippyHost,
-    Suite::ClippyWasm,
-    Suite::Native,
-    Suite::Browser,
-    Suite::Build,
-    Suite::E2e,
-];
+const ALL: [Suite; 7] =
+    [Suite::Fmt, Suite::ClippyHost, Suite::ClippyWasm, Suite::Native, Suite::Browser, Suite::Build, Suite::E2e];
 
 impl Suite {
     fn name(self) -> &'static str {
@@ -78,12 +71,10 @@ pub fn parse_only(args: &[String]) -> Result<Vec<Suite>> {
             match name {
                 "clippy" => wanted.extend([Suite::ClippyHost, Suite::ClippyWasm]),
                 "e2e" => wanted.extend([Suite::Build, Suite::E2e]),
-                _ => wanted.push(ALL.into_iter().find(|s| s.name() == name).with_context(
-                    || {
-                        let names: Vec<_> = ALL.iter().map(|s| s.name()).collect();
-                        format!("unknown suite `{name}`; suites: {}", names.join(", "))
-                    },
-                )?),
+                _ => wanted.push(ALL.into_iter().find(|s| s.name() == name).with_context(|| {
+                    let names: Vec<_> = ALL.iter().map(|s| s.name()).collect();
+                    format!("unknown suite `{name}`; suites: {}", names.join(", "))
+                })?),
             }
         }
     }
@@ -104,11 +95,7 @@ struct Counts {
 impl Counts {
     /// A format/lint/build step: one check.
     fn check(status: ExitStatus) -> Counts {
-        Counts {
-            passed: status.success().into(),
-            failed: (!status.success()).into(),
-            note: String::new(),
-        }
+        Counts { passed: status.success().into(), failed: (!status.success()).into(), note: String::new() }
     }
 
     /// A failing command that reported no failed test still fails once.
@@ -116,11 +103,7 @@ impl Counts {
         if !status.success() && self.failed == 0 {
             self.failed = 1;
             let why = format!("exited with {status}");
-            self.note = if self.note.is_empty() {
-                why
-            } else {
-                format!("{}; {why}", self.note)
-            };
+            self.note = if self.note.is_empty() { why } else { format!("{}; {why}", self.note) };
         }
         self
     }
@@ -134,11 +117,7 @@ pub fn test(sh: &Shell, suites: &[Suite]) -> Result<ExitCode> {
         let start = Instant::now();
         let counts = run_suite(sh, &wasm, suite).unwrap_or_else(|err| {
             eprintln!("xtask: {} could not run: {err:#}", suite.name());
-            Counts {
-                passed: 0,
-                failed: 1,
-                note: format!("error: {err}"),
-            }
+            Counts { passed: 0, failed: 1, note: format!("error: {err}") }
         });
         let took = start.elapsed();
         let result = if counts.failed == 0 { "ok" } else { "FAILED" };
@@ -147,10 +126,7 @@ pub fn test(sh: &Shell, suites: &[Suite]) -> Result<ExitCode> {
     }
 
     println!("\nsummary ({} route)", wasm.route.name());
-    println!(
-        "  {:<12} {:<7} {:>6} {:>6} {:>8}  note",
-        "suite", "result", "passed", "failed", "time"
-    );
+    println!("  {:<12} {:<7} {:>6} {:>6} {:>8}  note", "suite", "result", "passed", "failed", "time");
     let (mut passed, mut failed) = (0, 0);
     for (suite, counts, took) in &rows {
         passed += counts.passed;
@@ -168,11 +144,7 @@ pub fn test(sh: &Shell, suites: &[Suite]) -> Result<ExitCode> {
     let total: Duration = rows.iter().map(|(_, _, took)| *took).sum();
     println!("  total time {}", proc::secs(total));
     println!("{passed} passed, {failed} failed");
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
@@ -183,10 +155,12 @@ fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
             Ok(Counts::check(status))
         }
         Suite::ClippyHost => {
-            let cmd = wasm::host(sh, "cargo")
-                .arg("clippy")
-                .args(&host_packages)
-                .args(["--all-targets", "--", "-D", "warnings"]);
+            let cmd = wasm::host(sh, "cargo").arg("clippy").args(&host_packages).args([
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]);
             Ok(Counts::check(tee(cmd)?.0))
         }
         Suite::ClippyWasm => {
@@ -215,31 +189,17 @@ fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
                 // `--tests`: lib, bins and tests/*.rs; not doctests, which
                 // compile for wasm32 but have no runner there.
                 .args(["test", "-p", APP_PACKAGE, "--target", TARGET, "--tests"])
-                .env(
-                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                    "wasm-bindgen-test-runner",
-                )
+                .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
                 .env("CHROMEDRIVER", setup::CHROMEDRIVER)
-                .env(
-                    "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
-                    root.join("webdriver.json"),
-                )
-                .env(
-                    "WASM_BINDGEN_TEST_TIMEOUT",
-                    env_or("WASM_BINDGEN_TEST_TIMEOUT", "120"),
-                )
-                .env(
-                    "WASM_BINDGEN_TEST_DRIVER_TIMEOUT",
-                    env_or("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "30"),
-                );
+                .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root.join("webdriver.json"))
+                .env("WASM_BINDGEN_TEST_TIMEOUT", env_or("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+                .env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", env_or("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "30"));
             let (status, out) = tee(cmd)?;
             Ok(cargo_test_counts(&out).with_status(status))
         }
         Suite::Build => {
             wasm.fetch(sh)?;
-            let cmd = wasm
-                .cmd(sh, "trunk")
-                .args(["build", "--release", "--offline"]);
+            let cmd = wasm.cmd(sh, "trunk").args(["build", "--release", "--offline"]);
             let (status, _) = tee(cmd)?;
             let mut counts = Counts::check(status);
             if status.success() {
@@ -308,14 +268,9 @@ fn playwright_counts(output: &str) -> Counts {
 
 /// The number just before `word` (`"ok. 5 passed; 0 failed"`, `"passed"` → 5).
 fn count_of(text: &str, word: &str) -> Option<u32> {
-    let words: Vec<&str> = text
-        .split(|c: char| c.is_whitespace() || c == ';' || c == ',')
-        .filter(|w| !w.is_empty())
-        .collect();
-    words
-        .windows(2)
-        .find(|pair| pair[1] == word)
-        .and_then(|pair| pair[0].parse().ok())
+    let words: Vec<&str> =
+        text.split(|c: char| c.is_whitespace() || c == ';' || c == ',').filter(|w| !w.is_empty()).collect();
+    words.windows(2).find(|pair| pair[1] == word).and_then(|pair| pair[0].parse().ok())
 }
 
 /// `app_bg.wasm 196,341 B (gzip 59,012 B), JS 28,114 B` for the release bundle.
@@ -332,21 +287,9 @@ fn bundle_sizes(sh: &Shell, dist: &Path) -> Result<String> {
     }
     let wasm_file = wasm_file.context("no .wasm file in dist/")?;
     let raw = wasm_file.metadata()?.len();
-    let gzip = wasm::host(sh, "gzip")
-        .args(["-9", "-c"])
-        .arg(&wasm_file)
-        .quiet()
-        .output()
-        .context("gzip")?
-        .stdout
-        .len();
+    let gzip = wasm::host(sh, "gzip").args(["-9", "-c"]).arg(&wasm_file).quiet().output().context("gzip")?.stdout.len();
     let name = wasm_file.file_name().unwrap_or_default().to_string_lossy();
-    Ok(format!(
-        "{name} {} B (gzip -9 {} B), JS {} B",
-        thousands(raw),
-        thousands(gzip as u64),
-        thousands(js_bytes)
-    ))
+    Ok(format!("{name} {} B (gzip -9 {} B), JS {} B", thousands(raw), thousands(gzip as u64), thousands(js_bytes)))
 }
 
 fn thousands(n: u64) -> String {
@@ -366,11 +309,7 @@ mod tests {
     use super::*;
 
     fn counts(passed: u32, failed: u32, note: &str) -> Counts {
-        Counts {
-            passed,
-            failed,
-            note: note.to_string(),
-        }
+        Counts { passed, failed, note: note.to_string() }
     }
 
     #[test]
@@ -415,41 +354,20 @@ mod tests {
         let ok = ExitStatus::from_raw(0);
         assert_eq!(counts(2, 0, "").with_status(ok), counts(2, 0, ""));
         assert_eq!(counts(2, 3, "").with_status(failed), counts(2, 3, ""));
-        assert_eq!(
-            counts(0, 0, "").with_status(failed),
-            counts(0, 1, "exited with exit status: 101")
-        );
+        assert_eq!(counts(0, 0, "").with_status(failed), counts(0, 1, "exited with exit status: 101"));
     }
 
     #[test]
     fn only_selects_suites_in_order() {
         let check = |args: &[&str], expected: &[&str]| {
             let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-            let names: Vec<_> = parse_only(&args)
-                .unwrap()
-                .iter()
-                .map(|s| s.name())
-                .collect();
+            let names: Vec<_> = parse_only(&args).unwrap().iter().map(|s| s.name()).collect();
             assert_eq!(names, expected, "{args:?}");
         };
-        check(
-            &[],
-            &[
-                "fmt",
-                "clippy-host",
-                "clippy-wasm",
-                "native",
-                "browser",
-                "build",
-                "e2e",
-            ],
-        );
+        check(&[], &["fmt", "clippy-host", "clippy-wasm", "native", "browser", "build", "e2e"]);
         check(&["--only", "native"], &["native"]);
         check(&["--only", "e2e,fmt"], &["fmt", "build", "e2e"]);
-        check(
-            &["--only=clippy", "--only", "browser"],
-            &["clippy-host", "clippy-wasm", "browser"],
-        );
+        check(&["--only=clippy", "--only", "browser"], &["clippy-host", "clippy-wasm", "browser"]);
         assert!(parse_only(&["--only".into(), "nope".into()]).is_err());
         assert!(parse_only(&["--fast".into()]).is_err());
     }

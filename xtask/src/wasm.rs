@@ -30,13 +30,7 @@ use crate::proc;
 pub const TARGET: &str = "wasm32-unknown-unknown";
 
 /// What the Debian route needs from apt.
-pub const DEBIAN_PACKAGES: &[&str] = &[
-    "rustc-web",
-    "cargo-web",
-    "rust-web-src",
-    "lld-19",
-    "rust-web-clippy",
-];
+pub const DEBIAN_PACKAGES: &[&str] = &["rustc-web", "cargo-web", "rust-web-src", "lld-19", "rust-web-clippy"];
 
 /// How long `rustup target add` may try before we fall back.
 const RUSTUP_TIMEOUT: Duration = Duration::from_secs(60);
@@ -67,9 +61,10 @@ const CARGO_RUN_VARS: &[&str] = &[
     "CARGO_PKG_VERSION_PRE",
 ];
 
-/// Set by rustup's proxies (or by a user for rustup's toolchain); they would
-/// point Debian's cargo back at rustup.
-const RUSTUP_VARS: &[&str] = &[
+/// Point at the host (rustup) toolchain: set by rustup's proxies and by
+/// `cargo run`, or by a user. On the Debian route they would send Debian's
+/// cargo back to rustup's compiler or libraries.
+const HOST_TOOLCHAIN_VARS: &[&str] = &[
     "RUSTUP_TOOLCHAIN",
     "RUSTUP_TOOLCHAIN_SOURCE",
     "RUST_RECURSION_COUNT",
@@ -94,6 +89,19 @@ impl Route {
     }
 }
 
+/// What [`choose_route`] decided.
+pub struct Choice {
+    pub route: Route,
+    /// A few words on why.
+    pub why: String,
+    /// Whether rustup just added the target.
+    pub added: bool,
+}
+
+fn choice(route: Route, why: impl Into<String>, added: bool) -> Result<Choice> {
+    Ok(Choice { route, why: why.into(), added })
+}
+
 /// The chosen route with everything a wasm command needs.
 #[derive(Clone, Debug)]
 pub struct Wasm {
@@ -116,26 +124,21 @@ impl Wasm {
                 ("target/wasm-debian", path)
             }
         };
-        Wasm {
-            route,
-            target_dir: root.join(dir),
-            path,
-        }
+        Wasm { route, target_dir: root.join(dir), path }
     }
 
     /// `program` with the wasm environment of this route.
     pub fn cmd<'a>(&self, sh: &'a Shell, program: &str) -> Cmd<'a> {
-        let cmd = host(sh, program)
-            .env("PATH", &self.path)
-            .env("CARGO_TARGET_DIR", &self.target_dir);
+        let cmd = host(sh, program).env("PATH", &self.path).env("CARGO_TARGET_DIR", &self.target_dir);
         match self.route {
             Route::Rustup => cmd,
-            Route::Debian => RUSTUP_VARS
+            Route::Debian => HOST_TOOLCHAIN_VARS
                 .iter()
                 .fold(cmd, |cmd, var| cmd.env_remove(var))
                 .env("RUSTC", "/usr/bin/rustc")
                 .env("RUSTDOC", "/usr/bin/rustdoc")
                 .env("RUSTC_BOOTSTRAP", "1")
+                // `-Zbuild-std`; cargo adds `test` itself when building tests.
                 .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
                 .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", "wasm-ld-19"),
         }
@@ -144,10 +147,7 @@ impl Wasm {
     /// Downloads every crate the wasm build needs: trunk runs cargo with
     /// `--offline`, which cannot. A no-op when all are cached.
     pub fn fetch(&self, sh: &Shell) -> Result<()> {
-        self.cmd(sh, "cargo")
-            .args(["fetch", "--target", TARGET])
-            .run()
-            .context("cargo fetch")
+        self.cmd(sh, "cargo").args(["fetch", "--target", TARGET]).run().context("cargo fetch")
     }
 
     /// `PATH` as wasm commands see it (to find trunk, wasm-bindgen...).
@@ -158,39 +158,30 @@ impl Wasm {
 
 /// `program` for the host, without the variables `cargo run` set for xtask.
 pub fn host<'a>(sh: &'a Shell, program: &str) -> Cmd<'a> {
-    CARGO_RUN_VARS
-        .iter()
-        .fold(sh.cmd(program), |cmd, var| cmd.env_remove(var))
+    CARGO_RUN_VARS.iter().fold(sh.cmd(program), |cmd, var| cmd.env_remove(var))
 }
 
 /// Picks the route: `ZHIBU_WASM_ROUTE` if set; rustup if the target is
 /// installed or `rustup target add` succeeds within a minute; else Debian.
 /// A timed-out attempt is remembered in `target/xtask/wasm-route` so later
 /// runs do not wait again (delete the file to retry).
-/// Returns the route and a few words on why.
-pub fn choose_route(sh: &Shell) -> Result<(Route, String)> {
-    let forced = std::env::var("ZHIBU_WASM_ROUTE")
-        .ok()
-        .filter(|v| !v.is_empty());
+pub fn choose_route(sh: &Shell) -> Result<Choice> {
+    let forced = std::env::var("ZHIBU_WASM_ROUTE").ok().filter(|v| !v.is_empty());
     let rustup = proc::probe(host(sh, "rustup").arg("--version")).is_some();
 
     match forced.as_deref() {
-        Some("debian") => return Ok((Route::Debian, "ZHIBU_WASM_ROUTE=debian".into())),
+        Some("debian") => return choice(Route::Debian, "ZHIBU_WASM_ROUTE=debian", false),
+        Some("rustup") if !rustup => bail!("ZHIBU_WASM_ROUTE=rustup but rustup is not on PATH"),
+        Some("rustup") if rustup_has_target(sh) => {
+            return choice(Route::Rustup, "ZHIBU_WASM_ROUTE=rustup", false);
+        }
         Some("rustup") => {
-            if !rustup {
-                bail!("ZHIBU_WASM_ROUTE=rustup but rustup is not on PATH");
-            }
-            if rustup_has_target(sh) {
-                return Ok((Route::Rustup, "ZHIBU_WASM_ROUTE=rustup".into()));
-            }
             return match rustup_add_target(sh)? {
-                Ok(took) => Ok((
+                Ok(took) => choice(
                     Route::Rustup,
-                    format!(
-                        "ZHIBU_WASM_ROUTE=rustup; target added in {}",
-                        proc::secs(took)
-                    ),
-                )),
+                    format!("ZHIBU_WASM_ROUTE=rustup; target added in {}", proc::secs(took)),
+                    true,
+                ),
                 Err(why) => bail!("ZHIBU_WASM_ROUTE=rustup but `rustup target add {TARGET}` {why}"),
             };
         }
@@ -199,30 +190,22 @@ pub fn choose_route(sh: &Shell) -> Result<(Route, String)> {
     }
 
     if !rustup {
-        return Ok((Route::Debian, "no rustup on PATH".into()));
+        return choice(Route::Debian, "no rustup on PATH", false);
     }
     if rustup_has_target(sh) {
-        return Ok((Route::Rustup, "target installed".into()));
+        return choice(Route::Rustup, "target installed", false);
     }
     let stamp = route_stamp(sh);
     if std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == "debian") {
-        return Ok((
-            Route::Debian,
-            format!(
-                "rustup could not add the target earlier (delete {} to retry)",
-                stamp.display()
-            ),
-        ));
+        let why = format!("rustup could not add the target earlier; delete {} to retry", stamp.display());
+        return choice(Route::Debian, why, false);
     }
     match rustup_add_target(sh)? {
-        Ok(took) => Ok((
-            Route::Rustup,
-            format!("target added in {}", proc::secs(took)),
-        )),
+        Ok(took) => choice(Route::Rustup, format!("target added in {}", proc::secs(took)), true),
         Err(why) => {
             std::fs::create_dir_all(stamp.parent().expect("stamp has a parent"))?;
             std::fs::write(&stamp, "debian\n")?;
-            Ok((Route::Debian, format!("`rustup target add` {why}")))
+            choice(Route::Debian, format!("`rustup target add` {why}"), false)
         }
     }
 }
@@ -234,10 +217,7 @@ fn rustup_has_target(sh: &Shell) -> bool {
 
 /// `Ok(Ok(took))` if the target was added, `Ok(Err(why))` if not.
 fn rustup_add_target(sh: &Shell) -> Result<Result<Duration, String>> {
-    eprintln!(
-        "setup: trying `rustup target add {TARGET}` (time-out {}s)",
-        RUSTUP_TIMEOUT.as_secs()
-    );
+    eprintln!("setup: trying `rustup target add {TARGET}` (time-out {}s)", RUSTUP_TIMEOUT.as_secs());
     let start = Instant::now();
     let cmd = cmd!(sh, "rustup target add {TARGET}");
     let status = proc::run_with_timeout(cmd.into(), RUSTUP_TIMEOUT)?;
@@ -284,8 +264,7 @@ pub fn locked_wasm_bindgen(root: &Path) -> Result<String> {
     let lock = root.join("Cargo.lock");
     let text = std::fs::read_to_string(&lock)
         .with_context(|| format!("reading {} (cargo creates it on any build)", lock.display()))?;
-    locked_version(&text, "wasm-bindgen")
-        .with_context(|| format!("no `wasm-bindgen` package in {}", lock.display()))
+    locked_version(&text, "wasm-bindgen").with_context(|| format!("no `wasm-bindgen` package in {}", lock.display()))
 }
 
 /// The version of package `name` in a Cargo.lock's text.

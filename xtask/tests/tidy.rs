@@ -5,10 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 fn read(relative: &str) -> String {
@@ -72,14 +69,11 @@ fn dependency_names(manifest: &str) -> BTreeSet<String> {
         let renamed = if key == "package" {
             Some(value)
         } else if section == Section::List {
-            value
-                .split_once("package")
-                .map(|(_, rest)| rest.trim_start_matches([' ', '=']))
+            value.split_once("package").map(|(_, rest)| rest.trim_start_matches([' ', '=']))
         } else {
             None
         };
-        if let Some(real) = renamed.and_then(|v| v.trim().trim_start_matches('"').split('"').next())
-        {
+        if let Some(real) = renamed.and_then(|v| v.trim().trim_start_matches('"').split('"').next()) {
             names.insert(real.to_string());
         }
     }
@@ -111,33 +105,15 @@ package = "js-sys"
 web = []
 "#;
     let names: Vec<_> = dependency_names(manifest).into_iter().collect();
-    assert_eq!(
-        names,
-        [
-            "csv",
-            "getrandom",
-            "gloo-net",
-            "js",
-            "js-sys",
-            "leptos",
-            "serde",
-            "ws"
-        ]
-    );
+    assert_eq!(names, ["csv", "getrandom", "gloo-net", "js", "js-sys", "leptos", "serde", "ws"]);
 }
 
 #[test]
 fn core_crate_has_no_web_dependencies() {
     let names = dependency_names(&read("crates/core/Cargo.toml"));
-    assert!(
-        names.contains("serde"),
-        "the parser found no dependencies: {names:?}"
-    );
+    assert!(names.contains("serde"), "the parser found no dependencies: {names:?}");
     let web: Vec<_> = names.iter().filter(|n| is_web_crate(n)).collect();
-    assert!(
-        web.is_empty(),
-        "crates/core must build and test natively, without the web; it depends on {web:?}"
-    );
+    assert!(web.is_empty(), "crates/core must build and test natively, without the web; it depends on {web:?}");
 }
 
 // --- CI runs exactly the README's test command. ---------------------------
@@ -145,13 +121,8 @@ fn core_crate_has_no_web_dependencies() {
 /// The command lines of the README's "Quick start" section (its code block).
 fn quick_start_commands(readme: &str) -> Vec<String> {
     let mut lines = readme.lines();
-    let heading = lines
-        .by_ref()
-        .find(|l| l.starts_with('#') && l.to_lowercase().contains("quick start"));
-    assert!(
-        heading.is_some(),
-        "README.md has no \"Quick start\" heading"
-    );
+    let heading = lines.by_ref().find(|l| l.starts_with('#') && l.to_lowercase().contains("quick start"));
+    assert!(heading.is_some(), "README.md has no \"Quick start\" heading");
     let mut commands = Vec::new();
     let mut in_code = false;
     for line in lines {
@@ -172,67 +143,36 @@ fn quick_start_commands(readme: &str) -> Vec<String> {
 
 /// The last command of a shell script (no blank lines, comments, `fi`...).
 fn last_command(script: &str) -> Option<&str> {
-    script.lines().map(str::trim).rfind(|l| {
-        !l.is_empty() && !l.starts_with('#') && !matches!(*l, "fi" | "done" | "}" | "esac")
-    })
+    script
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty() && !l.starts_with('#') && !matches!(*l, "fi" | "done" | "}" | "esac"))
 }
 
 #[test]
 fn quick_start_commands_are_read() {
     let readme = "# Zhibu\n\n## Quick start\n\n```sh\n# serve\n$ cargo xtask run\ncargo xtask test\n```\n\nMore.\n```\nnot this\n```\n";
-    assert_eq!(
-        quick_start_commands(readme),
-        ["cargo xtask run", "cargo xtask test"]
-    );
-    assert_eq!(
-        last_command("set -e\ncargo xtask test\n# done\n"),
-        Some("cargo xtask test")
-    );
+    assert_eq!(quick_start_commands(readme), ["cargo xtask run", "cargo xtask test"]);
+    assert_eq!(last_command("set -e\ncargo xtask test\n# done\n"), Some("cargo xtask test"));
 }
 
 #[test]
 fn ci_runs_exactly_the_readme_test_command() {
     let root = root();
-    assert!(
-        root.join("README.md").exists(),
-        "README.md is missing (its Quick start shows the run and test commands)"
-    );
+    assert!(root.join("README.md").exists(), "README.md is missing (its Quick start shows the run and test commands)");
     let commands = quick_start_commands(&read("README.md"));
-    assert_eq!(
-        commands.len(),
-        2,
-        "the README's Quick start has exactly two commands (run, test): {commands:?}"
-    );
-    let test: Vec<_> = commands
-        .iter()
-        .filter(|c| c.split_whitespace().any(|w| w == "test"))
-        .collect();
-    assert_eq!(
-        test.len(),
-        1,
-        "exactly one Quick start command runs the tests: {commands:?}"
-    );
+    assert_eq!(commands.len(), 2, "the README's Quick start has exactly two commands (run, test): {commands:?}");
+    let test: Vec<_> = commands.iter().filter(|c| c.split_whitespace().any(|w| w == "test")).collect();
+    assert_eq!(test.len(), 1, "exactly one Quick start command runs the tests: {commands:?}");
     let ci = read(".ci/run");
-    assert_eq!(
-        last_command(&ci),
-        Some(test[0].as_str()),
-        ".ci/run must end by running the README's test command"
-    );
+    assert_eq!(last_command(&ci), Some(test[0].as_str()), ".ci/run must end by running the README's test command");
 }
 
 #[test]
 fn ci_script_is_executable() {
     use std::os::unix::fs::PermissionsExt;
-    let mode = root()
-        .join(".ci/run")
-        .metadata()
-        .unwrap()
-        .permissions()
-        .mode();
-    assert!(
-        mode & 0o111 != 0,
-        ".ci/run is not executable (mode {mode:o}); chmod +x it"
-    );
+    let mode = root().join(".ci/run").metadata().unwrap().permissions().mode();
+    assert!(mode & 0o111 != 0, ".ci/run is not executable (mode {mode:o}); chmod +x it");
 }
 
 // --- Every locale has every key. ------------------------------------------
@@ -241,14 +181,9 @@ fn ci_script_is_executable() {
 fn locale_keys(file: &str) -> BTreeSet<String> {
     let value: serde_json::Value =
         serde_json::from_str(&read(file)).unwrap_or_else(|e| panic!("{file} is not JSON: {e}"));
-    let object = value
-        .as_object()
-        .unwrap_or_else(|| panic!("{file} must be one flat JSON object"));
+    let object = value.as_object().unwrap_or_else(|| panic!("{file} must be one flat JSON object"));
     for (key, value) in object {
-        assert!(
-            value.is_string(),
-            "{file}: `{key}` must be a string, not {value}"
-        );
+        assert!(value.is_string(), "{file}: `{key}` must be a string, not {value}");
     }
     object.keys().cloned().collect()
 }

@@ -48,7 +48,7 @@ string_id!(
     EventId
 );
 string_id!(
-    /// Identifies one writer: a browser profile's tab session or a server.
+    /// Identifies one writer: one page load of the app, or a server.
     DeviceId
 );
 string_id!(
