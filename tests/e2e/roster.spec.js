@@ -66,3 +66,16 @@ test('archive hides a member and restore brings them back', async ({ page }) => 
   await page.reload();
   await expect(page.getByTestId('member-name')).toHaveText(['周强']);
 });
+
+test('English can be chosen and is remembered', async ({ page }) => {
+  const app = new App(page);
+  await app.open();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.locator('#roster-title')).toHaveText('党员名册');
+  await page.getByRole('button', { name: 'English' }).first().click();
+  await expect(page.locator('#roster-title')).toHaveText('Branch roster');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(page.locator('#roster-title')).toHaveText('Branch roster');
+  await expect(page.getByTestId('nav-settings')).toContainText('Data & settings');
+});
