@@ -17,6 +17,9 @@ use std::fmt;
 /// The schema version this build writes.
 pub const SCHEMA: u64 = 2;
 
+/// Top-level keys of a current document.
+const KNOWN_KEYS: [&str; 3] = ["schema", "snapshot", "events"];
+
 /// A parsed document.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Document {
@@ -126,6 +129,10 @@ pub fn parse(text: &str) -> Result<Document, DocError> {
     if version < 2 {
         doc = migrate_v1(doc);
     }
+    // A misspelt key would otherwise read as an empty backup.
+    if let Some(key) = doc.keys().find(|k| !KNOWN_KEYS.contains(&k.as_str())) {
+        return Err(DocError::Invalid { path: key.clone(), message: "unknown field".into() });
+    }
     let snapshot = match doc.remove("snapshot") {
         None | Some(Value::Null) => None,
         Some(v) => {
@@ -138,6 +145,7 @@ pub fn parse(text: &str) -> Result<Document, DocError> {
         message: e.inner().to_string(),
     })?;
     for (index, event) in events.iter().enumerate() {
+        event.check_bounds().map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })?;
         validate(event).map_err(|errors| DocError::InvalidEvent { index, errors })?;
     }
     Ok(Document { snapshot, events })
@@ -160,6 +168,9 @@ fn validate(event: &Event) -> Result<(), Vec<FieldError>> {
     match &event.payload {
         Payload::MemberAdded { fields, .. } => fields.revalidate(),
         Payload::MembersImported { members } => members.iter().try_for_each(|m| m.fields.revalidate()),
+        Payload::MemberEdited { changes, .. } if changes.is_empty() => {
+            Err(vec![FieldError { field: crate::roster::Field::Name, problem: crate::roster::Problem::Required }])
+        }
         Payload::MemberEdited { changes, .. } => {
             // Check each changed value by applying it to a valid template.
             let mut probe = crate::roster::MemberDraft { name: "x".into(), ..Default::default() }

@@ -34,7 +34,27 @@ pub struct Event {
     pub payload: Payload,
 }
 
+/// Largest Lamport clock accepted: JavaScript's safe integer range, so every
+/// clock survives JSON in a browser and `clock + 1` never overflows.
+pub const MAX_CLOCK: u64 = 1 << 53;
+/// Largest check-in time accepted, in absolute Unix seconds (tens of
+/// thousands of years): keeps time offsets in the snapshot from overflowing.
+pub const MAX_AT_SECS: i64 = 1 << 40;
+
 impl Event {
+    /// Refuses clocks and times outside what the app can store faithfully.
+    pub fn check_bounds(&self) -> Result<(), String> {
+        if self.clock > MAX_CLOCK {
+            return Err(format!("clock {} is above {MAX_CLOCK}", self.clock));
+        }
+        if let Payload::AttendanceMarked { mark: Attendance { at: Some(at), .. }, .. } = &self.payload {
+            if at.unsigned_abs() > MAX_AT_SECS as u64 {
+                return Err(format!("check-in time {at} is out of range"));
+            }
+        }
+        Ok(())
+    }
+
     /// The stamp its writes carry.
     pub fn stamp(&self) -> Stamp {
         Stamp { clock: self.clock, device: self.device.clone() }

@@ -8,6 +8,7 @@
 
 use crate::attendance::{Attendance, AttendanceStatus};
 use crate::clock::{Lww, Stamp};
+use crate::event::{MAX_AT_SECS, MAX_CLOCK};
 use crate::ids::{DeviceId, MeetingId, MemberId};
 use crate::state::{MemberRecord, State};
 use serde::{Deserialize, Serialize};
@@ -167,6 +168,9 @@ pub fn from_value(value: serde_json::Value) -> Result<State, SnapshotError> {
         |i: usize| snap.dev.get(i).cloned().ok_or_else(|| SnapshotError(format!("writer index {i} out of range")));
     let member =
         |i: usize| snap.ids.get(i).cloned().ok_or_else(|| SnapshotError(format!("member index {i} out of range")));
+    if snap.clk > MAX_CLOCK {
+        return Err(SnapshotError(format!("clock {} out of range", snap.clk)));
+    }
     let mut state = State { max_clock: snap.clk, ..State::default() };
     for m in snap.mem {
         let rec = MemberRecord {
@@ -179,7 +183,12 @@ pub fn from_value(value: serde_json::Value) -> Result<State, SnapshotError> {
             exempt: decode_reg(m.x, &device)?,
             archived: decode_reg(m.a, &device)?,
         };
-        state.members.insert(member(m.i)?, rec);
+        // A repeated index joins rather than overwrites.
+        let id = member(m.i)?;
+        match state.members.get_mut(&id) {
+            Some(existing) => existing.join(&rec),
+            None => state.members.insert(id, rec).is_none(),
+        };
     }
     for meeting in snap.att {
         if meeting.r.len() % MARK_WIDTH != 0 || meeting.h.len() % MARK_WIDTH != 0 {
@@ -192,24 +201,41 @@ pub fn from_value(value: serde_json::Value) -> Result<State, SnapshotError> {
             let status = AttendanceStatus::from_code(code / 2).ok_or_else(bad)?;
             let at = match chunk[2] {
                 0 => None,
-                off => Some(meeting.t + off - 1),
+                off => Some(meeting.t.checked_add(off - 1).filter(|at| at.unsigned_abs() <= MAX_AT_SECS as u64).ok_or_else(bad)?),
             };
-            let clock = meeting.c + u64::try_from(chunk[3]).map_err(|_| bad())?;
+            let clock = meeting.c.checked_add(u64::try_from(chunk[3]).map_err(|_| bad())?).ok_or_else(bad)?;
+            if clock > MAX_CLOCK {
+                return Err(bad());
+            }
             let stamp = Stamp { clock, device: device(idx(chunk[4])?)? };
             Ok((member(idx(chunk[0])?)?, stamp, Attendance { status, at, by_self: code % 2 == 1 }))
         };
         let mut marks: BTreeMap<MemberId, Lww<Attendance>> = BTreeMap::new();
         for chunk in meeting.r.chunks(MARK_WIDTH) {
             let (who, stamp, mark) = decode(chunk)?;
-            marks.insert(who, Lww::new(mark, stamp));
+            match marks.get_mut(&who) {
+                Some(reg) => reg.set(mark, stamp),
+                None => marks.insert(who, Lww::new(mark, stamp)).is_none(),
+            };
         }
         for chunk in meeting.h.chunks(MARK_WIDTH) {
             let (who, stamp, mark) = decode(chunk)?;
             let reg = marks.get_mut(&who).ok_or_else(|| SnapshotError(format!("history for unknown mark of {who}")))?;
             reg.set(mark, stamp);
         }
-        state.attendance.insert(meeting.m, marks);
+        let mut partial = State::default();
+        partial.attendance.insert(meeting.m, marks);
+        state.join(&partial);
     }
+    // Every register's clock counts, whatever `clk` says: new writes must
+    // go above all of them.
+    let registers = state.members.values().flat_map(MemberRecord::clocks);
+    let marks = state
+        .attendance
+        .values()
+        .flat_map(|m| m.values())
+        .flat_map(|r| std::iter::once(r.stamp.clock).chain(r.history.iter().map(|(s, _)| s.clock)));
+    state.max_clock = registers.chain(marks).fold(state.max_clock, u64::max);
     Ok(state)
 }
 
@@ -218,6 +244,9 @@ fn decode_reg<T: Ord + Clone>(
     device: &impl Fn(usize) -> Result<DeviceId, SnapshotError>,
 ) -> Result<Option<Lww<T>>, SnapshotError> {
     let Some(reg) = reg else { return Ok(None) };
+    if reg.c > MAX_CLOCK || reg.h.iter().any(|(c, _, _)| *c > MAX_CLOCK) {
+        return Err(SnapshotError("register clock out of range".into()));
+    }
     let mut lww = Lww::new(reg.v, Stamp { clock: reg.c, device: device(reg.d)? });
     for (clock, d, value) in reg.h {
         lww.set(value, Stamp { clock, device: device(d)? });

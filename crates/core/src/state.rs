@@ -99,7 +99,28 @@ impl MemberRecord {
         }
     }
 
-    fn join(&mut self, other: &MemberRecord) -> bool {
+    /// Every clock in the record's registers and histories.
+    pub fn clocks(&self) -> Vec<u64> {
+        fn of<T>(slot: &Option<Lww<T>>, out: &mut Vec<u64>) {
+            if let Some(reg) = slot {
+                out.push(reg.stamp.clock);
+                out.extend(reg.history.iter().map(|(s, _)| s.clock));
+            }
+        }
+        let mut out = Vec::new();
+        of(&self.name, &mut out);
+        of(&self.group, &mut out);
+        of(&self.status, &mut out);
+        of(&self.role, &mut out);
+        of(&self.joined, &mut out);
+        of(&self.phone, &mut out);
+        of(&self.exempt, &mut out);
+        of(&self.archived, &mut out);
+        out
+    }
+
+    /// Joins another record of the same member into this one.
+    pub fn join(&mut self, other: &MemberRecord) -> bool {
         // Not short-circuiting: every field must be joined.
         [
             join_slot(&mut self.name, &other.name),
@@ -193,6 +214,7 @@ impl State {
         self.max_clock = self.max_clock.max(event.clock);
         changed |= match &event.payload {
             Payload::MemberAdded { member, fields } => self.set_all(member, fields, &stamp),
+            Payload::MemberEdited { changes, .. } if changes.is_empty() => false,
             Payload::MemberEdited { member, changes } => {
                 let record = self.members.entry(member.clone()).or_default();
                 changes.iter().fold(false, |acc, c| record.set(c, &stamp) | acc)

@@ -124,3 +124,40 @@ fn ten_years_of_attendance_fits_comfortably_in_five_megabytes() {
     document::parse(&stored).unwrap().merge_into(&mut back);
     assert_eq!(back.state(), records.state());
 }
+
+#[test]
+fn out_of_range_clocks_and_times_are_refused_not_wrapped() {
+    let event = |clock: &str, at: &str| {
+        format!(
+            r#"{{"schema":2,"events":[{{"i":"e1","d":"x","c":{clock},"w":0,"p":{{"t":"attendance_marked",
+            "meeting":"g","member":"m","mark":{{"s":"present","at":{at}}}}}}}]}}"#
+        )
+    };
+    assert!(document::parse(&event("5", "1764000000")).is_ok());
+    assert!(
+        matches!(refused(&event("18446744073709551615", "1")), DocError::Invalid { path, .. } if path == "events[0]")
+    );
+    assert!(
+        matches!(refused(&event("5", "-9223372036854775808")), DocError::Invalid { path, .. } if path == "events[0]")
+    );
+    // A crafted snapshot whose offsets overflow is an error, not a panic.
+    let crafted = r#"{"schema":2,"snapshot":{"clk":1,"dev":["d"],"ids":["m"],
+        "att":[{"m":"g","c":9007199254740990,"t":9223372036854775800,"r":[0,0,100,100,0]}]},"events":[]}"#;
+    assert!(matches!(refused(crafted), DocError::Invalid { path, .. } if path == "snapshot"));
+}
+
+#[test]
+fn a_snapshot_clock_below_its_registers_is_raised() {
+    let text = r#"{"schema":2,"snapshot":{"clk":1,"dev":["d"],"ids":["m"],
+        "mem":[{"i":0,"n":{"v":"王建国","c":40,"d":0}}]},"events":[]}"#;
+    let snapshot = document::parse(text).unwrap().snapshot.unwrap();
+    assert_eq!(snapshot.max_clock, 40, "new edits must win over the stored ones");
+}
+
+#[test]
+fn unknown_top_level_fields_and_empty_edits_are_refused() {
+    assert!(matches!(refused(r#"{"schema":2,"evnts":[]}"#), DocError::Invalid { path, .. } if path == "evnts"));
+    let empty_edit = r#"{"schema":2,"events":[{"i":"e1","d":"x","c":1,"w":0,
+        "p":{"t":"member_edited","member":"m1","changes":[]}}]}"#;
+    assert!(matches!(refused(empty_edit), DocError::InvalidEvent { index: 0, .. }));
+}

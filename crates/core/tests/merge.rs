@@ -54,35 +54,42 @@ fn payload() -> impl Strategy<Value = Payload> {
         prop::collection::vec((member_id(), fields()), 1..3).prop_map(|ms| Payload::MembersImported {
             members: ms.into_iter().map(|(id, fields)| ImportedMember { id, fields }).collect()
         }),
-        (0..2u8, member_id(), 0..5u64, prop::option::of(0..3i64), any::<bool>()).prop_map(
-            |(meeting, member, status, at, by_self)| Payload::AttendanceMarked {
+        (
+            0..2u8,
+            member_id(),
+            0..5u64,
+            prop::option::of(prop_oneof![-3..3i64, Just(-(1i64 << 40) / 60), Just((1i64 << 40) / 60)]),
+            any::<bool>()
+        )
+            .prop_map(|(meeting, member, status, at, by_self)| Payload::AttendanceMarked {
                 meeting: MeetingId(format!("g{meeting}")),
                 member,
                 mark: Attendance {
                     status: AttendanceStatus::from_code(status).unwrap(),
-                    at: at.map(|m| 1_764_000_000 + m * 60),
+                    at: at.map(|m| (1_764_000_000 + m * 60).clamp(-(1 << 40), 1 << 40)),
                     by_self,
                 },
-            }
-        ),
+            }),
     ]
 }
 
 /// Events with unique ids; clocks and writers collide on purpose.
 fn events() -> impl Strategy<Value = Vec<Event>> {
-    prop::collection::vec((1..8u64, 0..3u8, payload()), 0..16).prop_map(|raw| {
-        raw.into_iter()
-            .enumerate()
-            .map(|(i, (clock, dev, payload))| Event {
-                id: EventId(format!("e{i:03}")),
-                device: DeviceId(format!("d{dev}")),
-                clock,
-                actor: None,
-                at: 0,
-                payload,
-            })
-            .collect()
-    })
+    prop::collection::vec((prop_oneof![1..8u64, (1u64 << 53) - 8..=(1u64 << 53)], 0..3u8, payload()), 0..16).prop_map(
+        |raw| {
+            raw.into_iter()
+                .enumerate()
+                .map(|(i, (clock, dev, payload))| Event {
+                    id: EventId(format!("e{i:03}")),
+                    device: DeviceId(format!("d{dev}")),
+                    clock,
+                    actor: None,
+                    at: 0,
+                    payload,
+                })
+                .collect()
+        },
+    )
 }
 
 /// The events shuffled, with some repeated.
