@@ -83,24 +83,48 @@ fn current_hash() -> String {
 pub fn App() -> impl IntoView {
     let i18n = I18n::new();
     provide_context(i18n);
-    i18n.set(i18n.lang.get_untracked());
+    i18n.apply_to_document();
 
     let store = Store::open(|| DeviceId::generate(platform::now_ms() as u64, platform::random16()));
     let session: SessionSignal = RwSignal::new(Session::load(store));
     provide_context(session);
     compact_soon(session);
+    // Fold when the log grows long or merged data waits for a snapshot.
+    Effect::new(move |_| {
+        if session.with(Session::wants_compaction) {
+            compact_soon(session);
+        }
+    });
 
-    // Another tab wrote: take its events in.
+    // Another tab wrote (or cleared storage): take its events in.
     let _ = window_event_listener(leptos::ev::storage, move |e: web_sys::StorageEvent| {
-        if let Some(key) = e.key().filter(|k| storage::is_record_key(k)) {
+        let key = e.key();
+        if key.as_deref().is_none_or(storage::is_record_key) {
             session.update(|s| {
-                s.foreign_change(&key);
+                s.foreign_change(key.as_deref());
             });
         }
     });
     // Leaving: let the next compaction take our log without waiting.
     let _ = window_event_listener(leptos::ev::pagehide, move |_| {
         session.with_untracked(|s| Store::with_writer(s.writer().clone()).release())
+    });
+    // Back from the back/forward cache: alive again, and other tabs may
+    // have written while we were frozen.
+    let _ = window_event_listener(leptos::ev::pageshow, move |e: web_sys::PageTransitionEvent| {
+        if e.persisted() {
+            session.update(|s| {
+                Store::with_writer(s.writer().clone()).touch_lease();
+                s.refresh();
+            });
+        }
+    });
+    // Something only in memory: ask before the tab closes.
+    let _ = window_event_listener(leptos::ev::beforeunload, move |e: web_sys::BeforeUnloadEvent| {
+        if session.with_untracked(Session::has_unsaved) {
+            e.prevent_default();
+            e.set_return_value("unsaved");
+        }
     });
     // Stay visibly alive so other tabs leave our log alone.
     let _ = set_interval_with_handle(

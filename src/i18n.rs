@@ -72,10 +72,15 @@ impl I18n {
     /// Switches and remembers the language.
     pub fn set(self, lang: Lang) {
         crate::storage::set_pref("lang", lang.tag());
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("lang", lang.tag());
-        }
         self.lang.set(lang);
+        self.apply_to_document();
+    }
+
+    /// Puts the current language on `<html lang>` (screen readers, fonts).
+    pub fn apply_to_document(self) {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", self.lang.get_untracked().tag());
+        }
     }
 
     /// Reactive text for `key`.
@@ -84,7 +89,7 @@ impl I18n {
         move || text(lang.get(), key)
     }
 
-    /// Non-reactive read, for use inside closures that already track `lang`.
+    /// The text now, as a `String`; tracks `lang` when read in a reactive closure.
     pub fn now(self, key: &str) -> String {
         text(self.lang.get(), key)
     }

@@ -77,9 +77,6 @@ impl Session {
 
     /// Writes this writer's log again (after a failure, or on demand).
     pub fn save(&mut self) -> Result<(), SaveError> {
-        if self.snapshot_dirty {
-            return self.compact();
-        }
         self.saved = self.store.save_own(&self.own);
         self.saved.clone()
     }
@@ -91,12 +88,16 @@ impl Session {
         (member, saved)
     }
 
-    /// Saves the changed fields of a member; nothing changed, no event.
-    pub fn edit_member(&mut self, member: &MemberId, fields: &MemberFields) -> Result<(), SaveError> {
-        let Some(current) = self.records.state().member(member) else {
-            return Ok(());
-        };
-        let changes = current.fields.changes(fields);
+    /// Saves what the user changed in a form opened on `baseline`. Only
+    /// those fields are recorded, so another tab's edit of other fields made
+    /// while the form was open survives.
+    pub fn edit_member(
+        &mut self,
+        member: &MemberId,
+        baseline: &MemberFields,
+        fields: &MemberFields,
+    ) -> Result<(), SaveError> {
+        let changes = baseline.changes(fields);
         if changes.is_empty() {
             return Ok(());
         }
@@ -124,37 +125,57 @@ impl Session {
         document::to_json(&self.records)
     }
 
-    /// Merges a backup file in; a refused file changes nothing.
-    pub fn import_backup(&mut self, text: &str) -> Result<(ImportSummary, Result<(), SaveError>), DocError> {
-        let doc = document::parse(text)?;
+    /// Merges a backup file in; a refused file changes nothing. Imported
+    /// data reaches storage through the next compaction, which the caller
+    /// starts under the cross-tab lock ([`Session::wants_compaction`]).
+    pub fn import_backup(&mut self, text: &str) -> Result<ImportSummary, DocError> {
+        let doc = document::parse(text.trim_start_matches('\u{feff}'))?;
         let changed = doc.merge_into(&mut self.records);
-        let summary = ImportSummary { changed, events: doc.events.len() };
-        if !changed {
-            return Ok((summary, Ok(())));
-        }
-        // Imported data must reach storage: fold it into the snapshot now.
-        Ok((summary, self.compact()))
+        self.snapshot_dirty |= changed;
+        Ok(ImportSummary { changed, events: doc.events.len() })
     }
 
-    /// Folds all logs into the snapshot (call under the compaction lock).
+    /// Folds all logs into the snapshot. Call only under the compaction lock
+    /// (`app::compact_soon`).
     pub fn compact(&mut self) -> Result<(), SaveError> {
         self.saved = self.store.compact(&mut self.records, &mut self.own);
-        self.snapshot_dirty = self.saved.is_err();
+        if self.saved.is_ok() {
+            self.snapshot_dirty = false;
+        }
+        self.set_aside = storage::set_aside_list();
         self.saved.clone()
     }
 
-    /// Whether this writer's log is long enough to fold.
+    /// Whether a compaction is due: a long log, or merged data (an import)
+    /// that only a snapshot can store.
     pub fn wants_compaction(&self) -> bool {
-        self.own.len() >= storage::COMPACT_AFTER
+        self.snapshot_dirty || self.own.len() >= storage::COMPACT_AFTER
     }
 
-    /// Another tab changed `key`; returns whether the records changed.
-    pub fn foreign_change(&mut self, key: &str) -> bool {
+    /// Whether something is only in memory (closing now would lose it).
+    pub fn has_unsaved(&self) -> bool {
+        self.saved.is_err() || self.snapshot_dirty
+    }
+
+    /// Takes in everything stored now (after the page was frozen in the
+    /// back/forward cache and missed other tabs' writes).
+    pub fn refresh(&mut self) {
+        let loaded = self.store.load();
+        self.records.merge_snapshot(loaded.records.snapshot());
+        self.records.merge_events(loaded.records.pending());
+        self.set_aside = loaded.set_aside;
+    }
+
+    /// Another tab changed `key` (`None`: it cleared storage).
+    pub fn foreign_change(&mut self, key: Option<&str>) -> storage::Foreign {
         match self.store.on_foreign_change(key, &mut self.records, &mut self.own) {
-            Ok(changed) => changed,
+            Ok(foreign) => {
+                self.snapshot_dirty |= foreign.compact;
+                foreign
+            }
             Err(e) => {
                 self.saved = Err(e);
-                true
+                storage::Foreign { changed: true, compact: false }
             }
         }
     }

@@ -73,26 +73,42 @@ pub struct Loaded {
 /// This tab's handle on storage.
 #[derive(Clone, Debug)]
 pub struct Store {
-    /// The writer id: stable across reloads of one tab, new per tab.
+    /// The writer id: new for every page load.
     pub writer: DeviceId,
 }
 
-fn raw() -> web_sys::Storage {
-    LocalStorage::raw()
+/// localStorage, through gloo; `None` where the browser blocks site data
+/// (gloo's own accessor would throw there, and the app must still start).
+fn raw() -> Option<web_sys::Storage> {
+    let available = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).is_some();
+    available.then(LocalStorage::raw)
+}
+
+fn unavailable() -> SaveError {
+    SaveError::Unavailable("localStorage is blocked".into())
+}
+
+/// Whether this browser lets the app store anything.
+pub fn available() -> bool {
+    raw().is_some()
 }
 
 fn keys() -> Vec<String> {
-    let storage = raw();
+    let Some(storage) = raw() else { return Vec::new() };
     let n = storage.length().unwrap_or(0);
     (0..n).filter_map(|i| storage.key(i).ok().flatten()).collect()
 }
 
 fn get(key: &str) -> Option<String> {
-    raw().get_item(key).ok().flatten()
+    raw()?.get_item(key).ok().flatten()
 }
 
 fn set(key: &str, value: &str) -> Result<(), SaveError> {
-    raw().set_item(key, value).map_err(classify)
+    raw().ok_or_else(unavailable)?.set_item(key, value).map_err(classify)
+}
+
+fn remove(key: &str) -> Result<(), SaveError> {
+    raw().ok_or_else(unavailable)?.remove_item(key).map_err(classify)
 }
 
 fn classify(err: wasm_bindgen::JsValue) -> SaveError {
@@ -119,7 +135,7 @@ impl Store {
     /// Gives up the lease when the page goes away, so the next compaction
     /// may fold and remove this writer's log without waiting.
     pub fn release(&self) {
-        let _ = raw().remove_item(&format!("{LEASE_PREFIX}{}", self.writer));
+        let _ = remove(&format!("{LEASE_PREFIX}{}", self.writer));
     }
 
     /// A handle with a given writer id (tests open two in one page).
@@ -163,7 +179,7 @@ impl Store {
     /// Writes this writer's whole log (its events not yet in the snapshot).
     pub fn save_own(&self, own: &BTreeMap<EventId, Event>) -> Result<(), SaveError> {
         let result = if own.is_empty() {
-            raw().remove_item(&self.log_key()).map_err(classify)
+            remove(&self.log_key())
         } else {
             set(&self.log_key(), &document::events_to_json(own.values()))
         };
@@ -181,9 +197,21 @@ impl Store {
     /// logs of writers gone for longer than the lease. Call under
     /// [`with_lock`]. `own` is emptied of what the written snapshot covers.
     pub fn compact(&self, records: &mut Records, own: &mut BTreeMap<EventId, Event>) -> Result<(), SaveError> {
-        // Take in what other tabs stored since we last looked.
-        if let Some(Ok(doc)) = get(SNAPSHOT_KEY).map(|t| document::parse(&t)) {
-            doc.merge_into(records);
+        // Take in what other tabs stored since we last looked. A stored
+        // snapshot we cannot read (corrupt, or from a newer app) is copied
+        // aside before anything is written over it.
+        if let Some(text) = get(SNAPSHOT_KEY) {
+            match document::parse(&text) {
+                Ok(doc) => {
+                    doc.merge_into(records);
+                }
+                Err(e) => {
+                    set_aside(SNAPSHOT_KEY, &text, &e);
+                    if get(SNAPSHOT_KEY).as_deref() == Some(text.as_str()) {
+                        return Err(SaveError::Full);
+                    }
+                }
+            }
         }
         let logs: Vec<String> = keys().into_iter().filter(|k| k.starts_with(LOG_PREFIX)).collect();
         for key in &logs {
@@ -195,8 +223,10 @@ impl Store {
         set(SNAPSHOT_KEY, &document::to_json(records))?;
         // Read back before dropping anything: only what the stored snapshot
         // covers may leave a log.
-        let stored =
-            get(SNAPSHOT_KEY).and_then(|t| document::parse(&t).ok()).and_then(|d| d.snapshot).unwrap_or_default();
+        let stored = get(SNAPSHOT_KEY)
+            .and_then(|t| document::parse(&t).ok())
+            .and_then(|d| d.snapshot)
+            .ok_or_else(|| SaveError::Unavailable("the snapshot did not read back".into()))?;
         own.retain(|_, e| !stored.covers(e));
         self.save_own(own)?;
         let now = now_ms();
@@ -208,39 +238,61 @@ impl Store {
                 .and_then(|t| document::parse(&t).ok())
                 .is_some_and(|d| d.events.iter().all(|e| stored.covers(e)));
             if now - last_seen > LEASE_MS && all_covered {
-                let _ = raw().remove_item(key);
-                let _ = raw().remove_item(&lease_key);
+                let _ = remove(key);
+                let _ = remove(&lease_key);
             }
         }
         Ok(())
     }
 
-    /// Applies another tab's change to `key`; returns whether records changed.
+    /// Applies another tab's change to `key` (`None`: storage was cleared).
     /// If the new snapshot covers some of our own events, our log shrinks.
     pub fn on_foreign_change(
         &self,
-        key: &str,
+        key: Option<&str>,
         records: &mut Records,
         own: &mut BTreeMap<EventId, Event>,
-    ) -> Result<bool, SaveError> {
-        if key == self.log_key() {
-            // Someone removed or replaced our log (e.g. "clear data" in
-            // another tab): write back what we still hold.
+    ) -> Result<Foreign, SaveError> {
+        let Some(key) = key else {
+            // Cleared: write back what we hold; the snapshot needs rewriting.
             self.save_own(own)?;
-            return Ok(false);
+            return Ok(Foreign { changed: false, compact: *records.snapshot() != Default::default() });
+        };
+        if key == self.log_key() {
+            // Someone removed or replaced our log: write back what we hold.
+            self.save_own(own)?;
+            return Ok(Foreign::default());
         }
-        let Some(text) = get(key) else { return Ok(false) };
-        let Ok(doc) = document::parse(&text) else { return Ok(false) };
-        let changed = doc.merge_into(records);
-        if let (SNAPSHOT_KEY, Some(snapshot)) = (key, &doc.snapshot) {
+        let doc = get(key).map(|text| document::parse(&text));
+        let mut result = Foreign::default();
+        if let Some(Ok(doc)) = &doc {
+            result.changed = doc.merge_into(records);
+        }
+        if key == SNAPSHOT_KEY {
+            let stored = match &doc {
+                Some(Ok(doc)) => doc.snapshot.clone().unwrap_or_default(),
+                _ => Default::default(),
+            };
             let before = own.len();
-            own.retain(|_, e| !snapshot.covers(e));
+            own.retain(|_, e| !stored.covers(e));
             if own.len() != before {
                 self.save_own(own)?;
             }
+            // Another tab wrote a snapshot lacking what ours had (a race
+            // with our compaction, or a removal): fold again.
+            result.compact = stored.clone().join(records.snapshot());
         }
-        Ok(changed)
+        Ok(result)
     }
+}
+
+/// What another tab's write means for this one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Foreign {
+    /// Our records changed.
+    pub changed: bool,
+    /// The stored snapshot lacks something we had: compact again.
+    pub compact: bool,
 }
 
 /// Whether a storage key is one of the record keys another tab may change.
@@ -251,9 +303,10 @@ pub fn is_record_key(key: &str) -> bool {
 fn set_aside(key: &str, text: &str, error: &DocError) {
     let aside = format!("{ASIDE_PREFIX}{key}:{}", now_ms() as u64);
     let record = serde_json::json!({ "from": key, "reason": error.to_string(), "text": text });
-    // Only remove the original once its copy is safely stored.
-    if set(&aside, &record.to_string()).is_ok() {
-        let _ = raw().remove_item(key);
+    // Only remove the original once its copy is safely stored, and only if
+    // no other tab has replaced it meanwhile.
+    if set(&aside, &record.to_string()).is_ok() && get(key).as_deref() == Some(text) {
+        let _ = remove(key);
     }
 }
 
@@ -284,17 +337,13 @@ pub fn set_aside_text(key: &str) -> Option<String> {
 /// Removes a kept-aside copy: only ever at the user's explicit request.
 pub fn discard_set_aside(key: &str) {
     if key.starts_with(ASIDE_PREFIX) {
-        let _ = raw().remove_item(key);
+        let _ = remove(key);
     }
 }
 
 /// Storage used by this origin, in UTF-16 code units (what the quota counts).
 pub fn used_units() -> usize {
-    let storage = raw();
-    keys()
-        .iter()
-        .map(|k| k.encode_utf16().count() + storage.get_item(k).ok().flatten().map_or(0, |v| v.encode_utf16().count()))
-        .sum()
+    keys().iter().map(|k| k.encode_utf16().count() + get(k).map_or(0, |v| v.encode_utf16().count())).sum()
 }
 
 /// A remembered preference.

@@ -55,12 +55,12 @@ fn a_snapshot_from_another_tab_shrinks_our_log_without_losing_events() {
     assert_eq!(b.own_len(), 2);
     // A folds B's log into the snapshot; B hears of it (the storage event).
     a.compact().unwrap();
-    b.foreign_change(storage::SNAPSHOT_KEY);
+    b.foreign_change(Some(storage::SNAPSHOT_KEY));
     assert_eq!(b.own_len(), 0, "covered events leave B's log");
     assert_eq!(names(&session("tab-c")), ["李秀英", "王建国"]);
     // A sees B's later writes through B's log key.
     b.add_member(fields("张伟")).1.unwrap();
-    assert!(a.foreign_change("zhibu:log:tab-b"));
+    assert!(a.foreign_change(Some("zhibu:log:tab-b")).changed);
     assert_eq!(names(&a), ["张伟", "李秀英", "王建国"]);
 }
 
@@ -146,13 +146,69 @@ fn importing_a_backup_twice_changes_nothing_the_second_time() {
     let backup = a.export_backup();
     clear();
     let mut b = session("tab-b");
-    let (first, saved) = b.import_backup(&backup).unwrap();
-    saved.unwrap();
+    let first = b.import_backup(&backup).unwrap();
     assert!(first.changed);
-    let (second, _) = b.import_backup(&backup).unwrap();
+    assert!(b.wants_compaction(), "imported data waits for a snapshot");
+    b.compact().unwrap();
+    assert!(!b.wants_compaction());
+    let second = b.import_backup(&backup).unwrap();
     assert!(!second.changed);
     assert_eq!(names(&session("tab-c")), ["黄敏"]);
     // A malformed file changes nothing.
     assert!(b.import_backup("{\"schema\":2,\"events\":[{}]}").is_err());
     assert_eq!(names(&session("tab-c")), ["黄敏"]);
+}
+
+#[wasm_bindgen_test]
+fn a_snapshot_overwritten_by_a_racing_tab_is_written_again() {
+    clear();
+    let (mut a, mut b) = (session("tab-a"), session("tab-b"));
+    let backup = {
+        let mut other = session("elsewhere");
+        other.add_member(fields("孙晓燕")).1.unwrap();
+        other.export_backup()
+    };
+    clear();
+    // A imports and compacts; B, which read the snapshot before, overwrites it.
+    a.import_backup(&backup).unwrap();
+    a.compact().unwrap();
+    b.add_member(fields("陈明")).1.unwrap();
+    let stale = b.records().snapshot().clone();
+    let mut b_records = zhibu_core::records::Records::from_snapshot(stale);
+    b_records.merge_events(b.records().pending());
+    b_records.compact();
+    LocalStorage::raw().set_item(storage::SNAPSHOT_KEY, &zhibu_core::document::to_json(&b_records)).unwrap();
+    // A hears of it and sees its imported member missing: compact again.
+    let foreign = a.foreign_change(Some(storage::SNAPSHOT_KEY));
+    assert!(foreign.compact);
+    assert!(a.wants_compaction());
+    a.compact().unwrap();
+    assert_eq!(names(&session("tab-c")), ["孙晓燕", "陈明"]);
+}
+
+#[wasm_bindgen_test]
+fn a_closed_page_log_is_folded_and_removed_once_its_lease_is_released() {
+    clear();
+    let mut old = session("old-page");
+    old.add_member(fields("吴桂兰")).1.unwrap();
+    Store::with_writer(DeviceId("old-page".into())).release();
+    let mut new = session("new-page");
+    assert_eq!(names(&new), ["吴桂兰"]);
+    new.compact().unwrap();
+    assert_eq!(LocalStorage::raw().get_item("zhibu:log:old-page").unwrap(), None);
+    assert_eq!(names(&session("third-page")), ["吴桂兰"]);
+}
+
+#[wasm_bindgen_test]
+fn an_unreadable_snapshot_is_set_aside_before_compaction_writes_over_it() {
+    clear();
+    let mut s = session("tab-a");
+    s.add_member(fields("王建国")).1.unwrap();
+    // Another (newer) app version writes a snapshot this one cannot read.
+    let newer = "{\"schema\":3,\"snapshot\":{}}";
+    LocalStorage::raw().set_item(storage::SNAPSHOT_KEY, newer).unwrap();
+    s.compact().unwrap();
+    let kept = s.set_aside.iter().find(|a| a.from == storage::SNAPSHOT_KEY).expect("kept aside");
+    assert_eq!(storage::set_aside_text(&kept.key).as_deref(), Some(newer));
+    assert_eq!(names(&session("tab-b")), ["王建国"]);
 }

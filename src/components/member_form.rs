@@ -13,11 +13,13 @@ use zhibu_core::roster::{Field, FieldError, MemberDraft, Role, Status};
 pub fn MemberForm(member: Option<MemberId>, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let initial = member
+    // What the form opened on: an edit records only what differs from it.
+    let baseline = member.as_ref().and_then(|id| session.with_untracked(|s| s.records().state().member(id)));
+    let initial = baseline
         .as_ref()
-        .and_then(|id| session.with_untracked(|s| s.records().state().member(id)))
         .map(|m| MemberDraft::from(&m.fields))
         .unwrap_or_else(|| MemberDraft { status: Status::Full.zh().into(), ..Default::default() });
+    let baseline = baseline.map(|m| m.fields);
     let draft = RwSignal::new(initial);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let groups = move || {
@@ -50,7 +52,10 @@ pub fn MemberForm(member: Option<MemberId>, #[prop(into)] on_done: Callback<()>)
                 session.update(|s| {
                     // A failed save keeps the change in memory; the notice says so.
                     let _ = match &member_for_submit {
-                        Some(id) => s.edit_member(id, &fields),
+                        Some(id) => match &baseline {
+                            Some(base) => s.edit_member(id, base, &fields),
+                            None => Ok(()),
+                        },
                         None => s.add_member(fields).1,
                     };
                 });

@@ -55,7 +55,8 @@ pub fn RosterPage() -> impl IntoView {
     };
     let archived_count = move || members.with(|ms| ms.iter().filter(|(m, _)| m.archived).count());
 
-    let grouped = move || {
+    // One computation per change, shared by the count, the empty notice and the list.
+    let grouped = Memo::new(move |_| {
         let q = query.get();
         let status = status_filter.get();
         let role = role_filter.get();
@@ -83,8 +84,8 @@ pub fn RosterPage() -> impl IntoView {
             people.sort_by_cached_key(|m| (m.fields.role, sort_key(&m.fields.name), m.id.clone()));
         }
         list
-    };
-    let shown = move || grouped().iter().map(|(_, p)| p.len()).sum::<usize>();
+    });
+    let shown = move || grouped.with(|g| g.iter().map(|(_, p)| p.len()).sum::<usize>());
 
     view! {
         <section class="page" aria-labelledby="roster-title">
@@ -158,7 +159,8 @@ pub fn RosterPage() -> impl IntoView {
                 </p>
             </Show>
             {move || {
-                grouped()
+                grouped
+                    .get()
                     .into_iter()
                     .map(|(group, people)| view! { <GroupSection group people form/> })
                     .collect_view()

@@ -46,11 +46,13 @@ pub fn SettingsPage() -> impl IntoView {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Err(_) => Err(crate::i18n::text(lang, "backup.not_utf8")),
                     Ok(text) => {
+                        // Storing follows by compaction (see `App`); a
+                        // failure there shows the save notice.
                         let mut result = None;
                         session.update(|s| result = Some(s.import_backup(&text)));
                         match result.expect("update ran") {
                             Err(e) => Err(words::doc_error(lang, &e)),
-                            Ok((summary, _)) if !summary.changed => Ok(crate::i18n::text(lang, "backup.nothing_new")),
+                            Ok(summary) if !summary.changed => Ok(crate::i18n::text(lang, "backup.nothing_new")),
                             Ok(_) => Ok(crate::i18n::text(lang, "backup.imported")),
                         }
                     }

@@ -47,10 +47,10 @@ impl Event {
         if self.clock > MAX_CLOCK {
             return Err(format!("clock {} is above {MAX_CLOCK}", self.clock));
         }
-        if let Payload::AttendanceMarked { mark: Attendance { at: Some(at), .. }, .. } = &self.payload {
-            if at.unsigned_abs() > MAX_AT_SECS as u64 {
-                return Err(format!("check-in time {at} is out of range"));
-            }
+        if let Payload::AttendanceMarked { mark: Attendance { at: Some(at), .. }, .. } = &self.payload
+            && at.unsigned_abs() > MAX_AT_SECS as u64
+        {
+            return Err(format!("check-in time {at} is out of range"));
         }
         Ok(())
     }

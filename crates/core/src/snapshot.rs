@@ -201,7 +201,13 @@ pub fn from_value(value: serde_json::Value) -> Result<State, SnapshotError> {
             let status = AttendanceStatus::from_code(code / 2).ok_or_else(bad)?;
             let at = match chunk[2] {
                 0 => None,
-                off => Some(meeting.t.checked_add(off - 1).filter(|at| at.unsigned_abs() <= MAX_AT_SECS as u64).ok_or_else(bad)?),
+                off => Some(
+                    meeting
+                        .t
+                        .checked_add(off - 1)
+                        .filter(|at| at.unsigned_abs() <= MAX_AT_SECS as u64)
+                        .ok_or_else(bad)?,
+                ),
             };
             let clock = meeting.c.checked_add(u64::try_from(chunk[3]).map_err(|_| bad())?).ok_or_else(bad)?;
             if clock > MAX_CLOCK {
