@@ -51,6 +51,14 @@ class App {
     await expect(page.getByTestId('import-preview')).toBeVisible();
   }
 
+  /** Imports a fixture sheet, accepts the preview, and returns to the roster. */
+  async importRoster(fixture) {
+    await this.importCsv(fixture);
+    await this.page.getByTestId('confirm-import').click();
+    await expect(this.page.getByTestId('import-done')).toBeVisible();
+    await this.page.getByTestId('nav-roster').click();
+  }
+
   async exportBackup() {
     const page = this.page;
     await page.getByTestId('nav-settings').click();

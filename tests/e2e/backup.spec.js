@@ -7,9 +7,7 @@ const { App } = require('./app');
 test('export, clear, import gives back the identical roster', async ({ page }) => {
   const app = new App(page);
   await app.open();
-  await app.importCsv('roster-excel-gb18030.csv');
-  await page.getByTestId('confirm-import').click();
-  await page.getByTestId('nav-roster').click();
+  await app.importRoster('roster-excel-gb18030.csv');
   await app.addMember({ name: '郑新', group: '第二党小组', status: '预备党员' });
   const before = await app.groups();
   expect(Object.values(before).flat()).toHaveLength(13);

@@ -31,9 +31,7 @@ test('a refused form keeps the input and says why', async ({ page }) => {
 test('search finds names by characters, pinyin and initials', async ({ page }) => {
   const app = new App(page);
   await app.open();
-  await app.importCsv('roster-utf8-bom.csv');
-  await page.getByTestId('confirm-import').click();
-  await page.getByTestId('nav-roster').click();
+  await app.importRoster('roster-utf8-bom.csv');
   await expect(page.getByTestId('member-name')).toHaveCount(12);
 
   const cases = [
