@@ -88,11 +88,6 @@ fn unavailable() -> SaveError {
     SaveError::Unavailable("localStorage is blocked".into())
 }
 
-/// Whether this browser lets the app store anything.
-pub fn available() -> bool {
-    raw().is_some()
-}
-
 fn keys() -> Vec<String> {
     let Some(storage) = raw() else { return Vec::new() };
     let n = storage.length().unwrap_or(0);

@@ -65,7 +65,7 @@ fn a_snapshot_from_another_tab_shrinks_our_log_without_losing_events() {
 }
 
 #[wasm_bindgen_test]
-fn a_reloaded_tab_keeps_its_own_log() {
+fn a_writer_reads_its_own_log_back() {
     clear();
     let mut a = session("tab-a");
     a.add_member(fields("刘芳")).1.unwrap();
