@@ -106,15 +106,13 @@ pub fn App() -> impl IntoView {
         }
     });
     // Leaving: let the next compaction take our log without waiting.
-    let _ = window_event_listener(leptos::ev::pagehide, move |_| {
-        session.with_untracked(|s| Store::with_writer(s.writer().clone()).release())
-    });
+    let _ = window_event_listener(leptos::ev::pagehide, move |_| session.with_untracked(Session::release_lease));
     // Back from the back/forward cache: alive again, and other tabs may
     // have written while we were frozen.
     let _ = window_event_listener(leptos::ev::pageshow, move |e: web_sys::PageTransitionEvent| {
         if e.persisted() {
             session.update(|s| {
-                Store::with_writer(s.writer().clone()).touch_lease();
+                s.touch_lease();
                 s.refresh();
             });
         }
@@ -127,10 +125,7 @@ pub fn App() -> impl IntoView {
         }
     });
     // Stay visibly alive so other tabs leave our log alone.
-    let _ = set_interval_with_handle(
-        move || session.with_untracked(|s| Store::with_writer(s.writer().clone()).touch_lease()),
-        Duration::from_secs(60),
-    );
+    let _ = set_interval_with_handle(move || session.with_untracked(Session::touch_lease), Duration::from_secs(60));
 
     let page = RwSignal::new(Page::from_hash(&current_hash()));
     let _ = window_event_listener(leptos::ev::hashchange, move |_| page.set(Page::from_hash(&current_hash())));

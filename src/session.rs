@@ -56,6 +56,16 @@ impl Session {
         &self.store.writer
     }
 
+    /// Marks this page alive, so other tabs leave its log alone.
+    pub fn touch_lease(&self) {
+        self.store.touch_lease();
+    }
+
+    /// Gives up the lease as the page goes away (see [`Store::release`]).
+    pub fn release_lease(&self) {
+        self.store.release();
+    }
+
     /// Events of this writer not yet folded into the stored snapshot.
     pub fn own_len(&self) -> usize {
         self.own.len()

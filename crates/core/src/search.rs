@@ -127,6 +127,13 @@ pub fn sort_key(name: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Each case: (name, query, whether the query finds the name).
+    fn check(cases: &[(&str, &str, bool)]) {
+        for &(name, query, expected) in cases {
+            assert_eq!(NameKey::new(name).matches(query), expected, "{name:?} ~ {query:?}");
+        }
+    }
+
     #[test]
     fn queries_find_names_by_characters_pinyin_initials_and_mixes() {
         let cases = [
@@ -160,9 +167,7 @@ mod tests {
             ("王建国", "qqq", false),
             ("刘芳", "zw", false),
         ];
-        for (name, query, expected) in cases {
-            assert_eq!(NameKey::new(name).matches(query), expected, "{name:?} ~ {query:?}");
-        }
+        check(&cases);
     }
 
     #[test]
@@ -181,9 +186,7 @@ mod tests {
             ("吕芳", "lüfang", true),
             ("单雄", "xx", false),
         ];
-        for (name, query, expected) in cases {
-            assert_eq!(NameKey::new(name).matches(query), expected, "{name:?} ~ {query:?}");
-        }
+        check(&cases);
     }
 
     #[test]
@@ -200,9 +203,7 @@ mod tests {
             ("阿依古丽", "aygl", true),
             ("阿依古丽", "ayiguli", true),
         ];
-        for (name, query, expected) in cases {
-            assert_eq!(NameKey::new(name).matches(query), expected, "{name:?} ~ {query:?}");
-        }
+        check(&cases);
     }
 
     #[test]
