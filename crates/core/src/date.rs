@@ -25,6 +25,11 @@ impl Date {
         time::Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok().map(Date)
     }
 
+    /// A date from its parts, if it exists.
+    pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Date> {
+        time::Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok().map(Date)
+    }
+
     /// Year, month (1–12) and day.
     pub fn ymd(self) -> (i32, u8, u8) {
         (self.0.year(), self.0.month() as u8, self.0.day())

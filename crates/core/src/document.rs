@@ -1,8 +1,10 @@
 //! The versioned JSON document: what is stored in the browser, exported as a
 //! backup, and imported.
 //!
-//! `{"schema": 2, "snapshot": {…}, "events": […]}`. Version 1 (the first
-//! layout: `{"version": 1, "events": […]}`, no snapshot) migrates forward. A
+//! `{"schema": 3, "snapshot": {…}, "events": […]}`. Version 1 (the first
+//! layout: `{"version": 1, "events": […]}`, no snapshot) migrates forward;
+//! version 2 (roster and marks only) reads as it is, since 3 only added
+//! meeting events and the snapshot's `ext` tables. A
 //! newer or unreadable document is refused with a message that names what is
 //! wrong, and the caller keeps the text untouched.
 
@@ -15,7 +17,7 @@ use serde_json::{Map, Value, json};
 use std::fmt;
 
 /// The schema version this build writes.
-pub const SCHEMA: u64 = 2;
+pub const SCHEMA: u64 = 3;
 
 /// Top-level keys of a current document.
 const KNOWN_KEYS: [&str; 3] = ["schema", "snapshot", "events"];
@@ -147,6 +149,7 @@ pub fn parse(text: &str) -> Result<Document, DocError> {
     for (index, event) in events.iter().enumerate() {
         event.check_bounds().map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })?;
         validate(event).map_err(|errors| DocError::InvalidEvent { index, errors })?;
+        check_content(event).map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })?;
     }
     Ok(Document { snapshot, events })
 }
@@ -181,7 +184,56 @@ fn validate(event: &Event) -> Result<(), Vec<FieldError>> {
             }
             probe.revalidate()
         }
-        Payload::MemberArchived { .. } | Payload::MemberRestored { .. } | Payload::AttendanceMarked { .. } => Ok(()),
+        // The meeting-side events are checked by `check_content`.
+        _ => Ok(()),
+    }
+}
+
+/// Checks the meeting-side events: lengths, ranges, proofs' shape, and that
+/// a member's own act (check-in, leave request) is made by that member.
+pub fn check_content(event: &Event) -> Result<(), String> {
+    use crate::checkin::{MAX_REASON, Proof};
+    use crate::meetings::{Audience, MAX_LONG_TEXT, MAX_MINUTES, MAX_SHORT_TEXT, MeetingStatus, MeetingValue as V};
+    let long = |s: &str, max: usize, what: &str| {
+        if s.chars().count() > max { Err(format!("{what} is longer than {max} characters")) } else { Ok(()) }
+    };
+    let own = |member: &crate::ids::MemberId| {
+        if event.actor.as_ref() == Some(member) { Ok(()) } else { Err("made for another member".to_owned()) }
+    };
+    match &event.payload {
+        Payload::SettingsChanged { changes } if changes.is_empty() => Err("no settings".into()),
+        Payload::SettingsChanged { changes } => changes.iter().try_for_each(|c| c.check()),
+        Payload::MeetingSaved { changes, .. } if changes.is_empty() => Err("no meeting fields".into()),
+        Payload::MeetingSaved { changes, .. } => changes.iter().try_for_each(|c| match c {
+            V::Topic(t) | V::Place(t) | V::Host(t) => long(t, MAX_SHORT_TEXT, "text"),
+            V::Agenda(t) | V::Record(t) => long(t, MAX_LONG_TEXT, "text"),
+            V::Minutes(m) if !(1..=MAX_MINUTES).contains(m) => Err(format!("duration {m} minutes")),
+            V::Audience(Audience::List(ids)) | V::Status(MeetingStatus::Held { expected: ids }) if ids.is_empty() => {
+                Err("no expected attendees".into())
+            }
+            V::Audience(Audience::Group(g)) => long(g, MAX_SHORT_TEXT, "group"),
+            V::Status(MeetingStatus::Cancelled { reason }) => long(reason, MAX_SHORT_TEXT, "reason"),
+            _ => Ok(()),
+        }),
+        Payload::CheckedIn { member, check, .. } => {
+            own(member)?;
+            long(&check.device, 64, "device")?;
+            match &check.proof {
+                Proof::Code(c) if c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+                Proof::Token(t) if crate::token::Token::parse(t).is_ok() => Ok(()),
+                _ => Err("check-in proof is malformed".into()),
+            }
+        }
+        Payload::LeaveRequested { member, request, .. } => {
+            own(member)?;
+            long(&request.reason, MAX_REASON, "reason")
+        }
+        Payload::LeaveDecided { decision, .. } => long(&decision.note, MAX_REASON, "note"),
+        Payload::MadeUp { make_up, .. } => {
+            long(&make_up.what, MAX_REASON, "make-up")?;
+            long(&make_up.confirmed_by, MAX_REASON, "confirmed by")
+        }
+        _ => Ok(()),
     }
 }
 

@@ -7,7 +7,10 @@
 use crate::attendance::Attendance;
 use crate::clock::Stamp;
 use crate::ids::{DeviceId, EventId, MeetingId, MemberId};
+use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
+use crate::meetings::MeetingValue;
 use crate::roster::{FieldValue, MemberFields};
+use crate::settings::Setting;
 use serde::{Deserialize, Serialize};
 
 /// One change, made by one writer at one Lamport time.
@@ -47,12 +50,19 @@ impl Event {
         if self.clock > MAX_CLOCK {
             return Err(format!("clock {} is above {MAX_CLOCK}", self.clock));
         }
-        if let Payload::AttendanceMarked { mark: Attendance { at: Some(at), .. }, .. } = &self.payload
-            && at.unsigned_abs() > MAX_AT_SECS as u64
-        {
-            return Err(format!("check-in time {at} is out of range"));
+        let time = match &self.payload {
+            Payload::AttendanceMarked { mark: Attendance { at: Some(at), .. }, .. } => Some(*at),
+            Payload::CheckedIn { check, .. } => Some(check.at),
+            Payload::MeetingSaved { changes, .. } => changes.iter().find_map(|c| match c {
+                MeetingValue::Start(at) => Some(*at),
+                _ => None,
+            }),
+            _ => None,
+        };
+        match time {
+            Some(at) if at.unsigned_abs() > MAX_AT_SECS as u64 => Err(format!("time {at} is out of range")),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// The stamp its writes carry.
@@ -112,5 +122,53 @@ pub enum Payload {
         member: MemberId,
         /// What was recorded.
         mark: Attendance,
+    },
+    /// Branch settings changed (only the changed ones are carried).
+    SettingsChanged {
+        /// New values.
+        changes: Vec<Setting>,
+    },
+    /// A meeting created or edited (only changed fields are carried).
+    MeetingSaved {
+        /// The meeting.
+        meeting: MeetingId,
+        /// New field values.
+        changes: Vec<MeetingValue>,
+    },
+    /// A member checked themself in on their own phone.
+    CheckedIn {
+        /// The meeting.
+        meeting: MeetingId,
+        /// The member (always the event's actor: 不得代签).
+        member: MemberId,
+        /// The check-in and its proof.
+        check: CheckIn,
+    },
+    /// A member asked for leave (or withdrew the request).
+    LeaveRequested {
+        /// The meeting.
+        meeting: MeetingId,
+        /// The member.
+        member: MemberId,
+        /// The request.
+        request: LeaveRequest,
+    },
+    /// The organizer approved or refused a leave request.
+    LeaveDecided {
+        /// The meeting.
+        meeting: MeetingId,
+        /// The member.
+        member: MemberId,
+        /// The answer.
+        decision: LeaveDecision,
+    },
+    /// Make-up study (补课) recorded for a member who missed the meeting.
+    MadeUp {
+        /// The meeting.
+        meeting: MeetingId,
+        /// The member.
+        member: MemberId,
+        /// What was done.
+        make_up: MakeUp,
     },
 }

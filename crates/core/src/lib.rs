@@ -14,14 +14,22 @@
 #![deny(missing_docs)]
 
 pub mod attendance;
+pub mod checkin;
 pub mod clock;
 pub mod date;
 pub mod document;
 pub mod event;
 pub mod ids;
+pub mod join;
+pub mod meetings;
 pub mod records;
 pub mod roster;
 pub mod roster_csv;
 pub mod search;
+pub mod settings;
+pub mod sheet;
 pub mod snapshot;
 pub mod state;
+pub mod table;
+pub mod token;
+pub mod zone;

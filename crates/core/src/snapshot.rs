@@ -29,6 +29,13 @@ struct Snap {
     mem: Vec<MemberSnap>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     att: Vec<MeetingSnap>,
+    /// Meetings, settings, check-ins, leave, make-up: few, stored plainly.
+    #[serde(default, skip_serializing_if = "is_default")]
+    ext: crate::state::Extras,
+}
+
+fn is_default(ext: &crate::state::Extras) -> bool {
+    ext == &crate::state::Extras::default()
 }
 
 /// One register: value, clock, writer index, then overridden writes.
@@ -148,7 +155,7 @@ pub fn to_value(state: &State) -> serde_json::Value {
         }
         att.push(MeetingSnap { m: meeting.clone(), c: base_clock, t: base_at, r, h });
     }
-    let snap = Snap { clk: state.max_clock, dev: dev.list, ids: ids.list, mem, att };
+    let snap = Snap { clk: state.max_clock, dev: dev.list, ids: ids.list, mem, att, ext: state.ext.clone() };
     serde_json::to_value(snap).expect("snapshot types always serialize")
 }
 
@@ -171,7 +178,10 @@ pub fn from_value(value: serde_json::Value) -> Result<State, SnapshotError> {
     if snap.clk > MAX_CLOCK {
         return Err(SnapshotError(format!("clock {} out of range", snap.clk)));
     }
-    let mut state = State { max_clock: snap.clk, ..State::default() };
+    if snap.ext.clocks().any(|c| c > MAX_CLOCK) {
+        return Err(SnapshotError("register clock out of range".into()));
+    }
+    let mut state = State { max_clock: snap.clk, ext: snap.ext, ..State::default() };
     for m in snap.mem {
         let rec = MemberRecord {
             name: decode_reg(m.n, &device)?,
@@ -241,7 +251,8 @@ pub fn from_value(value: serde_json::Value) -> Result<State, SnapshotError> {
         .values()
         .flat_map(|m| m.values())
         .flat_map(|r| std::iter::once(r.stamp.clock).chain(r.history.iter().map(|(s, _)| s.clock)));
-    state.max_clock = registers.chain(marks).fold(state.max_clock, u64::max);
+    let extras: Vec<u64> = state.ext.clocks().collect();
+    state.max_clock = registers.chain(marks).chain(extras).fold(state.max_clock, u64::max);
     Ok(state)
 }
 

@@ -6,6 +6,10 @@
 //! way, which is what lets a snapshot stand in for the events it folded.
 
 use crate::attendance::Attendance;
+use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
+use crate::meetings::{Meeting, MeetingField, MeetingValue};
+use crate::settings::{Setting, SettingKey, Settings};
+use crate::table::Table;
 use crate::clock::{Lww, Stamp};
 use crate::date::Date;
 use crate::event::{Event, Payload};
@@ -194,6 +198,63 @@ pub struct State {
     pub attendance: BTreeMap<MeetingId, BTreeMap<MemberId, Lww<Attendance>>>,
     /// Highest Lamport clock seen; a writer's next event goes above it.
     pub max_clock: u64,
+    /// Everything besides members and marks (few, so stored plainly).
+    pub ext: Extras,
+}
+
+/// Meetings, settings, check-ins, leave and make-up study: tables of registers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extras {
+    /// Branch settings.
+    #[serde(default, rename = "set", skip_serializing_if = "Table::is_empty")]
+    pub settings: Table<SettingKey, Setting>,
+    /// Meetings by id, one register per field.
+    #[serde(default, rename = "mtg", skip_serializing_if = "BTreeMap::is_empty")]
+    pub meetings: BTreeMap<MeetingId, Table<MeetingField, MeetingValue>>,
+    /// Self check-ins by (meeting, member).
+    #[serde(default, rename = "chk", skip_serializing_if = "Table::is_empty")]
+    pub check_ins: Table<(MeetingId, MemberId), CheckIn>,
+    /// Leave requests by (meeting, member).
+    #[serde(default, rename = "lvq", skip_serializing_if = "Table::is_empty")]
+    pub leave_requests: Table<(MeetingId, MemberId), LeaveRequest>,
+    /// Answers to leave requests.
+    #[serde(default, rename = "lvd", skip_serializing_if = "Table::is_empty")]
+    pub leave_decisions: Table<(MeetingId, MemberId), LeaveDecision>,
+    /// Make-up study records.
+    #[serde(default, rename = "mku", skip_serializing_if = "Table::is_empty")]
+    pub make_ups: Table<(MeetingId, MemberId), MakeUp>,
+}
+
+impl Extras {
+    /// Joins another set of tables in.
+    pub fn join(&mut self, other: &Extras) -> bool {
+        let mut changed = self.settings.join(&other.settings);
+        for (id, theirs) in &other.meetings {
+            changed |= self.meetings.entry(id.clone()).or_default().join(theirs);
+        }
+        changed |= self.check_ins.join(&other.check_ins);
+        changed |= self.leave_requests.join(&other.leave_requests);
+        changed |= self.leave_decisions.join(&other.leave_decisions);
+        changed | self.make_ups.join(&other.make_ups)
+    }
+
+    /// Every clock in the tables.
+    pub fn clocks(&self) -> impl Iterator<Item = u64> + '_ {
+        self.settings
+            .clocks()
+            .chain(self.meetings.values().flat_map(Table::clocks))
+            .chain(self.check_ins.clocks())
+            .chain(self.leave_requests.clocks())
+            .chain(self.leave_decisions.clocks())
+            .chain(self.make_ups.clocks())
+    }
+}
+
+impl std::ops::Deref for State {
+    type Target = Extras;
+    fn deref(&self) -> &Extras {
+        &self.ext
+    }
 }
 
 impl State {
@@ -234,6 +295,25 @@ impl State {
                     }
                 }
             }
+            Payload::SettingsChanged { changes } => {
+                changes.iter().fold(false, |acc, c| self.ext.settings.set(&c.key(), c.clone(), stamp.clone()) | acc)
+            }
+            Payload::MeetingSaved { meeting, changes } => {
+                let table = self.ext.meetings.entry(meeting.clone()).or_default();
+                changes.iter().fold(false, |acc, c| table.set(&c.field(), c.clone(), stamp.clone()) | acc)
+            }
+            Payload::CheckedIn { meeting, member, check } => {
+                self.ext.check_ins.set(&(meeting.clone(), member.clone()), check.clone(), stamp)
+            }
+            Payload::LeaveRequested { meeting, member, request } => {
+                self.ext.leave_requests.set(&(meeting.clone(), member.clone()), request.clone(), stamp)
+            }
+            Payload::LeaveDecided { meeting, member, decision } => {
+                self.ext.leave_decisions.set(&(meeting.clone(), member.clone()), decision.clone(), stamp)
+            }
+            Payload::MadeUp { meeting, member, make_up } => {
+                self.ext.make_ups.set(&(meeting.clone(), member.clone()), make_up.clone(), stamp)
+            }
         };
         changed
     }
@@ -265,6 +345,26 @@ impl State {
                 .get(meeting)
                 .and_then(|marks| marks.get(member))
                 .is_some_and(|reg| reg.contains(mark, &stamp)),
+            Payload::SettingsChanged { changes } => {
+                changes.iter().all(|c| self.ext.settings.contains(&c.key(), c, &stamp))
+            }
+            Payload::MeetingSaved { meeting, changes } => self
+                .ext
+                .meetings
+                .get(meeting)
+                .is_some_and(|t| changes.iter().all(|c| t.contains(&c.field(), c, &stamp))),
+            Payload::CheckedIn { meeting, member, check } => {
+                self.ext.check_ins.contains(&(meeting.clone(), member.clone()), check, &stamp)
+            }
+            Payload::LeaveRequested { meeting, member, request } => {
+                self.ext.leave_requests.contains(&(meeting.clone(), member.clone()), request, &stamp)
+            }
+            Payload::LeaveDecided { meeting, member, decision } => {
+                self.ext.leave_decisions.contains(&(meeting.clone(), member.clone()), decision, &stamp)
+            }
+            Payload::MadeUp { meeting, member, make_up } => {
+                self.ext.make_ups.contains(&(meeting.clone(), member.clone()), make_up, &stamp)
+            }
         }
     }
 
@@ -282,6 +382,7 @@ impl State {
     pub fn join(&mut self, other: &State) -> bool {
         let mut changed = other.max_clock > self.max_clock;
         self.max_clock = self.max_clock.max(other.max_clock);
+        changed |= self.ext.join(&other.ext);
         for (id, theirs) in &other.members {
             changed |= self.members.entry(id.clone()).or_default().join(theirs);
         }
@@ -314,6 +415,24 @@ impl State {
     pub fn member(&self, id: &MemberId) -> Option<Member> {
         let record = self.members.get(id)?;
         Some(Member { id: id.clone(), fields: record.fields()?, archived: record.is_archived() })
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> Settings {
+        Settings::from_table(&self.ext.settings)
+    }
+
+    /// Every meeting whose kind and start are known, by start time.
+    pub fn meetings(&self) -> Vec<Meeting> {
+        let mut list: Vec<Meeting> =
+            self.ext.meetings.iter().filter_map(|(id, t)| Meeting::from_table(id, t)).collect();
+        list.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+        list
+    }
+
+    /// One meeting.
+    pub fn meeting(&self, id: &MeetingId) -> Option<Meeting> {
+        Meeting::from_table(id, self.ext.meetings.get(id)?)
     }
 
     /// Number of attendance marks recorded.

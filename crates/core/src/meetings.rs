@@ -1,0 +1,534 @@
+//! Meetings of 三会一课 and the rest of organisational life: kinds, their
+//! default frequencies, who is expected (应到), and the planned → held /
+//! cancelled life cycle. A meeting is a set of field registers, so two
+//! devices editing different fields both keep their edit.
+
+use crate::date::Date;
+use crate::ids::{MeetingId, MemberId};
+use crate::roster::Status;
+use crate::state::{Member, State};
+use crate::table::Table;
+use crate::zone::{Zone, parse_hm};
+use serde::{Deserialize, Serialize};
+
+/// The kinds of meeting a branch holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    /// 支部党员大会
+    General,
+    /// 支部委员会会议 (支委会)
+    Committee,
+    /// 党小组会, one per 党小组
+    Group,
+    /// 党课
+    Lecture,
+    /// 主题党日
+    ThemeDay,
+    /// 组织生活会
+    LifeMeeting,
+    /// 民主评议党员
+    Appraisal,
+    /// 其他学习
+    Study,
+}
+
+/// How often a kind of meeting is required.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    /// Every month.
+    Monthly,
+    /// Every quarter.
+    Quarterly,
+    /// Every year.
+    Yearly,
+    /// Not required.
+    None,
+}
+
+impl Frequency {
+    /// Every frequency.
+    pub const ALL: [Frequency; 4] = [Frequency::Monthly, Frequency::Quarterly, Frequency::Yearly, Frequency::None];
+
+    /// Stable key for locale files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::Yearly => "yearly",
+            Frequency::None => "none",
+        }
+    }
+}
+
+impl MeetingKind {
+    /// Every kind, in the order the app lists them.
+    pub const ALL: [MeetingKind; 8] = [
+        MeetingKind::General,
+        MeetingKind::Committee,
+        MeetingKind::Group,
+        MeetingKind::Lecture,
+        MeetingKind::ThemeDay,
+        MeetingKind::LifeMeeting,
+        MeetingKind::Appraisal,
+        MeetingKind::Study,
+    ];
+
+    /// Stable key for locale files, settings and exports.
+    pub fn key(self) -> &'static str {
+        match self {
+            MeetingKind::General => "general",
+            MeetingKind::Committee => "committee",
+            MeetingKind::Group => "group",
+            MeetingKind::Lecture => "lecture",
+            MeetingKind::ThemeDay => "theme_day",
+            MeetingKind::LifeMeeting => "life_meeting",
+            MeetingKind::Appraisal => "appraisal",
+            MeetingKind::Study => "study",
+        }
+    }
+
+    /// The national default frequency (`domain.md`).
+    pub fn default_frequency(self) -> Frequency {
+        match self {
+            MeetingKind::General | MeetingKind::Lecture => Frequency::Quarterly,
+            MeetingKind::Committee | MeetingKind::Group | MeetingKind::ThemeDay => Frequency::Monthly,
+            MeetingKind::LifeMeeting | MeetingKind::Appraisal => Frequency::Yearly,
+            MeetingKind::Study => Frequency::None,
+        }
+    }
+
+    /// Who a new meeting of this kind is for, unless the organizer says otherwise.
+    pub fn default_audience(self) -> Audience {
+        match self {
+            MeetingKind::Committee => Audience::Committee,
+            _ => Audience::Branch,
+        }
+    }
+}
+
+/// Who is expected (应到).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Every active member.
+    Branch,
+    /// One 党小组.
+    Group(String),
+    /// The branch committee (支委).
+    Committee,
+    /// A hand-picked list.
+    List(Vec<MemberId>),
+}
+
+impl Audience {
+    /// Whether an active member is expected.
+    pub fn includes(&self, member: &Member) -> bool {
+        match self {
+            Audience::Branch => true,
+            Audience::Group(g) => &member.fields.group == g,
+            Audience::Committee => member.fields.role.is_committee(),
+            Audience::List(ids) => ids.contains(&member.id),
+        }
+    }
+
+    /// The active members expected now, in roster order.
+    pub fn expected(&self, state: &State) -> Vec<MemberId> {
+        state.members().into_iter().filter(|m| !m.archived && self.includes(m)).map(|m| m.id).collect()
+    }
+}
+
+/// Planned → held, or cancelled.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    /// Not yet held.
+    Planned,
+    /// Held; 应到 frozen at that moment so later roster changes don't
+    /// rewrite history.
+    Held {
+        /// The expected attendees when it was held.
+        expected: Vec<MemberId>,
+    },
+    /// Cancelled, with the reason.
+    Cancelled {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// One field of a meeting, as events carry it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingValue {
+    /// Kind.
+    Kind(MeetingKind),
+    /// 主题
+    Topic(String),
+    /// Start, Unix seconds.
+    Start(i64),
+    /// Duration, minutes.
+    Minutes(u32),
+    /// 地点
+    Place(String),
+    /// 主持人
+    Host(String),
+    /// 应到
+    Audience(Audience),
+    /// 议程
+    Agenda(String),
+    /// 会议记录
+    Record(String),
+    /// State.
+    Status(MeetingStatus),
+}
+
+impl MeetingValue {
+    /// The register this value goes in.
+    pub fn field(&self) -> MeetingField {
+        match self {
+            MeetingValue::Kind(_) => MeetingField::Kind,
+            MeetingValue::Topic(_) => MeetingField::Topic,
+            MeetingValue::Start(_) => MeetingField::Start,
+            MeetingValue::Minutes(_) => MeetingField::Minutes,
+            MeetingValue::Place(_) => MeetingField::Place,
+            MeetingValue::Host(_) => MeetingField::Host,
+            MeetingValue::Audience(_) => MeetingField::Audience,
+            MeetingValue::Agenda(_) => MeetingField::Agenda,
+            MeetingValue::Record(_) => MeetingField::Record,
+            MeetingValue::Status(_) => MeetingField::Status,
+        }
+    }
+}
+
+/// A meeting's registers, one per field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum MeetingField {
+    Kind,
+    Topic,
+    Start,
+    Minutes,
+    Place,
+    Host,
+    Audience,
+    Agenda,
+    Record,
+    Status,
+}
+
+/// A meeting as the app shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meeting {
+    /// Identity.
+    pub id: MeetingId,
+    /// Kind.
+    pub kind: MeetingKind,
+    /// 主题
+    pub topic: String,
+    /// Start, Unix seconds.
+    pub start: i64,
+    /// Duration, minutes.
+    pub minutes: u32,
+    /// 地点
+    pub place: String,
+    /// 主持人
+    pub host: String,
+    /// 应到 (as planned).
+    pub audience: Audience,
+    /// 议程
+    pub agenda: String,
+    /// 会议记录
+    pub record: String,
+    /// State.
+    pub status: MeetingStatus,
+}
+
+impl Meeting {
+    /// Reads a meeting from its registers; `None` until kind and start are known.
+    pub fn from_table(id: &MeetingId, table: &Table<MeetingField, MeetingValue>) -> Option<Meeting> {
+        let mut m = Meeting {
+            id: id.clone(),
+            kind: MeetingKind::Study,
+            topic: String::new(),
+            start: 0,
+            minutes: 60,
+            place: String::new(),
+            host: String::new(),
+            audience: Audience::Branch,
+            agenda: String::new(),
+            record: String::new(),
+            status: MeetingStatus::Planned,
+        };
+        let (mut has_kind, mut has_start) = (false, false);
+        for (_, value) in table.values() {
+            match value.clone() {
+                MeetingValue::Kind(v) => (m.kind, has_kind) = (v, true),
+                MeetingValue::Topic(v) => m.topic = v,
+                MeetingValue::Start(v) => (m.start, has_start) = (v, true),
+                MeetingValue::Minutes(v) => m.minutes = v,
+                MeetingValue::Place(v) => m.place = v,
+                MeetingValue::Host(v) => m.host = v,
+                MeetingValue::Audience(v) => m.audience = v,
+                MeetingValue::Agenda(v) => m.agenda = v,
+                MeetingValue::Record(v) => m.record = v,
+                MeetingValue::Status(v) => m.status = v,
+            }
+        }
+        (has_kind && has_start).then_some(m)
+    }
+
+    /// End, Unix seconds.
+    pub fn end(&self) -> i64 {
+        self.start + i64::from(self.minutes) * 60
+    }
+
+    /// Who is expected: frozen once held, the live audience before.
+    pub fn expected(&self, state: &State) -> Vec<MemberId> {
+        match &self.status {
+            MeetingStatus::Held { expected } => expected.clone(),
+            _ => self.audience.expected(state),
+        }
+    }
+
+    /// Whether it has been held.
+    pub fn is_held(&self) -> bool {
+        matches!(self.status, MeetingStatus::Held { .. })
+    }
+
+    /// Whether it was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self.status, MeetingStatus::Cancelled { .. })
+    }
+
+    /// The quorum rule that applies, if any.
+    pub fn quorum_rule(&self) -> Option<QuorumRule> {
+        match self.kind {
+            MeetingKind::General => Some(QuorumRule::VotingMembers),
+            MeetingKind::Committee => Some(QuorumRule::CommitteeMembers),
+            _ => None,
+        }
+    }
+}
+
+/// Which members count toward a quorum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuorumRule {
+    /// 党员大会: more than half of members with voting rights (正式党员).
+    VotingMembers,
+    /// 支委会: more than half of committee members.
+    CommitteeMembers,
+}
+
+impl QuorumRule {
+    /// Whether a member counts toward this quorum.
+    pub fn counts(self, member: &Member) -> bool {
+        match self {
+            QuorumRule::VotingMembers => member.fields.status == Status::Full,
+            QuorumRule::CommitteeMembers => member.fields.role.is_committee(),
+        }
+    }
+}
+
+/// "More than half": present × 2 > entitled. Returns (met, fewest present
+/// that would meet it).
+pub fn more_than_half(present: usize, entitled: usize) -> (bool, usize) {
+    (entitled > 0 && present * 2 > entitled, entitled / 2 + 1)
+}
+
+/// Longest topic, place or host, in characters.
+pub const MAX_SHORT_TEXT: usize = 100;
+/// Longest agenda or minutes, in characters.
+pub const MAX_LONG_TEXT: usize = 20_000;
+/// Longest meeting, in minutes (a full day).
+pub const MAX_MINUTES: u32 = 24 * 60;
+
+/// What the meeting form holds, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MeetingDraft {
+    /// Kind.
+    pub kind: Option<MeetingKind>,
+    /// 主题
+    pub topic: String,
+    /// Date, as typed.
+    pub date: String,
+    /// Time `HH:MM`, as typed.
+    pub time: String,
+    /// Duration in minutes, as typed.
+    pub minutes: String,
+    /// 地点
+    pub place: String,
+    /// 主持人
+    pub host: String,
+    /// 应到
+    pub audience: Option<Audience>,
+    /// 议程
+    pub agenda: String,
+}
+
+/// A problem with a meeting or an action on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MeetingProblem {
+    /// No kind chosen.
+    KindRequired,
+    /// No topic.
+    TopicRequired,
+    /// Date not understood.
+    BadDate,
+    /// Time not understood.
+    BadTime,
+    /// Duration not a whole number of minutes from 1 to a day.
+    BadDuration,
+    /// A text is longer than allowed.
+    TooLong {
+        /// Which field.
+        field: MeetingField,
+        /// The limit in characters.
+        max: usize,
+    },
+    /// Nobody would be expected.
+    NoAttendees,
+    /// The attendee list of a held meeting is frozen.
+    HeldAudienceFrozen,
+    /// The action needs a planned meeting.
+    NotPlanned,
+    /// A cancellation needs a reason.
+    ReasonRequired,
+}
+
+impl MeetingDraft {
+    /// The draft of an existing meeting, for editing.
+    pub fn of(meeting: &Meeting, zone: Zone) -> MeetingDraft {
+        let local = zone.local(meeting.start);
+        MeetingDraft {
+            kind: Some(meeting.kind),
+            topic: meeting.topic.clone(),
+            date: local.date().to_string(),
+            time: format!("{:02}:{:02}", local.hour, local.minute),
+            minutes: meeting.minutes.to_string(),
+            place: meeting.place.clone(),
+            host: meeting.host.clone(),
+            audience: Some(meeting.audience.clone()),
+            agenda: meeting.agenda.clone(),
+        }
+    }
+
+    /// Checks the draft against the roster; returns every field's value, or
+    /// every problem found.
+    pub fn validate(&self, state: &State, zone: Zone) -> Result<Vec<MeetingValue>, Vec<MeetingProblem>> {
+        let mut problems = Vec::new();
+        let kind = self.kind.ok_or(MeetingProblem::KindRequired);
+        let topic = self.topic.trim();
+        if topic.is_empty() {
+            problems.push(MeetingProblem::TopicRequired);
+        }
+        for (field, text, max) in [
+            (MeetingField::Topic, topic, MAX_SHORT_TEXT),
+            (MeetingField::Place, self.place.trim(), MAX_SHORT_TEXT),
+            (MeetingField::Host, self.host.trim(), MAX_SHORT_TEXT),
+            (MeetingField::Agenda, self.agenda.trim(), MAX_LONG_TEXT),
+        ] {
+            if text.chars().count() > max {
+                problems.push(MeetingProblem::TooLong { field, max });
+            }
+        }
+        let date = Date::parse(&self.date);
+        if date.is_none() {
+            problems.push(MeetingProblem::BadDate);
+        }
+        let hm = parse_hm(&self.time);
+        if hm.is_none() {
+            problems.push(MeetingProblem::BadTime);
+        }
+        let minutes = self.minutes.trim().parse::<u32>().ok().filter(|m| (1..=MAX_MINUTES).contains(m));
+        if minutes.is_none() {
+            problems.push(MeetingProblem::BadDuration);
+        }
+        let kind = match kind {
+            Ok(k) => Some(k),
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        };
+        let audience = self.audience.clone().or_else(|| kind.map(MeetingKind::default_audience));
+        if let Some(audience) = &audience
+            && audience.expected(state).is_empty()
+        {
+            problems.push(MeetingProblem::NoAttendees);
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let (date, (hour, minute)) = (date.expect("checked"), hm.expect("checked"));
+        let start = zone.unix(date, hour, minute).ok_or(vec![MeetingProblem::BadDate])?;
+        Ok(vec![
+            MeetingValue::Kind(kind.expect("checked")),
+            MeetingValue::Topic(topic.to_owned()),
+            MeetingValue::Start(start),
+            MeetingValue::Minutes(minutes.expect("checked")),
+            MeetingValue::Place(self.place.trim().to_owned()),
+            MeetingValue::Host(self.host.trim().to_owned()),
+            MeetingValue::Audience(audience.expect("checked")),
+            MeetingValue::Agenda(self.agenda.trim().to_owned()),
+        ])
+    }
+}
+
+/// The values an edit changes; refuses to move a held meeting's attendees.
+pub fn edit_changes(meeting: &Meeting, values: Vec<MeetingValue>) -> Result<Vec<MeetingValue>, MeetingProblem> {
+    let current = |v: &MeetingValue| match v {
+        MeetingValue::Kind(k) => *k == meeting.kind,
+        MeetingValue::Topic(t) => *t == meeting.topic,
+        MeetingValue::Start(s) => *s == meeting.start,
+        MeetingValue::Minutes(m) => *m == meeting.minutes,
+        MeetingValue::Place(p) => *p == meeting.place,
+        MeetingValue::Host(h) => *h == meeting.host,
+        MeetingValue::Audience(a) => *a == meeting.audience,
+        MeetingValue::Agenda(a) => *a == meeting.agenda,
+        MeetingValue::Record(r) => *r == meeting.record,
+        MeetingValue::Status(s) => *s == meeting.status,
+    };
+    let changes: Vec<MeetingValue> = values.into_iter().filter(|v| !current(v)).collect();
+    if meeting.is_held() && changes.iter().any(|v| matches!(v, MeetingValue::Audience(_))) {
+        return Err(MeetingProblem::HeldAudienceFrozen);
+    }
+    Ok(changes)
+}
+
+/// Marks a planned meeting held, freezing who was expected.
+pub fn hold(meeting: &Meeting, state: &State) -> Result<MeetingValue, MeetingProblem> {
+    if !matches!(meeting.status, MeetingStatus::Planned) {
+        return Err(MeetingProblem::NotPlanned);
+    }
+    let expected = meeting.audience.expected(state);
+    if expected.is_empty() {
+        return Err(MeetingProblem::NoAttendees);
+    }
+    Ok(MeetingValue::Status(MeetingStatus::Held { expected }))
+}
+
+/// Cancels a planned meeting.
+pub fn cancel(meeting: &Meeting, reason: &str) -> Result<MeetingValue, MeetingProblem> {
+    if !matches!(meeting.status, MeetingStatus::Planned) {
+        return Err(MeetingProblem::NotPlanned);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(MeetingProblem::ReasonRequired);
+    }
+    if reason.chars().count() > MAX_SHORT_TEXT {
+        return Err(MeetingProblem::TooLong { field: MeetingField::Status, max: MAX_SHORT_TEXT });
+    }
+    Ok(MeetingValue::Status(MeetingStatus::Cancelled { reason: reason.to_owned() }))
+}
+
+/// Minutes (会议记录) of a meeting, checked for length.
+pub fn record(text: &str) -> Result<MeetingValue, MeetingProblem> {
+    if text.chars().count() > MAX_LONG_TEXT {
+        return Err(MeetingProblem::TooLong { field: MeetingField::Record, max: MAX_LONG_TEXT });
+    }
+    Ok(MeetingValue::Record(text.trim_end().to_owned()))
+}

@@ -1,0 +1,146 @@
+//! Branch settings. Every frequency, window and threshold is one, with the
+//! national default from `domain.md` when nobody has set it; local Party
+//! committees often set stricter ones.
+
+use crate::meetings::{Frequency, MeetingKind};
+use crate::table::Table;
+use crate::zone::Zone;
+use serde::{Deserialize, Serialize};
+
+/// One setting, as events carry it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    /// 支部名称
+    BranchName(String),
+    /// The organizer's Ed25519 public key (base64url), which members' phones
+    /// use to verify check-in codes offline.
+    OrganizerKey(String),
+    /// Required frequency of a kind of meeting.
+    Frequency(MeetingKind, Frequency),
+    /// Check-in opens this many minutes before the start.
+    CheckInOpens(u32),
+    /// A check-in this many minutes after the start still counts as on time.
+    LateGrace(u32),
+    /// Unexcused absences in a year that raise an alert.
+    AbsenceAlert(u32),
+    /// Months without attended organisational life that raise an alert.
+    GapAlertMonths(u32),
+    /// The branch's zone, minutes east of UTC.
+    Zone(Zone),
+}
+
+/// Where a setting is kept: one register per key.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum SettingKey {
+    BranchName,
+    OrganizerKey,
+    Frequency(MeetingKind),
+    CheckInOpens,
+    LateGrace,
+    AbsenceAlert,
+    GapAlertMonths,
+    Zone,
+}
+
+impl Setting {
+    /// The register it goes in.
+    pub fn key(&self) -> SettingKey {
+        match self {
+            Setting::BranchName(_) => SettingKey::BranchName,
+            Setting::OrganizerKey(_) => SettingKey::OrganizerKey,
+            Setting::Frequency(kind, _) => SettingKey::Frequency(*kind),
+            Setting::CheckInOpens(_) => SettingKey::CheckInOpens,
+            Setting::LateGrace(_) => SettingKey::LateGrace,
+            Setting::AbsenceAlert(_) => SettingKey::AbsenceAlert,
+            Setting::GapAlertMonths(_) => SettingKey::GapAlertMonths,
+            Setting::Zone(_) => SettingKey::Zone,
+        }
+    }
+
+    /// Refuses values no branch could mean.
+    pub fn check(&self) -> Result<(), String> {
+        let within = |v: u32, max: u32, what: &str| {
+            if v <= max { Ok(()) } else { Err(format!("{what} {v} is above {max}")) }
+        };
+        match self {
+            Setting::BranchName(n) if n.chars().count() > 100 => Err("branch name is too long".into()),
+            Setting::OrganizerKey(k) if crate::token::PublicKey::parse(k).is_none() => {
+                Err("organizer key is not an Ed25519 public key".into())
+            }
+            Setting::CheckInOpens(v) => within(*v, 24 * 60, "check-in opening"),
+            Setting::LateGrace(v) => within(*v, 24 * 60, "late grace"),
+            Setting::AbsenceAlert(v) => within(*v, 100, "absence alert"),
+            Setting::GapAlertMonths(v) => within(*v, 36, "months without organisational life"),
+            Setting::Zone(Zone(m)) if m.abs() > 14 * 60 => Err(format!("zone offset {m} minutes")),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The settings in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// 支部名称 (empty until set).
+    pub branch_name: String,
+    /// The organizer's public key, once the branch has one.
+    pub organizer_key: Option<String>,
+    /// Required frequency per kind.
+    pub frequencies: Vec<(MeetingKind, Frequency)>,
+    /// Minutes before the start that check-in opens.
+    pub check_in_opens: u32,
+    /// Minutes after the start still on time.
+    pub late_grace: u32,
+    /// Unexcused absences in a year that raise an alert.
+    pub absence_alert: u32,
+    /// Months without organisational life that raise an alert.
+    pub gap_alert_months: u32,
+    /// The branch's zone.
+    pub zone: Zone,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            branch_name: String::new(),
+            organizer_key: None,
+            frequencies: MeetingKind::ALL.iter().map(|k| (*k, k.default_frequency())).collect(),
+            check_in_opens: 30,
+            late_grace: 5,
+            absence_alert: 3,
+            gap_alert_months: 6,
+            zone: Zone::CST,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults overlaid with what the branch set.
+    pub fn from_table(table: &Table<SettingKey, Setting>) -> Settings {
+        let mut s = Settings::default();
+        for (_, setting) in table.values() {
+            match setting.clone() {
+                Setting::BranchName(v) => s.branch_name = v,
+                Setting::OrganizerKey(v) => s.organizer_key = Some(v),
+                Setting::Frequency(kind, f) => {
+                    if let Some(slot) = s.frequencies.iter_mut().find(|(k, _)| *k == kind) {
+                        slot.1 = f;
+                    }
+                }
+                Setting::CheckInOpens(v) => s.check_in_opens = v,
+                Setting::LateGrace(v) => s.late_grace = v,
+                Setting::AbsenceAlert(v) => s.absence_alert = v,
+                Setting::GapAlertMonths(v) => s.gap_alert_months = v,
+                Setting::Zone(z) => s.zone = z,
+            }
+        }
+        s
+    }
+
+    /// The required frequency of a kind.
+    pub fn frequency(&self, kind: MeetingKind) -> Frequency {
+        self.frequencies.iter().find(|(k, _)| *k == kind).map_or(kind.default_frequency(), |(_, f)| *f)
+    }
+}

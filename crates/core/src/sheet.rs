@@ -1,0 +1,240 @@
+//! The attendance sheet of one meeting: each expected member's state, who
+//! recorded it and how, the counts (应到 / 实到 / 请假 / 缺席), the rate and
+//! the quorum. Derived on every render from the registers, never stored, so
+//! every device computes the same sheet from the same events.
+
+use crate::attendance::AttendanceStatus;
+use crate::checkin::{self, CheckIn, LeaveDecision, LeaveRequest, MakeUp, Proof};
+use crate::clock::Lww;
+use crate::ids::{MeetingId, MemberId};
+use crate::meetings::{Meeting, QuorumRule, more_than_half};
+use crate::settings::Settings;
+use crate::state::State;
+use crate::token::{PublicKey, SecretKey, Token};
+use std::collections::BTreeMap;
+
+/// Who recorded a row's state, and how sure it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Marked by the organizer.
+    Organizer,
+    /// The member's own check-in, proven (signed token, or a code the
+    /// organizer's key matched).
+    Verified,
+    /// The member's own check-in by code, not yet checked by the organizer's device.
+    Unverified,
+    /// A self check-in whose proof failed (wrong code, forged token, outside the window).
+    Rejected,
+    /// Derived: approved leave, or absent from a held meeting with no record.
+    Derived,
+}
+
+/// One expected member's line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// The member.
+    pub member: MemberId,
+    /// Name (or the id, if the roster no longer knows them).
+    pub name: String,
+    /// 党小组
+    pub group: String,
+    /// The state that counts; `None` while the meeting is not yet held and
+    /// nothing is recorded.
+    pub status: Option<AttendanceStatus>,
+    /// Where it came from.
+    pub source: Option<Source>,
+    /// Check-in or marking time, Unix seconds.
+    pub at: Option<i64>,
+    /// The member's own check-in, if any.
+    pub check_in: Option<CheckIn>,
+    /// Their leave request and the answer.
+    pub leave: Option<(LeaveRequest, Option<LeaveDecision>)>,
+    /// Make-up study recorded.
+    pub make_up: Option<MakeUp>,
+    /// Another expected member checked in from the same phone.
+    pub shared_device: bool,
+}
+
+/// The quorum as it stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quorum {
+    /// Which rule.
+    pub rule: QuorumRule,
+    /// Members the rule counts.
+    pub entitled: usize,
+    /// Of them, present (proven).
+    pub present: usize,
+    /// Fewest present that meets it.
+    pub needed: usize,
+    /// Met.
+    pub met: bool,
+}
+
+/// Counts over the sheet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// 应到
+    pub expected: usize,
+    /// 实到: present, late or left early, proven.
+    pub present: usize,
+    /// Of 实到, late.
+    pub late: usize,
+    /// Of 实到, left early.
+    pub left_early: usize,
+    /// 请假
+    pub leave: usize,
+    /// 缺席
+    pub absent: usize,
+    /// Self check-ins waiting for the organizer's device to check the code.
+    pub unverified: usize,
+    /// Nothing recorded yet.
+    pub waiting: usize,
+}
+
+impl Counts {
+    /// 出勤率 in per mille (实到 / 应到), `None` with nobody expected.
+    pub fn rate_permille(&self) -> Option<u32> {
+        (self.expected > 0).then(|| (self.present * 1000 / self.expected) as u32)
+    }
+}
+
+/// A meeting's sheet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sheet {
+    /// One row per expected member, roster order.
+    pub rows: Vec<Row>,
+    /// The counts.
+    pub counts: Counts,
+    /// Quorum, for kinds that have one.
+    pub quorum: Option<Quorum>,
+}
+
+/// Whether a status counts toward 实到.
+pub fn attended(status: AttendanceStatus) -> bool {
+    matches!(status, AttendanceStatus::Present | AttendanceStatus::Late | AttendanceStatus::LeftEarly)
+}
+
+/// Judges a self check-in: its state and how sure. `secret` is the
+/// organizer's key where this device holds it (only it can check codes).
+pub fn judge(
+    meeting: &Meeting,
+    settings: &Settings,
+    check: &CheckIn,
+    secret: Option<&SecretKey>,
+) -> (AttendanceStatus, Source, i64) {
+    let inside = |at: i64| checkin::check_open(meeting, settings, at).is_ok();
+    match &check.proof {
+        Proof::Token(text) => {
+            let key = settings.organizer_key.as_deref().and_then(PublicKey::parse);
+            let valid = Token::parse(text)
+                .ok()
+                .filter(|t| t.meeting == meeting.id && t.time() == check.at)
+                .zip(key)
+                .is_some_and(|(t, k)| t.signed_by(&k));
+            let source = if valid && inside(check.at) { Source::Verified } else { Source::Rejected };
+            (checkin::status_at(meeting, settings, check.at), source, check.at)
+        }
+        Proof::Code(code) => match secret {
+            None => (checkin::status_at(meeting, settings, check.at), Source::Unverified, check.at),
+            Some(secret) => match secret.check_code(&meeting.id, code, check.at) {
+                // The matched window is the proven time.
+                Some(at) if inside(check.at) => (checkin::status_at(meeting, settings, at), Source::Verified, at),
+                _ => (checkin::status_at(meeting, settings, check.at), Source::Rejected, check.at),
+            },
+        },
+    }
+}
+
+/// Builds the sheet of a meeting.
+pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Option<&SecretKey>) -> Sheet {
+    let expected = meeting.expected(state);
+    let marks = state.attendance.get(&meeting.id);
+    let checks = member_regs(&state.check_ins.0, &meeting.id);
+    let mut devices: BTreeMap<&str, usize> = BTreeMap::new();
+    for member in &expected {
+        if let Some(c) = checks.get(member) {
+            *devices.entry(c.value.device.as_str()).or_default() += 1;
+        }
+    }
+    let mut counts = Counts { expected: expected.len(), ..Counts::default() };
+    let quorum_rule = meeting.quorum_rule();
+    let (mut entitled, mut entitled_present) = (0, 0);
+    let mut rows = Vec::with_capacity(expected.len());
+    for id in &expected {
+        let known = state.member(id);
+        let key = (meeting.id.clone(), id.clone());
+        let mark = marks.and_then(|m| m.get(id));
+        let check = checks.get(id);
+        let leave = state
+            .leave_requests
+            .get(&key)
+            .filter(|r| !r.withdrawn)
+            .map(|r| (r.clone(), state.leave_decisions.get(&key).cloned()));
+        // The later of the organizer's mark and the member's own check-in wins.
+        let own_wins = match (mark, check) {
+            (Some(m), Some(c)) => c.stamp > m.stamp,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        let (status, source, at) = if own_wins {
+            let c = &check.expect("own wins only with a check-in").value;
+            let (status, source, at) = judge(meeting, settings, c, secret);
+            (Some(status), Some(source), Some(at))
+        } else if let Some(m) = mark {
+            (Some(m.value.status), Some(Source::Organizer), m.value.at)
+        } else if leave.as_ref().is_some_and(|(_, d)| d.as_ref().is_some_and(|d| d.approved)) {
+            (Some(AttendanceStatus::Leave), Some(Source::Derived), None)
+        } else if meeting.is_held() {
+            (Some(AttendanceStatus::Absent), Some(Source::Derived), None)
+        } else {
+            (None, None, None)
+        };
+        let proven = matches!(source, Some(Source::Organizer | Source::Verified | Source::Derived));
+        match (status, source) {
+            (_, Some(Source::Unverified)) => counts.unverified += 1,
+            (Some(s), _) if attended(s) && proven => {
+                counts.present += 1;
+                counts.late += usize::from(s == AttendanceStatus::Late);
+                counts.left_early += usize::from(s == AttendanceStatus::LeftEarly);
+            }
+            (Some(AttendanceStatus::Leave), _) => counts.leave += 1,
+            (Some(AttendanceStatus::Absent), _) => counts.absent += 1,
+            _ => counts.waiting += 1,
+        }
+        if let (Some(rule), Some(m)) = (quorum_rule, &known)
+            && rule.counts(m)
+        {
+            entitled += 1;
+            entitled_present += usize::from(status.is_some_and(attended) && proven);
+        }
+        let check_in = check.map(|c| c.value.clone());
+        rows.push(Row {
+            member: id.clone(),
+            name: known.as_ref().map_or_else(|| id.to_string(), |m| m.fields.name.clone()),
+            group: known.as_ref().map(|m| m.fields.group.clone()).unwrap_or_default(),
+            status,
+            source,
+            at,
+            shared_device: check_in.as_ref().is_some_and(|c| devices.get(c.device.as_str()).copied().unwrap_or(0) > 1),
+            check_in,
+            leave,
+            make_up: state.make_ups.get(&key).cloned(),
+        });
+    }
+    let quorum = quorum_rule.map(|rule| {
+        let (met, needed) = more_than_half(entitled_present, entitled);
+        Quorum { rule, entitled, present: entitled_present, needed, met }
+    });
+    Sheet { rows, counts, quorum }
+}
+
+fn member_regs<'a, V>(
+    table: &'a BTreeMap<(MeetingId, MemberId), Lww<V>>,
+    meeting: &MeetingId,
+) -> BTreeMap<MemberId, &'a Lww<V>> {
+    table
+        .range((meeting.clone(), MemberId(String::new()))..)
+        .take_while(|((m, _), _)| m == meeting)
+        .map(|((_, member), reg)| (member.clone(), reg))
+        .collect()
+}
