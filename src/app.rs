@@ -1,17 +1,22 @@
 //! The shell: header, notices, the current page, and the tab bar.
 
 use crate::components::lang_switch::LangSwitch;
+use crate::components::meeting_form::MeetingForm;
 use crate::components::notices::Notices;
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::import::ImportPage;
+use crate::pages::me::{JoinPage, MePage};
+use crate::pages::meeting::MeetingPage;
+use crate::pages::meetings::MeetingsPage;
 use crate::pages::roster::RosterPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::year::YearPage;
 use crate::platform;
 use crate::session::Session;
 use crate::storage::{self, Store};
 use leptos::prelude::*;
 use std::time::Duration;
-use zhibu_core::ids::DeviceId;
+use zhibu_core::ids::{DeviceId, MeetingId};
 
 /// The app's records, shared through context.
 pub type SessionSignal = RwSignal<Session>;
@@ -30,46 +35,111 @@ pub fn compact_soon(session: SessionSignal) {
     });
 }
 
-/// A screen of the app, named in the URL hash.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Page {
+/// A screen of the app, named in the URL hash (`#/meeting/<id>`, …).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
     /// 名册
     Roster,
     /// 导入
     Import,
     /// 数据与设置
     Settings,
+    /// 会议 list
+    Meetings,
+    /// New meeting form.
+    NewMeeting,
+    /// One meeting: details, sheet, check-in; `true` opens the edit form.
+    Meeting(MeetingId, bool),
+    /// The year: compliance calendar, alerts, charts, 台账.
+    Year(Option<i32>),
+    /// 我的: a member's own page on their phone.
+    Me,
+    /// A join link opened on a phone.
+    Join(String),
+    /// A check-in link (a scanned QR opened by the phone's camera app).
+    CheckIn(String),
 }
 
-impl Page {
-    const ALL: [Page; 3] = [Page::Roster, Page::Import, Page::Settings];
-
-    fn slug(self) -> &'static str {
-        match self {
-            Page::Roster => "roster",
-            Page::Import => "import",
-            Page::Settings => "settings",
+impl Route {
+    /// Reads the URL hash.
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let (head, rest) = path.split_once('/').unwrap_or((path, ""));
+        match head {
+            "import" => Route::Import,
+            "settings" => Route::Settings,
+            "meetings" if rest == "new" => Route::NewMeeting,
+            "meetings" => Route::Meetings,
+            "meeting" if !rest.is_empty() => {
+                let (id, edit) = rest.strip_suffix("/edit").map_or((rest, false), |id| (id, true));
+                Route::Meeting(MeetingId(id.to_owned()), edit)
+            }
+            "year" => Route::Year(rest.parse().ok()),
+            "me" => Route::Me,
+            "join" => Route::Join(rest.to_owned()),
+            "c" => Route::CheckIn(rest.to_owned()),
+            _ => Route::Roster,
         }
     }
 
-    fn from_hash(hash: &str) -> Page {
-        let slug = hash.trim_start_matches('#').trim_start_matches('/');
-        Page::ALL.into_iter().find(|p| p.slug() == slug).unwrap_or(Page::Roster)
+    fn tab(&self) -> Tab {
+        match self {
+            Route::Roster => Tab::Roster,
+            Route::Import => Tab::Import,
+            Route::Settings => Tab::Settings,
+            Route::Meetings | Route::NewMeeting | Route::Meeting(..) | Route::Year(_) => Tab::Meetings,
+            Route::Me | Route::Join(_) | Route::CheckIn(_) => Tab::Me,
+        }
+    }
+}
+
+/// Goes to a route.
+pub fn go(hash: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(hash);
+    }
+}
+
+/// A tab of the tab bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Roster,
+    Meetings,
+    Me,
+    Import,
+    Settings,
+}
+
+impl Tab {
+    const ALL: [Tab; 5] = [Tab::Roster, Tab::Meetings, Tab::Me, Tab::Import, Tab::Settings];
+
+    fn slug(self) -> &'static str {
+        match self {
+            Tab::Roster => "roster",
+            Tab::Meetings => "meetings",
+            Tab::Me => "me",
+            Tab::Import => "import",
+            Tab::Settings => "settings",
+        }
     }
 
     fn label_key(self) -> &'static str {
         match self {
-            Page::Roster => "nav.roster",
-            Page::Import => "nav.import",
-            Page::Settings => "nav.settings",
+            Tab::Roster => "nav.roster",
+            Tab::Meetings => "nav.meetings",
+            Tab::Me => "nav.me",
+            Tab::Import => "nav.import",
+            Tab::Settings => "nav.settings",
         }
     }
 
     fn icon(self) -> &'static str {
         match self {
-            Page::Roster => "👥",
-            Page::Import => "📥",
-            Page::Settings => "⚙️",
+            Tab::Roster => "👥",
+            Tab::Meetings => "📅",
+            Tab::Me => "🙋",
+            Tab::Import => "📥",
+            Tab::Settings => "⚙️",
         }
     }
 }
@@ -127,8 +197,8 @@ pub fn App() -> impl IntoView {
     // Stay visibly alive so other tabs leave our log alone.
     let _ = set_interval_with_handle(move || session.with_untracked(Session::touch_lease), Duration::from_secs(60));
 
-    let page = RwSignal::new(Page::from_hash(&current_hash()));
-    let _ = window_event_listener(leptos::ev::hashchange, move |_| page.set(Page::from_hash(&current_hash())));
+    let route = RwSignal::new(Route::parse(&current_hash()));
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| route.set(Route::parse(&current_hash())));
 
     view! {
         <a class="skip-link" href="#main">{i18n.t("app.skip")}</a>
@@ -141,22 +211,29 @@ pub fn App() -> impl IntoView {
         </header>
         <Notices/>
         <main id="main" class="app-main" tabindex="-1">
-            {move || match page.get() {
-                Page::Roster => view! { <RosterPage/> }.into_any(),
-                Page::Import => view! { <ImportPage/> }.into_any(),
-                Page::Settings => view! { <SettingsPage/> }.into_any(),
+            {move || match route.get() {
+                Route::Roster => view! { <RosterPage/> }.into_any(),
+                Route::Import => view! { <ImportPage/> }.into_any(),
+                Route::Settings => view! { <SettingsPage/> }.into_any(),
+                Route::Meetings => view! { <MeetingsPage/> }.into_any(),
+                Route::NewMeeting => view! { <MeetingForm meeting=None/> }.into_any(),
+                Route::Meeting(id, edit) => view! { <MeetingPage id edit/> }.into_any(),
+                Route::Year(year) => view! { <YearPage year/> }.into_any(),
+                Route::Me => view! { <MePage token=None/> }.into_any(),
+                Route::Join(card) => view! { <JoinPage card/> }.into_any(),
+                Route::CheckIn(token) => view! { <MePage token=Some(token)/> }.into_any(),
             }}
         </main>
-        <TabBar page/>
+        <TabBar route/>
     }
 }
 
 #[component]
-fn TabBar(page: RwSignal<Page>) -> impl IntoView {
+fn TabBar(route: RwSignal<Route>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <nav class="tabbar" aria-label=i18n.t("nav.label")>
-            {Page::ALL
+            {Tab::ALL
                 .into_iter()
                 .map(|p| {
                     view! {
@@ -164,7 +241,7 @@ fn TabBar(page: RwSignal<Page>) -> impl IntoView {
                             href=format!("#/{}", p.slug())
                             class="tab"
                             data-testid=format!("nav-{}", p.slug())
-                            aria-current=move || (page.get() == p).then_some("page")
+                            aria-current=move || (route.with(Route::tab) == p).then_some("page")
                         >
                             <span class="tab-icon" aria-hidden="true">{p.icon()}</span>
                             <span class="tab-label">{i18n.t(p.label_key())}</span>

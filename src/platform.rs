@@ -54,3 +54,6 @@ pub fn today_cst() -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(js_sys::Date::now() + 8.0 * 3600.0 * 1000.0));
     format!("{:04}-{:02}-{:02}", date.get_utc_full_year(), date.get_utc_month() + 1, date.get_utc_date())
 }
+
+/// MIME type of an XLSX workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

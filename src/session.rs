@@ -4,11 +4,19 @@
 use crate::platform;
 use crate::storage::{self, SaveError, SetAside, Store};
 use std::collections::BTreeMap;
+use zhibu_core::attendance::{Attendance, AttendanceStatus};
+use zhibu_core::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, ImportedMember, Payload};
+use zhibu_core::ids::MeetingId;
 use zhibu_core::ids::{DeviceId, EventId, MemberId};
+use zhibu_core::join::{self, CardError};
+use zhibu_core::meetings::{self, MeetingProblem, MeetingStatus, MeetingValue};
+use zhibu_core::records::MergeReport;
 use zhibu_core::records::{EventStamp, Records};
 use zhibu_core::roster::MemberFields;
+use zhibu_core::settings::Setting;
+use zhibu_core::token::SecretKey;
 
 /// The records of this tab and their save state.
 pub struct Session {
@@ -74,15 +82,80 @@ impl Session {
     /// Records a change and saves it. The event is kept in memory even when
     /// the save fails; the next save retries it.
     pub fn record(&mut self, payload: Payload) -> Result<(), SaveError> {
+        self.record_as(None, payload)
+    }
+
+    /// Records a member's own act (check-in, leave request), naming them.
+    pub fn record_as(&mut self, actor: Option<MemberId>, payload: Payload) -> Result<(), SaveError> {
         let stamp = EventStamp {
             device: self.store.writer.clone(),
-            actor: None,
+            actor,
             unix_ms: platform::now_ms(),
             random: platform::random16(),
         };
         let event = self.records.record(stamp, payload);
         self.own.insert(event.id.clone(), event);
         self.save()
+    }
+
+    /// This phone's stable id (made once; kept with the data).
+    pub fn device_label(&self) -> String {
+        if let Some(id) = storage::identity("device") {
+            return id;
+        }
+        let id = DeviceId::generate(platform::now_ms() as u64, platform::random16()).0;
+        let _ = storage::set_identity("device", &id);
+        id
+    }
+
+    /// The member this phone belongs to, if chosen.
+    pub fn me(&self) -> Option<MemberId> {
+        storage::identity("me").map(MemberId)
+    }
+
+    /// Remembers who this phone belongs to.
+    pub fn set_me(&self, member: &MemberId) -> Result<(), SaveError> {
+        storage::set_identity("me", member.as_str())
+    }
+
+    /// The organizer's private key, if this device holds the branch's.
+    pub fn organizer_key(&self) -> Option<SecretKey> {
+        let key = SecretKey::parse(&storage::identity("organizer")?)?;
+        let branch = self.records.state().settings().organizer_key;
+        (branch.as_deref() == Some(key.public().to_text().as_str())).then_some(key)
+    }
+
+    /// Whether this device can act as organizer: it holds the key, or the
+    /// branch has none yet (this device made the roster).
+    pub fn is_organizer(&self) -> bool {
+        self.organizer_key().is_some() || self.records.state().settings().organizer_key.is_none()
+    }
+
+    /// The organizer key, made and published on first need. Returns `None`
+    /// when the branch's key is held by another device: taking over
+    /// ([`Session::take_over_key`]) is the user's explicit choice, because
+    /// members' phones must then join again.
+    pub fn ensure_organizer_key(&mut self) -> Result<Option<SecretKey>, SaveError> {
+        if let Some(key) = self.organizer_key() {
+            return Ok(Some(key));
+        }
+        if self.records.state().settings().organizer_key.is_some() {
+            return Ok(None);
+        }
+        self.take_over_key().map(Some)
+    }
+
+    /// Makes a new organizer key on this device and publishes it.
+    pub fn take_over_key(&mut self) -> Result<SecretKey, SaveError> {
+        let mut seed = [0u8; 32];
+        seed[..16].copy_from_slice(&platform::random16());
+        seed[16..].copy_from_slice(&platform::random16());
+        let key = SecretKey::from_seed(seed);
+        // The private key is stored before the public one is published, so
+        // a full storage never leaves a branch key nobody holds.
+        storage::set_identity("organizer", &key.to_text())?;
+        self.record(Payload::SettingsChanged { changes: vec![Setting::OrganizerKey(key.public().to_text())] })?;
+        Ok(key)
     }
 
     /// Writes this writer's log again (after a failure, or on demand).
@@ -128,6 +201,131 @@ impl Session {
 
     fn new_member_id(&self) -> MemberId {
         MemberId::generate(platform::now_ms() as u64, platform::random16())
+    }
+
+    /// Creates a meeting (`None`) or records what an edit changed.
+    pub fn save_meeting(
+        &mut self,
+        id: Option<&MeetingId>,
+        values: Vec<MeetingValue>,
+    ) -> Result<MeetingId, MeetingProblem> {
+        let (meeting, changes) = match id.and_then(|id| self.records.state().meeting(id)) {
+            Some(existing) => (existing.id.clone(), meetings::edit_changes(&existing, values)?),
+            None => {
+                let id = MeetingId::generate(platform::now_ms() as u64, platform::random16());
+                let mut values = values;
+                values.push(MeetingValue::Status(MeetingStatus::Planned));
+                (id, values)
+            }
+        };
+        if !changes.is_empty() {
+            let _ = self.record(Payload::MeetingSaved { meeting: meeting.clone(), changes });
+        }
+        Ok(meeting)
+    }
+
+    /// Records one meeting field change made by an action (hold, cancel, minutes).
+    pub fn set_meeting(&mut self, meeting: &MeetingId, value: MeetingValue) {
+        let _ = self.record(Payload::MeetingSaved { meeting: meeting.clone(), changes: vec![value] });
+    }
+
+    /// The organizer marks a member (one tap on the sheet).
+    pub fn mark(&mut self, meeting: &MeetingId, member: &MemberId, status: AttendanceStatus) {
+        let mark = Attendance { status, at: Some(platform::now_ms() / 1000), by_self: false };
+        let _ = self.record(Payload::AttendanceMarked { meeting: meeting.clone(), member: member.clone(), mark });
+    }
+
+    /// A member's own check-in, made as them.
+    pub fn check_in(&mut self, meeting: &MeetingId, member: &MemberId, check: CheckIn) {
+        let payload = Payload::CheckedIn { meeting: meeting.clone(), member: member.clone(), check };
+        let _ = self.record_as(Some(member.clone()), payload);
+    }
+
+    /// A member's leave request, made as them.
+    pub fn request_leave(&mut self, meeting: &MeetingId, member: &MemberId, request: LeaveRequest) {
+        let payload = Payload::LeaveRequested { meeting: meeting.clone(), member: member.clone(), request };
+        let _ = self.record_as(Some(member.clone()), payload);
+    }
+
+    /// The organizer's answer to a leave request.
+    pub fn decide_leave(&mut self, meeting: &MeetingId, member: &MemberId, approved: bool) {
+        let decision = LeaveDecision { approved, note: String::new() };
+        let _ = self.record(Payload::LeaveDecided { meeting: meeting.clone(), member: member.clone(), decision });
+    }
+
+    /// Make-up study for a member who missed a meeting.
+    pub fn make_up(&mut self, meeting: &MeetingId, member: &MemberId, make_up: MakeUp) {
+        let _ = self.record(Payload::MadeUp { meeting: meeting.clone(), member: member.clone(), make_up });
+    }
+
+    /// The organizer confirms a phone belongs to a member.
+    pub fn confirm_device(&mut self, device: &str, member: &MemberId) {
+        let _ = self.record(Payload::DeviceConfirmed { device: device.to_owned(), member: member.clone() });
+    }
+
+    /// Branch settings changed.
+    pub fn set_settings(&mut self, changes: Vec<Setting>) {
+        if !changes.is_empty() {
+            let _ = self.record(Payload::SettingsChanged { changes });
+        }
+    }
+
+    /// A member phone's receipt, scanned on the organizer's device.
+    pub fn merge_receipt(&mut self, text: &str) -> Result<MergeReport, DocError> {
+        let events = join::open_receipt(text)?;
+        let report = self.records.merge_events(&events);
+        // Merged events from another device reach storage through a snapshot.
+        self.snapshot_dirty |= report.added > 0;
+        Ok(report)
+    }
+
+    /// This phone's own check-in and leave request for a meeting, as a
+    /// receipt QR's text. Rebuilt from the registers (the log may have been
+    /// compacted), with the original stamps, so the organizer's merge is exact.
+    pub fn receipt(&self, meeting: &MeetingId) -> Option<String> {
+        let me = self.me()?;
+        let state = self.records.state();
+        let key = (meeting.clone(), me.clone());
+        let event = |reg_stamp: &zhibu_core::clock::Stamp, payload: Payload| {
+            let mut random = [0u8; 16];
+            random[..8].copy_from_slice(&reg_stamp.clock.to_le_bytes());
+            for (i, b) in reg_stamp.device.as_str().bytes().enumerate() {
+                random[8 + i % 8] ^= b;
+            }
+            Event {
+                id: EventId::generate(reg_stamp.clock, random),
+                device: reg_stamp.device.clone(),
+                clock: reg_stamp.clock,
+                actor: Some(me.clone()),
+                at: platform::now_ms(),
+                payload,
+            }
+        };
+        let mut events = Vec::new();
+        if let Some(reg) = state.check_ins.0.get(&key) {
+            let payload = Payload::CheckedIn { meeting: meeting.clone(), member: me.clone(), check: reg.value.clone() };
+            events.push(event(&reg.stamp, payload));
+        }
+        if let Some(reg) = state.leave_requests.0.get(&key) {
+            let payload =
+                Payload::LeaveRequested { meeting: meeting.clone(), member: me.clone(), request: reg.value.clone() };
+            events.push(event(&reg.stamp, payload));
+        }
+        (!events.is_empty()).then(|| join::receipt(&events))
+    }
+
+    /// Opens a join link: the branch's public records merge in.
+    pub fn join(&mut self, card: &str) -> Result<(), CardError> {
+        let known = self.records.state().settings().organizer_key;
+        let public = join::open_card(card, known.as_deref())?;
+        self.snapshot_dirty |= self.records.merge_snapshot(&public);
+        Ok(())
+    }
+
+    /// The join link's payload for members' phones (organizer only).
+    pub fn join_card(&mut self) -> Result<Option<String>, SaveError> {
+        let key = self.ensure_organizer_key()?;
+        Ok(key.map(|key| join::card(self.records.state(), &key, platform::now_ms() / 1000)))
     }
 
     /// The whole branch as a backup document.

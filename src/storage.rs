@@ -11,6 +11,10 @@
 //! - `zhibu:aside:<key>` — stored data that could not be read, kept aside
 //!   untouched for the user to download; never deleted by the app.
 //! - `zhibu:pref:*` — small preferences (language).
+//! - `zhibu:id:device` — this phone's stable id (check-ins name it);
+//!   `zhibu:id:me` — the member this phone belongs to, once chosen;
+//!   `zhibu:id:organizer` — the organizer's Ed25519 private key, only on the
+//!   organizer's device (never exported, never synced).
 //!
 //! Compaction (fold logs into the snapshot) runs under a Web Lock so two tabs
 //! never compact at once; a writer drops events from its own log only after
@@ -349,6 +353,16 @@ pub fn pref(name: &str) -> Option<String> {
 /// Remembers a preference; failure only means it is not remembered.
 pub fn set_pref(name: &str, value: &str) {
     let _ = set(&format!("{PREFIX}pref:{name}"), value);
+}
+
+/// Identity keys: `device`, `me`, `organizer`.
+pub fn identity(name: &str) -> Option<String> {
+    get(&format!("{PREFIX}id:{name}"))
+}
+
+/// Stores an identity key; unlike a preference, failure is reported.
+pub fn set_identity(name: &str, value: &str) -> Result<(), SaveError> {
+    set(&format!("{PREFIX}id:{name}"), value)
 }
 
 /// Runs `f` holding the cross-tab Web Lock `name`, or right away where the

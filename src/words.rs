@@ -2,8 +2,15 @@
 
 use crate::i18n::{Lang, format, text};
 use crate::storage::SaveError;
+use zhibu_core::attendance::AttendanceStatus;
+use zhibu_core::checkin::CheckInProblem;
 use zhibu_core::document::DocError;
+use zhibu_core::join::CardError;
+use zhibu_core::meetings::{Frequency, MeetingKind, MeetingProblem, MeetingStatus};
 use zhibu_core::roster::{Field, FieldError, Problem, Role, Status};
+use zhibu_core::sheet::Source;
+use zhibu_core::token::TokenError;
+use zhibu_core::zone::Zone;
 
 /// 正式党员 / Full member.
 pub fn status(lang: Lang, status: Status) -> String {
@@ -68,4 +75,127 @@ pub fn size(bytes: usize) -> String {
     } else {
         format!("{:.1} KB", bytes as f64 / 1024.0)
     }
+}
+
+/// 支部党员大会 / Branch general meeting.
+pub fn kind(lang: Lang, kind: MeetingKind) -> String {
+    text(lang, &format!("kind.{}", kind.key()))
+}
+
+/// 每月 / Monthly.
+pub fn frequency(lang: Lang, f: Frequency) -> String {
+    text(lang, &format!("freq.{}", f.key()))
+}
+
+/// 签到 / 迟到 / 早退 / 请假 / 缺席.
+pub fn attendance(lang: Lang, status: AttendanceStatus) -> String {
+    text(lang, &format!("att.{}", attendance_key(status)))
+}
+
+/// Stable key of an attendance status (test ids, CSS, exports).
+pub fn attendance_key(status: AttendanceStatus) -> &'static str {
+    match status {
+        AttendanceStatus::Present => "present",
+        AttendanceStatus::Late => "late",
+        AttendanceStatus::LeftEarly => "left_early",
+        AttendanceStatus::Leave => "leave",
+        AttendanceStatus::Absent => "absent",
+    }
+}
+
+/// Where a sheet row's state came from.
+pub fn source(lang: Lang, source: Source) -> String {
+    let key = match source {
+        Source::Organizer => "source.organizer",
+        Source::Verified => "source.verified",
+        Source::Unverified => "source.unverified",
+        Source::Rejected => "source.rejected",
+        Source::Derived => "source.derived",
+    };
+    text(lang, key)
+}
+
+/// 计划中 / 已召开 / 已取消.
+pub fn meeting_status(lang: Lang, status: &MeetingStatus) -> String {
+    match status {
+        MeetingStatus::Planned => text(lang, "mstatus.planned"),
+        MeetingStatus::Held { .. } => text(lang, "mstatus.held"),
+        MeetingStatus::Cancelled { reason } => format(lang, "mstatus.cancelled", &[("reason", reason)]),
+    }
+}
+
+/// Why a meeting form or action was refused.
+pub fn meeting_problem(lang: Lang, problem: &MeetingProblem) -> String {
+    match problem {
+        MeetingProblem::KindRequired => text(lang, "mproblem.kind"),
+        MeetingProblem::TopicRequired => text(lang, "mproblem.topic"),
+        MeetingProblem::BadDate => text(lang, "mproblem.date"),
+        MeetingProblem::BadTime => text(lang, "mproblem.time"),
+        MeetingProblem::BadDuration => text(lang, "mproblem.duration"),
+        MeetingProblem::TooLong { max, .. } => format(lang, "problem.too_long", &[("max", max)]),
+        MeetingProblem::NoAttendees => text(lang, "mproblem.no_attendees"),
+        MeetingProblem::HeldAudienceFrozen => text(lang, "mproblem.frozen"),
+        MeetingProblem::NotPlanned => text(lang, "mproblem.not_planned"),
+        MeetingProblem::ReasonRequired => text(lang, "mproblem.reason"),
+    }
+}
+
+/// Why a check-in, leave request or make-up was refused.
+pub fn check_in_problem(lang: Lang, zone: Zone, problem: &CheckInProblem) -> String {
+    match problem {
+        CheckInProblem::NotOpenYet(at) => format(lang, "cproblem.not_open", &[("at", &date_time(lang, zone, *at))]),
+        CheckInProblem::Closed => text(lang, "cproblem.closed"),
+        CheckInProblem::Cancelled => text(lang, "cproblem.cancelled"),
+        CheckInProblem::NotExpected => text(lang, "cproblem.not_expected"),
+        CheckInProblem::Token(e) => token_error(lang, *e),
+        CheckInProblem::NoKey => text(lang, "cproblem.no_key"),
+        CheckInProblem::BadCode => text(lang, "cproblem.bad_code"),
+        CheckInProblem::LeaveTooLate => text(lang, "cproblem.leave_late"),
+        CheckInProblem::TextRequired => text(lang, "problem.required"),
+        CheckInProblem::TooLong(max) => format(lang, "problem.too_long", &[("max", max)]),
+        CheckInProblem::NotMissed => text(lang, "cproblem.not_missed"),
+        CheckInProblem::BadDate => text(lang, "cproblem.bad_date"),
+    }
+}
+
+/// Why a scanned code was refused.
+pub fn token_error(lang: Lang, error: TokenError) -> String {
+    let key = match error {
+        TokenError::Malformed => "token.malformed",
+        TokenError::WrongMeeting => "token.wrong_meeting",
+        TokenError::BadSignature => "token.bad_signature",
+        TokenError::Expired => "token.expired",
+        TokenError::FromTheFuture => "token.future",
+    };
+    text(lang, key)
+}
+
+/// Why a join link was refused.
+pub fn card_error(lang: Lang, error: &CardError) -> String {
+    let key = match error {
+        CardError::Malformed => "join.malformed",
+        CardError::BadSignature => "join.bad_signature",
+        CardError::OtherBranch => "join.other_branch",
+    };
+    text(lang, key)
+}
+
+/// 2026年11月26日 14:30 / 2026-11-26 14:30, in the branch's zone.
+pub fn date_time(lang: Lang, zone: Zone, unix: i64) -> String {
+    let l = zone.local(unix);
+    match lang {
+        Lang::Zh => format!("{}年{}月{}日 {:02}:{:02}", l.year, l.month, l.day, l.hour, l.minute),
+        Lang::En => format!("{}-{:02}-{:02} {:02}:{:02}", l.year, l.month, l.day, l.hour, l.minute),
+    }
+}
+
+/// 14:30.
+pub fn clock(zone: Zone, unix: i64) -> String {
+    let l = zone.local(unix);
+    format!("{:02}:{:02}", l.hour, l.minute)
+}
+
+/// A rate in per mille as "83.3%".
+pub fn percent(permille: u32) -> String {
+    format!("{}.{}%", permille / 10, permille % 10)
 }

@@ -1,5 +1,9 @@
 //! One screen per file.
 
 pub mod import;
+pub mod me;
+pub mod meeting;
+pub mod meetings;
 pub mod roster;
 pub mod settings;
+pub mod year;

@@ -2,6 +2,7 @@
 //! export, and data kept aside.
 
 use crate::app::use_session;
+use crate::components::branch_settings::{BranchSettings, JoinCard};
 use crate::components::lang_switch::LangSwitch;
 use crate::i18n::use_i18n;
 use crate::platform;
@@ -22,6 +23,8 @@ pub fn SettingsPage() -> impl IntoView {
     });
     let percent = move || used.get() as f64 * 100.0 / QUOTA_UNITS as f64;
     let backup_result = RwSignal::new(None::<Result<String, String>>);
+    // A memo, so a change of the records does not rebuild the forms below.
+    let organizer = Memo::new(move |_| session.with(|s| s.me().is_none()));
 
     let export_backup = move |_| {
         let text = session.with_untracked(|s| s.export_backup());
@@ -71,6 +74,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <LangSwitch/>
             </section>
 
+            {move || organizer.get().then(|| view! { <BranchSettings/> <JoinCard/> })}
             <section class="card" aria-labelledby="storage-title">
                 <h3 id="storage-title">{i18n.t("storage.title")}</h3>
                 <meter

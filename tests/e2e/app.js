@@ -59,6 +59,57 @@ class App {
     await this.page.getByTestId('nav-roster').click();
   }
 
+  /** Imports roster CSV text (UTF-8) and returns to the roster. */
+  async importRosterText(text) {
+    const page = this.page;
+    await page.getByTestId('nav-import').click();
+    await page.getByTestId('csv-file').setInputFiles({
+      name: 'roster.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(text, 'utf8'),
+    });
+    await expect(page.getByTestId('import-preview')).toBeVisible();
+    await page.getByTestId('confirm-import').click();
+    await expect(page.getByTestId('import-done')).toBeVisible();
+    await page.getByTestId('nav-roster').click();
+  }
+
+  /**
+   * Creates a meeting through the form; `start` is a Date (shown in China
+   * Standard Time, the branch's zone). Returns the meeting page's URL hash.
+   */
+  async createMeeting({ kind = 'general', topic, start, minutes = 120, place = '党员活动室', host = '' }) {
+    const page = this.page;
+    await page.getByTestId('nav-meetings').click();
+    await page.getByTestId('new-meeting').click();
+    await page.locator('#meeting-kind').selectOption(kind);
+    await page.locator('#meeting-topic').fill(topic);
+    const cst = new Date(start.getTime() + 8 * 3600 * 1000).toISOString();
+    await page.locator('#meeting-date').fill(cst.slice(0, 10));
+    await page.locator('#meeting-time').fill(cst.slice(11, 16));
+    await page.locator('#meeting-minutes').fill(String(minutes));
+    await page.locator('#meeting-place').fill(place);
+    await page.locator('#meeting-host').fill(host);
+    await page.getByTestId('save-meeting').click();
+    await expect(page.getByTestId('meeting-page')).toBeVisible();
+    return new URL(page.url()).hash;
+  }
+
+  /** The sheet row of a member. */
+  row(name) {
+    return this.page.locator(`[data-testid="sheet-row"][data-name="${name}"]`);
+  }
+
+  /** The join link from the organizer's settings page. */
+  async joinLink() {
+    const page = this.page;
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('show-join').click();
+    const link = await page.getByTestId('join-link').inputValue();
+    expect(link).toContain('#/join/');
+    return link;
+  }
+
   async exportBackup() {
     const page = this.page;
     await page.getByTestId('nav-settings').click();

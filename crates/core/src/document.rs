@@ -229,6 +229,7 @@ pub fn check_content(event: &Event) -> Result<(), String> {
             long(&request.reason, MAX_REASON, "reason")
         }
         Payload::LeaveDecided { decision, .. } => long(&decision.note, MAX_REASON, "note"),
+        Payload::DeviceConfirmed { device, .. } => long(device, 64, "device"),
         Payload::MadeUp { make_up, .. } => {
             long(&make_up.what, MAX_REASON, "make-up")?;
             long(&make_up.confirmed_by, MAX_REASON, "confirmed by")

@@ -5,9 +5,9 @@
 //! internally tagged by `t` so each event names its own kind.
 
 use crate::attendance::Attendance;
+use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use crate::clock::Stamp;
 use crate::ids::{DeviceId, EventId, MeetingId, MemberId};
-use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use crate::meetings::MeetingValue;
 use crate::roster::{FieldValue, MemberFields};
 use crate::settings::Setting;
@@ -170,5 +170,13 @@ pub enum Payload {
         member: MemberId,
         /// What was done.
         make_up: MakeUp,
+    },
+    /// The organizer confirmed that a phone belongs to a member (the phone
+    /// picked its own entry from a join card; check-ins name the phone).
+    DeviceConfirmed {
+        /// The phone's stable id (as check-ins carry it).
+        device: String,
+        /// Its member.
+        member: MemberId,
     },
 }

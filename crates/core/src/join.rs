@@ -43,12 +43,20 @@ pub fn public_part(state: &State, now: i64) -> State {
         if rec.is_archived() || rec.name.is_none() {
             continue;
         }
-        let public = MemberRecord { name: rec.name.clone(), group: rec.group.clone(), role: rec.role.clone(), ..Default::default() };
+        let public = MemberRecord {
+            name: rec.name.clone(),
+            group: rec.group.clone(),
+            role: rec.role.clone(),
+            ..Default::default()
+        };
         out.members.insert(id.clone(), public);
     }
     out.ext.settings = state.ext.settings.clone();
     for meeting in state.meetings() {
-        if meeting.is_cancelled() || meeting.end() < now - PAST_SECS || matches!(meeting.status, MeetingStatus::Held { .. }) {
+        if meeting.is_cancelled()
+            || meeting.end() < now - PAST_SECS
+            || matches!(meeting.status, MeetingStatus::Held { .. })
+        {
             continue;
         }
         let mut table = state.ext.meetings[&meeting.id].clone();
@@ -111,7 +119,10 @@ pub fn open_receipt(text: &str) -> Result<Vec<Event>, DocError> {
     if let Some(index) =
         doc.events.iter().position(|e| !matches!(e.payload, Payload::CheckedIn { .. } | Payload::LeaveRequested { .. }))
     {
-        return Err(DocError::Invalid { path: format!("events[{index}]"), message: "not a check-in or leave request".into() });
+        return Err(DocError::Invalid {
+            path: format!("events[{index}]"),
+            message: "not a check-in or leave request".into(),
+        });
     }
     Ok(doc.events)
 }

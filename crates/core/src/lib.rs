@@ -13,14 +13,17 @@
 //! [`snapshot`] is its compact form of a folded state.
 #![deny(missing_docs)]
 
+pub mod alerts;
 pub mod attendance;
 pub mod checkin;
 pub mod clock;
+pub mod compliance;
 pub mod date;
 pub mod document;
 pub mod event;
 pub mod ids;
 pub mod join;
+pub mod ledger;
 pub mod meetings;
 pub mod records;
 pub mod roster;

@@ -343,7 +343,7 @@ fn read_records(text: &str) -> Result<Vec<(u64, StringRecord)>, ImportError> {
 
 /// Cells a spreadsheet would run as a formula (CSV injection). Leading
 /// apostrophes are looked through so that guarding is reversible.
-fn looks_like_formula(cell: &str) -> bool {
+pub(crate) fn looks_like_formula(cell: &str) -> bool {
     cell.trim_start_matches('\'').starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 

@@ -53,6 +53,9 @@ pub struct Row {
     pub make_up: Option<MakeUp>,
     /// Another expected member checked in from the same phone.
     pub shared_device: bool,
+    /// Whose phone the organizer confirmed the check-in's phone to be:
+    /// `None` for a phone not yet confirmed.
+    pub device_owner: Option<MemberId>,
 }
 
 /// The quorum as it stands.
@@ -171,25 +174,34 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
             .filter(|r| !r.withdrawn)
             .map(|r| (r.clone(), state.leave_decisions.get(&key).cloned()));
         // The later of the organizer's mark and the member's own check-in wins.
-        let own_wins = match (mark, check) {
-            (Some(m), Some(c)) => c.stamp > m.stamp,
-            (None, Some(_)) => true,
-            _ => false,
+        // A proven own check-in later than the organizer's mark wins; an
+        // unproven one never overrides a mark (a wrong code cannot turn
+        // 缺席 into anything), and a rejected one counts for nothing.
+        let judged = check.map(|c| (c.stamp.clone(), judge(meeting, settings, &c.value, secret)));
+        let fallback = || {
+            if leave.as_ref().is_some_and(|(_, d)| d.as_ref().is_some_and(|d| d.approved)) {
+                (Some(AttendanceStatus::Leave), Some(Source::Derived), None)
+            } else if meeting.is_held() {
+                (Some(AttendanceStatus::Absent), Some(Source::Derived), None)
+            } else {
+                (None, None, None)
+            }
         };
-        let (status, source, at) = if own_wins {
-            let c = &check.expect("own wins only with a check-in").value;
-            let (status, source, at) = judge(meeting, settings, c, secret);
-            (Some(status), Some(source), Some(at))
-        } else if let Some(m) = mark {
-            (Some(m.value.status), Some(Source::Organizer), m.value.at)
-        } else if leave.as_ref().is_some_and(|(_, d)| d.as_ref().is_some_and(|d| d.approved)) {
-            (Some(AttendanceStatus::Leave), Some(Source::Derived), None)
-        } else if meeting.is_held() {
-            (Some(AttendanceStatus::Absent), Some(Source::Derived), None)
-        } else {
-            (None, None, None)
+        let (status, source, at) = match (mark, judged) {
+            (Some(m), Some((stamp, (status, Source::Verified, at)))) if stamp > m.stamp => {
+                (Some(status), Some(Source::Verified), Some(at))
+            }
+            (Some(m), _) => (Some(m.value.status), Some(Source::Organizer), m.value.at),
+            (None, Some((_, (status, source @ (Source::Verified | Source::Unverified), at)))) => {
+                (Some(status), Some(source), Some(at))
+            }
+            (None, Some((_, (_, Source::Rejected, at)))) => {
+                let (status, _, _) = fallback();
+                (status, Some(Source::Rejected), Some(at))
+            }
+            (None, _) => fallback(),
         };
-        let proven = matches!(source, Some(Source::Organizer | Source::Verified | Source::Derived));
+        let proven = matches!(source, Some(Source::Organizer | Source::Verified | Source::Derived | Source::Rejected));
         match (status, source) {
             (_, Some(Source::Unverified)) => counts.unverified += 1,
             (Some(s), _) if attended(s) && proven => {
@@ -216,6 +228,7 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
             source,
             at,
             shared_device: check_in.as_ref().is_some_and(|c| devices.get(c.device.as_str()).copied().unwrap_or(0) > 1),
+            device_owner: check_in.as_ref().and_then(|c| state.devices.get(&c.device).cloned()),
             check_in,
             leave,
             make_up: state.make_ups.get(&key).cloned(),

@@ -7,14 +7,14 @@
 
 use crate::attendance::Attendance;
 use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
-use crate::meetings::{Meeting, MeetingField, MeetingValue};
-use crate::settings::{Setting, SettingKey, Settings};
-use crate::table::Table;
 use crate::clock::{Lww, Stamp};
 use crate::date::Date;
 use crate::event::{Event, Payload};
 use crate::ids::{MeetingId, MemberId};
+use crate::meetings::{Meeting, MeetingField, MeetingValue};
 use crate::roster::{FieldValue, MemberFields, Role, Status};
+use crate::settings::{Setting, SettingKey, Settings};
+use crate::table::Table;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -223,6 +223,9 @@ pub struct Extras {
     /// Make-up study records.
     #[serde(default, rename = "mku", skip_serializing_if = "Table::is_empty")]
     pub make_ups: Table<(MeetingId, MemberId), MakeUp>,
+    /// Phones the organizer confirmed, by phone id.
+    #[serde(default, rename = "dev", skip_serializing_if = "Table::is_empty")]
+    pub devices: Table<String, MemberId>,
 }
 
 impl Extras {
@@ -235,6 +238,7 @@ impl Extras {
         changed |= self.check_ins.join(&other.check_ins);
         changed |= self.leave_requests.join(&other.leave_requests);
         changed |= self.leave_decisions.join(&other.leave_decisions);
+        changed |= self.devices.join(&other.devices);
         changed | self.make_ups.join(&other.make_ups)
     }
 
@@ -247,6 +251,7 @@ impl Extras {
             .chain(self.leave_requests.clocks())
             .chain(self.leave_decisions.clocks())
             .chain(self.make_ups.clocks())
+            .chain(self.devices.clocks())
     }
 }
 
@@ -276,6 +281,8 @@ impl State {
         changed |= match &event.payload {
             Payload::MemberAdded { member, fields } => self.set_all(member, fields, &stamp),
             Payload::MemberEdited { changes, .. } if changes.is_empty() => false,
+            // Like an empty member edit: no entry for the meeting either.
+            Payload::MeetingSaved { changes, .. } if changes.is_empty() => false,
             Payload::MemberEdited { member, changes } => {
                 let record = self.members.entry(member.clone()).or_default();
                 changes.iter().fold(false, |acc, c| record.set(c, &stamp) | acc)
@@ -314,6 +321,7 @@ impl State {
             Payload::MadeUp { meeting, member, make_up } => {
                 self.ext.make_ups.set(&(meeting.clone(), member.clone()), make_up.clone(), stamp)
             }
+            Payload::DeviceConfirmed { device, member } => self.ext.devices.set(device, member.clone(), stamp),
         };
         changed
     }
@@ -365,6 +373,7 @@ impl State {
             Payload::MadeUp { meeting, member, make_up } => {
                 self.ext.make_ups.contains(&(meeting.clone(), member.clone()), make_up, &stamp)
             }
+            Payload::DeviceConfirmed { device, member } => self.ext.devices.contains(device, member, &stamp),
         }
     }
 

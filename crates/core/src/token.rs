@@ -6,7 +6,7 @@
 use crate::ids::MeetingId;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
 /// Seconds per token window: the QR changes this often.
 pub const WINDOW_SECS: i64 = 30;
@@ -170,7 +170,7 @@ impl Token {
             return Err(TokenError::WrongMeeting);
         }
         let signature = Signature::from_bytes(&self.signature);
-        key.0.verify(&message(&self.meeting, self.window), &signature).map_err(|_| TokenError::BadSignature)?;
+        key.0.verify_strict(&message(&self.meeting, self.window), &signature).map_err(|_| TokenError::BadSignature)?;
         let now = window_of(now);
         if self.window < now - TOLERANCE {
             Err(TokenError::Expired)
@@ -203,8 +203,9 @@ mod tests {
         let secret = key(1);
         let public = PublicKey::parse(&secret.public().to_text()).unwrap();
         let t0 = 1_790_000_000;
-        let token = Token::parse(&format!("https://x.test/{LINK_PREFIX}{}", secret.token(&MEETING.into(), t0).to_text()))
-            .unwrap();
+        let token =
+            Token::parse(&format!("https://x.test/{LINK_PREFIX}{}", secret.token(&MEETING.into(), t0).to_text()))
+                .unwrap();
         assert_eq!(token.verify(&public, &MEETING.into(), t0 + 5), Ok(()));
         assert_eq!(token.verify(&public, &MEETING.into(), t0 + 60), Ok(()));
         assert!(token.signed_by(&public));

@@ -55,7 +55,8 @@ impl Zone {
 
     /// The wall-clock reading of a Unix time (seconds).
     pub fn local(self, unix: i64) -> Local {
-        let at = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH).to_offset(self.offset());
+        let at =
+            OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH).to_offset(self.offset());
         Local {
             year: at.year(),
             month: at.month() as u8,

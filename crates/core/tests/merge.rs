@@ -2,13 +2,20 @@
 //! writers' events gives one state, and snapshots stand in for events.
 
 use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
+use zhibu_core::checkin::{CheckIn, LeaveDecision, LeaveRequest, Proof};
 use zhibu_core::event::{Event, ImportedMember, Payload};
 use zhibu_core::ids::{DeviceId, EventId, MeetingId, MemberId};
+use zhibu_core::meetings::{Audience, MeetingKind, MeetingStatus, MeetingValue};
 use zhibu_core::records::Records;
 use zhibu_core::roster::{FieldValue, MemberFields, Role, Status};
+use zhibu_core::settings::Setting;
+use zhibu_core::sheet::{self, Sheet};
 use zhibu_core::snapshot;
 use zhibu_core::state::State;
+use zhibu_core::token::SecretKey;
 
 const CASES: u32 = 10_000;
 
@@ -94,7 +101,14 @@ fn events() -> impl Strategy<Value = Vec<Event>> {
 
 /// The events shuffled, with some repeated.
 fn shuffled_with_duplicates() -> impl Strategy<Value = (Vec<Event>, Vec<Event>)> {
-    events().prop_flat_map(|events| {
+    shuffled_with_duplicates_of(events())
+}
+
+/// Some events, and the same shuffled with some repeated.
+fn shuffled_with_duplicates_of(
+    events: impl Strategy<Value = Vec<Event>>,
+) -> impl Strategy<Value = (Vec<Event>, Vec<Event>)> {
+    events.prop_flat_map(|events| {
         let n = events.len();
         let repeats = prop::collection::vec(0..n.max(1), 0..=n);
         (Just(events), repeats).prop_flat_map(|(events, repeats)| {
@@ -181,4 +195,276 @@ fn concurrent_edits_pick_the_higher_device_and_keep_the_loser() {
         assert_eq!(history.len(), 1);
         assert_eq!(history[0].1, FieldValue::Name("王建国".into()));
     }
+}
+
+// ---------------------------------------------------------------------------
+// Meetings: marks, self check-ins, leave and meeting edits from three devices
+// give the same attendance sheets however they meet.
+
+/// Fewer cases than the roster properties: every sheet on the organizer's
+/// device signs to check typed codes, and the signing crate is not optimised
+/// in the dev profile.
+const MEETING_CASES: u32 = 1_000;
+
+/// The meetings' start (a 30-second window boundary).
+const T0: i64 = 1_764_000_000;
+/// Check-in times around it: too early, open, on time, late, after the end.
+const CHECK_OFFSETS: [i64; 7] = [-2400, -600, 0, 120, 400, 3000, 5000];
+
+static BRANCH_KEY: LazyLock<SecretKey> = LazyLock::new(|| SecretKey::from_seed([7; 32]));
+
+/// The right code for each meeting and check-in time, signed once.
+static CODES: LazyLock<BTreeMap<(MeetingId, i64), String>> = LazyLock::new(|| {
+    let mut codes = BTreeMap::new();
+    for m in 0..2 {
+        let meeting = MeetingId(format!("g{m}"));
+        for offset in CHECK_OFFSETS {
+            let code = BRANCH_KEY.token(&meeting, T0 + offset).code();
+            codes.insert((meeting.clone(), T0 + offset), code);
+        }
+    }
+    codes
+});
+
+fn ids(list: &[u8]) -> Vec<MemberId> {
+    list.iter().map(|i| MemberId(format!("m{i}"))).collect()
+}
+
+fn meeting_id() -> impl Strategy<Value = MeetingId> {
+    (0..2u8).prop_map(|i| MeetingId(format!("g{i}")))
+}
+
+fn meeting_value() -> impl Strategy<Value = MeetingValue> {
+    prop_oneof![
+        prop::sample::select(vec![
+            MeetingKind::General,
+            MeetingKind::Committee,
+            MeetingKind::Group,
+            MeetingKind::Study
+        ])
+        .prop_map(MeetingValue::Kind),
+        prop::sample::select(vec![T0, T0 + 3600]).prop_map(MeetingValue::Start),
+        prop::sample::select(vec![60u32, 120]).prop_map(MeetingValue::Minutes),
+        prop::sample::select(vec!["学习党章", "换届选举"]).prop_map(|t| MeetingValue::Topic(t.into())),
+        prop::sample::select(vec!["", "会议纪要"]).prop_map(|t| MeetingValue::Record(t.into())),
+        prop::sample::select(vec![
+            Audience::Branch,
+            Audience::Committee,
+            Audience::Group("第一党小组".into()),
+            Audience::List(ids(&[0, 2])),
+        ])
+        .prop_map(MeetingValue::Audience),
+        prop::sample::select(vec![
+            MeetingStatus::Planned,
+            MeetingStatus::Held { expected: ids(&[0, 1]) },
+            MeetingStatus::Held { expected: ids(&[1, 2, 3]) },
+            MeetingStatus::Cancelled { reason: "下雨".into() },
+        ])
+        .prop_map(MeetingValue::Status),
+    ]
+}
+
+fn meeting_payload() -> impl Strategy<Value = Payload> {
+    prop_oneof![
+        2 => (meeting_id(), prop::collection::vec(meeting_value(), 0..3))
+            .prop_map(|(meeting, changes)| Payload::MeetingSaved { meeting, changes }),
+        3 => (meeting_id(), member_id(), prop::sample::select(CHECK_OFFSETS.to_vec()), 0..3u8, any::<bool>())
+            .prop_map(|(meeting, member, offset, phone, right)| {
+                let at = T0 + offset;
+                let code = if right { CODES[&(meeting.clone(), at)].clone() } else { "000000".into() };
+                let check = CheckIn { at, device: format!("phone{phone}"), proof: Proof::Code(code) };
+                Payload::CheckedIn { meeting, member, check }
+            }),
+        2 => (meeting_id(), member_id(), prop::sample::select(vec!["出差", "生病"]), any::<bool>())
+            .prop_map(|(meeting, member, reason, withdrawn)| Payload::LeaveRequested {
+                meeting,
+                member,
+                request: LeaveRequest { reason: reason.into(), withdrawn },
+            }),
+        2 => (meeting_id(), member_id(), any::<bool>(), prop::sample::select(vec!["", "同意"]))
+            .prop_map(|(meeting, member, approved, note)| Payload::LeaveDecided {
+                meeting,
+                member,
+                decision: LeaveDecision { approved, note: note.into() },
+            }),
+        3 => payload(),
+        1 => (0..3u8, member_id())
+            .prop_map(|(phone, member)| Payload::DeviceConfirmed { device: format!("phone{phone}"), member }),
+        1 => prop::sample::select(vec![Setting::LateGrace(0), Setting::LateGrace(15), Setting::CheckInOpens(10)])
+            .prop_map(|s| Payload::SettingsChanged { changes: vec![s] }),
+    ]
+}
+
+/// The branch every case starts from: four members, two meetings, the key.
+fn base_events() -> Vec<Event> {
+    let member = |i: u8, status: Status, role: Role, group: &str| Payload::MemberAdded {
+        member: MemberId(format!("m{i}")),
+        fields: MemberFields {
+            name: format!("党员{i}"),
+            group: group.into(),
+            status,
+            role,
+            joined: None,
+            phone: None,
+            exempt: false,
+        },
+    };
+    let meeting = |i: u8, kind: MeetingKind| Payload::MeetingSaved {
+        meeting: MeetingId(format!("g{i}")),
+        changes: vec![MeetingValue::Kind(kind), MeetingValue::Start(T0), MeetingValue::Audience(Audience::Branch)],
+    };
+    [
+        Payload::SettingsChanged { changes: vec![Setting::OrganizerKey(BRANCH_KEY.public().to_text())] },
+        member(0, Status::Full, Role::Secretary, "第一党小组"),
+        member(1, Status::Probationary, Role::Member, "第一党小组"),
+        member(2, Status::Full, Role::OrganizationCommissioner, "第二党小组"),
+        member(3, Status::Full, Role::Member, ""),
+        meeting(0, MeetingKind::General),
+        meeting(1, MeetingKind::Committee),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, payload)| Event {
+        id: EventId(format!("b{i}")),
+        device: DeviceId("d0".into()),
+        clock: 1,
+        actor: None,
+        at: 0,
+        payload,
+    })
+    .collect()
+}
+
+/// The base branch and then events from three devices; a member's own acts
+/// carry them as actor.
+fn meeting_events() -> impl Strategy<Value = Vec<Event>> {
+    prop::collection::vec((prop_oneof![1..8u64, (1u64 << 53) - 8..=(1u64 << 53)], 0..3u8, meeting_payload()), 0..24)
+        .prop_map(|raw| {
+            let mut events = base_events();
+            events.extend(raw.into_iter().enumerate().map(|(i, (clock, dev, payload))| {
+                let actor = match &payload {
+                    Payload::CheckedIn { member, .. } | Payload::LeaveRequested { member, .. } => Some(member.clone()),
+                    _ => None,
+                };
+                Event {
+                    id: EventId(format!("e{i:03}")),
+                    device: DeviceId(format!("d{dev}")),
+                    clock,
+                    actor,
+                    at: 0,
+                    payload,
+                }
+            }));
+            events
+        })
+}
+
+/// Every meeting's sheet as a member's phone and the organizer's device see
+/// it, checking that each row is counted once.
+fn sheets(state: &State) -> Vec<(MeetingId, Sheet, Sheet)> {
+    let settings = state.settings();
+    state
+        .meetings()
+        .into_iter()
+        .map(|meeting| {
+            let phone = sheet::sheet(state, &meeting, &settings, None);
+            let desk = sheet::sheet(state, &meeting, &settings, Some(&BRANCH_KEY));
+            for s in [&phone, &desk] {
+                let c = s.counts;
+                assert_eq!(c.present + c.leave + c.absent + c.unverified + c.waiting, c.expected, "{c:?}");
+                assert_eq!(s.rows.len(), c.expected);
+                assert!(c.late + c.left_early <= c.present, "{c:?}");
+            }
+            assert_eq!(desk.counts.unverified, 0);
+            (meeting.id, phone, desk)
+        })
+        .collect()
+}
+
+fn through_storage(state: &State) -> State {
+    snapshot::from_value(serde_json::from_str(&snapshot::to_value(state).to_string()).unwrap()).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(MEETING_CASES))]
+
+    #[test]
+    fn meeting_events_in_any_order_with_duplicates_give_the_same_sheets(
+        (events, mixed) in shuffled_with_duplicates_of(meeting_events())
+    ) {
+        let (one, other) = (State::fold(&events), State::fold(&mixed));
+        prop_assert_eq!(&one, &other);
+        prop_assert_eq!(sheets(&one), sheets(&other));
+    }
+
+    #[test]
+    fn three_devices_merging_snapshots_give_the_same_sheets(
+        events in meeting_events(),
+        // Which devices each event reached (a non-empty subset of three).
+        reach in prop::collection::vec(1..8u8, 32),
+    ) {
+        let mut devices = [Records::default(), Records::default(), Records::default()];
+        for (i, event) in events.iter().enumerate() {
+            for (d, device) in devices.iter_mut().enumerate() {
+                if reach[i % reach.len()] >> d & 1 == 1 {
+                    device.merge_events([event]);
+                }
+            }
+        }
+        let all = State::fold(&events);
+        let expected = sheets(&all);
+        let states: Vec<State> = devices.iter().map(|d| d.state().clone()).collect();
+        for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0]] {
+            let mut joined = State::default();
+            for i in order {
+                joined.join(&states[i]);
+            }
+            prop_assert_eq!(&joined, &all);
+        }
+        // Exchanging their logs, as the sync server relays events, agrees too.
+        let logs: Vec<Vec<Event>> = devices.iter().map(|d| d.pending().cloned().collect()).collect();
+        let mut relayed = devices[1].clone();
+        relayed.merge_events(&logs[2]);
+        relayed.merge_events(&logs[0]);
+        prop_assert_eq!(relayed.state(), &all);
+        // Through the stored form, joined on a device that compacted its own.
+        let stored: Vec<State> = states.iter().map(through_storage).collect();
+        prop_assert_eq!(&stored, &states);
+        let mut desk = devices[0].clone();
+        desk.compact();
+        desk.merge_snapshot(&stored[2]);
+        desk.merge_snapshot(&stored[1]);
+        prop_assert_eq!(desk.state(), &all);
+        prop_assert_eq!(&through_storage(desk.snapshot()), &all);
+        prop_assert_eq!(sheets(desk.state()), expected);
+    }
+}
+
+#[test]
+fn an_empty_meeting_edit_changes_nothing_and_is_not_lost() {
+    // An edit with no fields, older than what the writer has seen: it must
+    // neither change the state nor be needed by anyone else.
+    let later = Event {
+        id: EventId("e1".into()),
+        device: DeviceId("d0".into()),
+        clock: 5,
+        actor: None,
+        at: 0,
+        payload: Payload::MemberArchived { member: MemberId("m0".into()) },
+    };
+    let empty = Event {
+        id: EventId("e2".into()),
+        device: DeviceId("d1".into()),
+        clock: 1,
+        actor: None,
+        at: 0,
+        payload: Payload::MeetingSaved { meeting: MeetingId("g9".into()), changes: vec![] },
+    };
+    let mut a = Records::default();
+    let report = a.merge_events([&later, &empty]);
+    assert_eq!((report.added, report.known), (1, 1));
+    let mut b = Records::default();
+    b.merge_events(a.pending());
+    assert_eq!(a.state(), b.state());
+    assert!(a.state().ext.meetings.is_empty());
 }

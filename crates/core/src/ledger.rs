@@ -1,0 +1,185 @@
+//! 台账 exports: a meeting's attendance list and a year's attendance, as
+//! tables (header + rows of text) that the CSV and XLSX writers share. The
+//! words are the official Chinese ones whatever the UI language, because the
+//! ledger is filed with the Party committee.
+
+use crate::attendance::AttendanceStatus;
+use crate::meetings::{Meeting, MeetingKind};
+use crate::sheet::{self, Sheet, Source};
+use crate::state::State;
+use crate::zone::Zone;
+
+/// A table to export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// Column names.
+    pub header: Vec<&'static str>,
+    /// Rows of cells.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// 签到 / 迟到 / 早退 / 请假 / 缺席.
+pub fn status_zh(status: AttendanceStatus) -> &'static str {
+    match status {
+        AttendanceStatus::Present => "签到",
+        AttendanceStatus::Late => "迟到",
+        AttendanceStatus::LeftEarly => "早退",
+        AttendanceStatus::Leave => "请假",
+        AttendanceStatus::Absent => "缺席",
+    }
+}
+
+/// How a row's state was recorded, in Chinese.
+pub fn source_zh(source: Source) -> &'static str {
+    match source {
+        Source::Organizer => "组织者登记",
+        Source::Verified => "本人签到（已核验）",
+        Source::Unverified => "本人签到（待核验）",
+        Source::Rejected => "本人签到（核验未通过）",
+        Source::Derived => "",
+    }
+}
+
+/// 支部党员大会 …
+pub fn kind_zh(kind: MeetingKind) -> &'static str {
+    match kind {
+        MeetingKind::General => "支部党员大会",
+        MeetingKind::Committee => "支委会",
+        MeetingKind::Group => "党小组会",
+        MeetingKind::Lecture => "党课",
+        MeetingKind::ThemeDay => "主题党日",
+        MeetingKind::LifeMeeting => "组织生活会",
+        MeetingKind::Appraisal => "民主评议党员",
+        MeetingKind::Study => "其他学习",
+    }
+}
+
+fn date_time(zone: Zone, unix: i64) -> String {
+    let l = zone.local(unix);
+    format!("{:04}-{:02}-{:02} {:02}:{:02}", l.year, l.month, l.day, l.hour, l.minute)
+}
+
+fn row_cells(sheet: &Sheet, zone: Zone) -> impl Iterator<Item = Vec<String>> + '_ {
+    sheet.rows.iter().map(move |r| {
+        vec![
+            r.name.clone(),
+            r.group.clone(),
+            r.status.map_or("未签到", status_zh).to_owned(),
+            r.source.map_or("", source_zh).to_owned(),
+            r.at.map(|at| date_time(zone, at)).unwrap_or_default(),
+            r.leave.as_ref().map(|(q, _)| q.reason.clone()).unwrap_or_default(),
+            r.make_up.as_ref().map(|m| format!("{} {}（{}确认）", m.date, m.what, m.confirmed_by)).unwrap_or_default(),
+        ]
+    })
+}
+
+const MEMBER_COLUMNS: [&str; 7] = ["姓名", "党小组", "出勤", "记录方式", "签到时间", "请假事由", "补课"];
+
+/// One meeting's attendance list, in sheet order.
+pub fn meeting_table(sheet: &Sheet, zone: Zone) -> Table {
+    Table { header: MEMBER_COLUMNS.to_vec(), rows: row_cells(sheet, zone).collect() }
+}
+
+/// Every held meeting of a year, one row per expected member.
+pub fn year_table(state: &State, year: i32) -> Table {
+    let settings = state.settings();
+    let zone = settings.zone;
+    let mut header = vec!["会议时间", "会议类型", "主题"];
+    header.extend(MEMBER_COLUMNS);
+    let mut rows = Vec::new();
+    for meeting in held_in(state, year, zone) {
+        let sheet = sheet::sheet(state, &meeting, &settings, None);
+        for cells in row_cells(&sheet, zone) {
+            let mut row = vec![date_time(zone, meeting.start), kind_zh(meeting.kind).to_owned(), meeting.topic.clone()];
+            row.extend(cells);
+            rows.push(row);
+        }
+    }
+    Table { header, rows }
+}
+
+/// Held meetings starting in a local year, by start.
+pub fn held_in(state: &State, year: i32, zone: Zone) -> Vec<Meeting> {
+    state.meetings().into_iter().filter(|m| m.is_held() && zone.local(m.start).year == year).collect()
+}
+
+/// A table as CSV: UTF-8 with BOM and CRLF (Excel opens it right); cells a
+/// spreadsheet would run as formulas get a leading `'`.
+pub fn csv(table: &Table) -> Vec<u8> {
+    let guard = |cell: &String| {
+        if crate::roster_csv::looks_like_formula(cell) { format!("'{cell}") } else { cell.clone() }
+    };
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xEF\xBB\xBF".to_vec());
+    let result = (|| -> csv::Result<Vec<u8>> {
+        writer.write_record(&table.header)?;
+        for row in &table.rows {
+            writer.write_record(row.iter().map(guard))?;
+        }
+        writer.into_inner().map_err(|e| e.into_error().into())
+    })();
+    result.expect("writing CSV to memory cannot fail")
+}
+
+/// A table as an XLSX workbook (one sheet, bold header, frozen first row).
+/// `created` (Unix seconds) is the document's creation time. (The writer
+/// still reads the clock while building; the app enables rust_xlsxwriter's
+/// `wasm` feature so that works in the browser.)
+pub fn xlsx(table: &Table, sheet_name: &str, created: i64) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    let mut workbook = Workbook::new();
+    let when = ExcelDateTime::from_timestamp(created).map_err(|e| e.to_string())?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&when));
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name).map_err(|e| e.to_string())?;
+    let bold = Format::new().set_bold();
+    for (col, title) in table.header.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *title, &bold).map_err(|e| e.to_string())?;
+        sheet.set_column_width(col as u16, 14).map_err(|e| e.to_string())?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        for (col, cell) in row.iter().enumerate() {
+            // Strings, never formulas: a name starting with '=' stays text.
+            sheet.write_string((r + 1) as u32, col as u16, cell).map_err(|e| e.to_string())?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
+    workbook.save_to_buffer().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn table() -> Table {
+        Table {
+            header: vec!["姓名", "出勤"],
+            rows: vec![vec!["张三".into(), "签到".into()], vec!["=cmd()".into(), "缺席".into()]],
+        }
+    }
+
+    #[test]
+    fn csv_has_bom_crlf_and_defused_formulas() {
+        let text = String::from_utf8(csv(&table())).unwrap();
+        assert_eq!(text, "\u{feff}姓名,出勤\r\n张三,签到\r\n'=cmd(),缺席\r\n");
+    }
+
+    #[test]
+    fn xlsx_opens_as_a_workbook_with_the_rows_as_text() {
+        let bytes = xlsx(&table(), "签到表", 1_790_000_000).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut read = |name: &str| {
+            let mut s = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+            s
+        };
+        let workbook = read("xl/workbook.xml");
+        assert!(workbook.contains(r#"name="签到表""#), "{workbook}");
+        let strings = read("xl/sharedStrings.xml");
+        for cell in ["姓名", "出勤", "张三", "签到", "=cmd()", "缺席"] {
+            assert!(strings.contains(cell), "{cell} missing from {strings}");
+        }
+        // Text, not a formula: no <f> element anywhere in the sheet.
+        assert!(!read("xl/worksheets/sheet1.xml").contains("<f>"));
+    }
+}

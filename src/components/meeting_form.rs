@@ -1,0 +1,241 @@
+//! Create or edit a meeting. Validation is the core's (`MeetingDraft`).
+
+use crate::app::{go, use_session};
+use crate::i18n::use_i18n;
+use crate::platform;
+use crate::words;
+use leptos::prelude::*;
+use zhibu_core::ids::{MeetingId, MemberId};
+use zhibu_core::meetings::{Audience, MeetingDraft, MeetingKind, MeetingProblem};
+use zhibu_core::search::sort_key;
+
+/// The audience select's value for an audience.
+fn audience_value(a: &Audience) -> String {
+    match a {
+        Audience::Branch => "branch".into(),
+        Audience::Committee => "committee".into(),
+        Audience::Group(g) => format!("group:{g}"),
+        Audience::List(_) => "list".into(),
+    }
+}
+
+/// The form page. `meeting` is `None` for a new one.
+#[component]
+pub fn MeetingForm(meeting: Option<MeetingId>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let zone = session.with_untracked(|s| s.records().state().settings().zone);
+    let existing = meeting.as_ref().and_then(|id| session.with_untracked(|s| s.records().state().meeting(id)));
+    let held = existing.as_ref().is_some_and(|m| m.is_held());
+    let initial = existing.as_ref().map(|m| MeetingDraft::of(m, zone)).unwrap_or_else(|| {
+        let today = zone.local(platform::now_ms() / 1000).date();
+        MeetingDraft {
+            kind: Some(MeetingKind::General),
+            date: today.to_string(),
+            time: "14:30".into(),
+            minutes: "90".into(),
+            ..Default::default()
+        }
+    });
+    let draft = RwSignal::new(initial);
+    let problems = RwSignal::new(Vec::<MeetingProblem>::new());
+    let roster = Memo::new(move |_| {
+        let mut list: Vec<(MemberId, String, String)> = session.with(|s| {
+            s.records()
+                .state()
+                .members()
+                .into_iter()
+                .filter(|m| !m.archived)
+                .map(|m| (m.id, m.fields.name, m.fields.group))
+                .collect()
+        });
+        list.sort_by_cached_key(|(id, name, _)| (sort_key(name), id.clone()));
+        list
+    });
+    let groups = move || {
+        let mut g: Vec<String> =
+            roster.with(|r| r.iter().map(|(_, _, g)| g.clone()).filter(|g| !g.is_empty()).collect());
+        g.sort();
+        g.dedup();
+        g
+    };
+    let audience = move || draft.with(|d| d.audience.clone().or_else(|| d.kind.map(MeetingKind::default_audience)));
+    let picked = move |id: &MemberId| matches!(audience(), Some(Audience::List(ids)) if ids.contains(id));
+    let back = existing.as_ref().map_or("#/meetings".to_owned(), |m| format!("#/meeting/{}", m.id));
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let d = draft.get_untracked();
+        let result = session.try_update(|s| {
+            let values = d.validate(s.records().state(), zone)?;
+            s.save_meeting(meeting.as_ref(), values).map_err(|p| vec![p])
+        });
+        match result {
+            Some(Ok(id)) => go(&format!("#/meeting/{id}")),
+            Some(Err(found)) => problems.set(found),
+            None => {}
+        }
+    };
+    let problem_list = move || {
+        problems
+            .with(|p| p.iter().map(|p| view! { <li>{words::meeting_problem(i18n.lang.get(), p)}</li> }).collect_view())
+    };
+    let text = move |id: &'static str,
+                     label: &'static str,
+                     kind: &'static str,
+                     get: fn(&MeetingDraft) -> String,
+                     put: fn(&mut MeetingDraft, String)| {
+        view! {
+            <div class="form-row">
+                <label for=id>{i18n.t(label)}</label>
+                <input
+                    id=id
+                    type=kind
+                    autocomplete="off"
+                    prop:value=move || draft.with(get)
+                    on:input=move |ev| draft.update(|d| put(d, event_target_value(&ev)))
+                />
+            </div>
+        }
+    };
+
+    view! {
+        <section class="page" aria-labelledby="meeting-form-title">
+            <div class="page-head">
+                <h2 id="meeting-form-title">
+                    {move || if existing.is_some() { i18n.now("mform.edit_title") } else { i18n.now("mform.new_title") }}
+                </h2>
+            </div>
+            <form class="card" on:submit=submit novalidate data-testid="meeting-form">
+                <div class="form-row">
+                    <label for="meeting-kind">{i18n.t("mform.kind")}</label>
+                    <select
+                        id="meeting-kind"
+                        on:change=move |ev| {
+                            let key = event_target_value(&ev);
+                            let kind = MeetingKind::ALL.into_iter().find(|k| k.key() == key);
+                            draft.update(|d| d.kind = kind)
+                        }
+                    >
+                        {MeetingKind::ALL
+                            .into_iter()
+                            .map(|k| {
+                                view! {
+                                    <option value=k.key() selected=move || draft.with(|d| d.kind == Some(k))>
+                                        {move || words::kind(i18n.lang.get(), k)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                {text("meeting-topic", "mform.topic", "text", |d| d.topic.clone(), |d, v| d.topic = v)}
+                <div class="form-pair">
+                    {text("meeting-date", "mform.date", "date", |d| d.date.clone(), |d, v| d.date = v)}
+                    {text("meeting-time", "mform.time", "time", |d| d.time.clone(), |d, v| d.time = v)}
+                </div>
+                {text("meeting-minutes", "mform.minutes", "number", |d| d.minutes.clone(), |d, v| d.minutes = v)}
+                {text("meeting-place", "mform.place", "text", |d| d.place.clone(), |d, v| d.place = v)}
+                {text("meeting-host", "mform.host", "text", |d| d.host.clone(), |d, v| d.host = v)}
+                <div class="form-row">
+                    <label for="meeting-audience">{i18n.t("mform.audience")}</label>
+                    <select
+                        id="meeting-audience"
+                        disabled=held
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            let a = match v.as_str() {
+                                "branch" => Audience::Branch,
+                                "committee" => Audience::Committee,
+                                "list" => Audience::List(Vec::new()),
+                                other => Audience::Group(other.trim_start_matches("group:").to_owned()),
+                            };
+                            draft.update(|d| d.audience = Some(a))
+                        }
+                    >
+                        <option value="branch" selected=move || audience() == Some(Audience::Branch)>
+                            {i18n.t("audience.branch")}
+                        </option>
+                        <option value="committee" selected=move || audience() == Some(Audience::Committee)>
+                            {i18n.t("audience.committee")}
+                        </option>
+                        {move || {
+                            groups()
+                                .into_iter()
+                                .map(|g| {
+                                    let value = format!("group:{g}");
+                                    let is = Audience::Group(g.clone());
+                                    view! {
+                                        <option value=value selected=move || audience() == Some(is.clone())>
+                                            {move || i18n.fmt("audience.group", &[("group", &g)])}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                        <option value="list" selected=move || audience().as_ref().map(audience_value).as_deref() == Some("list")>
+                            {i18n.t("audience.list")}
+                        </option>
+                    </select>
+                    {held.then(|| view! { <p class="hint">{i18n.t("mform.frozen")}</p> })}
+                </div>
+                {move || {
+                    matches!(audience(), Some(Audience::List(_)))
+                        .then(|| {
+                            view! {
+                                <fieldset class="pick-list" data-testid="audience-list">
+                                    <legend>{i18n.t("audience.pick")}</legend>
+                                    {roster
+                                        .get()
+                                        .into_iter()
+                                        .map(|(id, name, group)| {
+                                            let id_check = id.clone();
+                                            view! {
+                                                <label class="pick">
+                                                    <input
+                                                        type="checkbox"
+                                                        prop:checked=move || picked(&id_check)
+                                                        on:change=move |ev| {
+                                                            let on = event_target_checked(&ev);
+                                                            let id = id.clone();
+                                                            draft.update(|d| {
+                                                                if let Some(Audience::List(ids)) = &mut d.audience {
+                                                                    ids.retain(|x| x != &id);
+                                                                    if on {
+                                                                        ids.push(id);
+                                                                    }
+                                                                }
+                                                            })
+                                                        }
+                                                    />
+                                                    <span>{name}</span>
+                                                    <span class="muted">{group}</span>
+                                                </label>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </fieldset>
+                            }
+                        })
+                }}
+                <div class="form-row">
+                    <label for="meeting-agenda">{i18n.t("mform.agenda")}</label>
+                    <textarea
+                        id="meeting-agenda"
+                        rows="4"
+                        prop:value=move || draft.with(|d| d.agenda.clone())
+                        on:input=move |ev| draft.update(|d| d.agenda = event_target_value(&ev))
+                    ></textarea>
+                </div>
+                <ul class="form-errors" role="alert" data-testid="meeting-errors">{problem_list}</ul>
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" data-testid="save-meeting">
+                        {i18n.t("form.save")}
+                    </button>
+                    <a class="button" href=back>{i18n.t("form.cancel")}</a>
+                </div>
+            </form>
+            <p class="hint">{i18n.t("mform.zone")}</p>
+        </section>
+    }
+}

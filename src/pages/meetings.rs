@@ -1,0 +1,86 @@
+//! 会议: upcoming and past meetings, with 应到 / 实到 at a glance.
+
+use crate::app::use_session;
+use crate::i18n::use_i18n;
+use crate::platform;
+use crate::words;
+use leptos::prelude::*;
+use zhibu_core::meetings::Meeting;
+use zhibu_core::sheet;
+
+/// The meetings list.
+#[component]
+pub fn MeetingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let now = platform::now_ms() / 1000;
+    let lists = Memo::new(move |_| {
+        session.with(|s| {
+            let state = s.records().state();
+            let settings = state.settings();
+            let key = s.organizer_key();
+            let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+            for m in state.meetings() {
+                let counts = sheet::sheet(state, &m, &settings, key.as_ref()).counts;
+                let line = (m.clone(), counts.expected, counts.present);
+                if m.is_held() || m.is_cancelled() || m.end() < now { past.push(line) } else { upcoming.push(line) }
+            }
+            past.reverse();
+            (upcoming, past, settings.zone)
+        })
+    });
+    let item = move |(m, expected, present): (Meeting, usize, usize)| {
+        let zone = lists.with_untracked(|l| l.2);
+        let held = m.is_held();
+        let status = m.status.clone();
+        view! {
+            <li>
+                <a class="meeting-item" href=format!("#/meeting/{}", m.id) data-testid="meeting-item">
+                    <span class="meeting-kind">{move || words::kind(i18n.lang.get(), m.kind)}</span>
+                    <span class="meeting-topic">{m.topic.clone()}</span>
+                    <span class="meeting-when">
+                        {move || words::date_time(i18n.lang.get(), zone, m.start)}
+                        {(!m.place.is_empty()).then(|| format!(" · {}", m.place))}
+                    </span>
+                    <span class="meeting-state">
+                        <span class=format!("badge badge-{}", if held { "held" } else { "planned" })>
+                            {move || words::meeting_status(i18n.lang.get(), &status)}
+                        </span>
+                        {move || i18n.fmt("meetings.counts", &[("present", &present), ("expected", &expected)])}
+                    </span>
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <section class="page" aria-labelledby="meetings-title">
+            <div class="page-head">
+                <h2 id="meetings-title">{i18n.t("meetings.title")}</h2>
+                <a class="button button-primary" href="#/meetings/new" data-testid="new-meeting">
+                    {i18n.t("meetings.new")}
+                </a>
+            </div>
+            <p>
+                <a class="button" href="#/year" data-testid="open-year">{i18n.t("meetings.year")}</a>
+            </p>
+            <h3>{i18n.t("meetings.upcoming")}</h3>
+            {move || {
+                let list = lists.with(|l| l.0.clone());
+                if list.is_empty() {
+                    view! { <p class="empty">{i18n.t("meetings.none_upcoming")}</p> }.into_any()
+                } else {
+                    view! { <ul class="meeting-list">{list.into_iter().map(item).collect_view()}</ul> }.into_any()
+                }
+            }}
+            <h3>{i18n.t("meetings.past")}</h3>
+            {move || {
+                let list = lists.with(|l| l.1.clone());
+                if list.is_empty() {
+                    view! { <p class="empty">{i18n.t("meetings.none_past")}</p> }.into_any()
+                } else {
+                    view! { <ul class="meeting-list">{list.into_iter().map(item).collect_view()}</ul> }.into_any()
+                }
+            }}
+        </section>
+    }
+}
