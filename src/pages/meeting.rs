@@ -105,9 +105,8 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
         if let Some(v) = data.get_untracked() {
             let table = ledger::meeting_table(&v.sheet, v.settings.zone);
             let day = v.settings.zone.local(v.meeting.start).date();
-            if let Ok(bytes) = ledger::xlsx(&table, "签到表", platform::now_ms() / 1000) {
-                let _ = platform::download(&format!("签到表-{}-{}.xlsx", day, v.meeting.topic), platform::XLSX, &bytes);
-            }
+            let bytes = ledger::xlsx(&table, "签到表");
+            let _ = platform::download(&format!("签到表-{}-{}.xlsx", day, v.meeting.topic), platform::XLSX, &bytes);
         }
     };
     let print = move |_| {

@@ -40,9 +40,8 @@ pub fn YearPage(year: Option<i32>) -> impl IntoView {
     };
     let export_xlsx = move |_| {
         let table = session.with_untracked(|s| ledger::year_table(s.records().state(), year));
-        if let Ok(bytes) = ledger::xlsx(&table, &format!("{year}年出勤"), platform::now_ms() / 1000) {
-            let _ = platform::download(&format!("出勤台账-{year}.xlsx"), platform::XLSX, &bytes);
-        }
+        let bytes = ledger::xlsx(&table, &format!("{year}年出勤"));
+        let _ = platform::download(&format!("出勤台账-{year}.xlsx"), platform::XLSX, &bytes);
     };
     let print = move |_| {
         if let Some(w) = web_sys::window() {

@@ -120,30 +120,9 @@ pub fn csv(table: &Table) -> Vec<u8> {
     result.expect("writing CSV to memory cannot fail")
 }
 
-/// A table as an XLSX workbook (one sheet, bold header, frozen first row).
-/// `created` (Unix seconds) is the document's creation time. (The writer
-/// still reads the clock while building; the app enables rust_xlsxwriter's
-/// `wasm` feature so that works in the browser.)
-pub fn xlsx(table: &Table, sheet_name: &str, created: i64) -> Result<Vec<u8>, String> {
-    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
-    let mut workbook = Workbook::new();
-    let when = ExcelDateTime::from_timestamp(created).map_err(|e| e.to_string())?;
-    workbook.set_properties(&DocProperties::new().set_creation_datetime(&when));
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name).map_err(|e| e.to_string())?;
-    let bold = Format::new().set_bold();
-    for (col, title) in table.header.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, *title, &bold).map_err(|e| e.to_string())?;
-        sheet.set_column_width(col as u16, 14).map_err(|e| e.to_string())?;
-    }
-    for (r, row) in table.rows.iter().enumerate() {
-        for (col, cell) in row.iter().enumerate() {
-            // Strings, never formulas: a name starting with '=' stays text.
-            sheet.write_string((r + 1) as u32, col as u16, cell).map_err(|e| e.to_string())?;
-        }
-    }
-    sheet.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
-    workbook.save_to_buffer().map_err(|e| e.to_string())
+/// A table as an XLSX workbook (one sheet, bold frozen header row).
+pub fn xlsx(table: &Table, sheet_name: &str) -> Vec<u8> {
+    crate::xlsx::workbook(sheet_name, &table.header, &table.rows)
 }
 
 #[cfg(test)]
@@ -166,7 +145,7 @@ mod tests {
 
     #[test]
     fn xlsx_opens_as_a_workbook_with_the_rows_as_text() {
-        let bytes = xlsx(&table(), "签到表", 1_790_000_000).unwrap();
+        let bytes = xlsx(&table(), "签到表");
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut read = |name: &str| {
             let mut s = String::new();
@@ -175,11 +154,19 @@ mod tests {
         };
         let workbook = read("xl/workbook.xml");
         assert!(workbook.contains(r#"name="签到表""#), "{workbook}");
-        let strings = read("xl/sharedStrings.xml");
-        for cell in ["姓名", "出勤", "张三", "签到", "=cmd()", "缺席"] {
-            assert!(strings.contains(cell), "{cell} missing from {strings}");
+        let sheet = read("xl/worksheets/sheet1.xml");
+        for (at, cell) in
+            [("A1", "姓名"), ("B1", "出勤"), ("A2", "张三"), ("B2", "签到"), ("A3", "=cmd()"), ("B3", "缺席")]
+        {
+            let expected = format!(r#"<c r="{at}" t="inlineStr""#);
+            let start = sheet.find(&expected).unwrap_or_else(|| panic!("{at} missing from {sheet}"));
+            assert!(sheet[start..].split("</c>").next().unwrap().contains(&format!(">{cell}</t>")), "{at}");
         }
         // Text, not a formula: no <f> element anywhere in the sheet.
-        assert!(!read("xl/worksheets/sheet1.xml").contains("<f>"));
+        assert!(!sheet.contains("<f>"));
+        // Every part the package names is there.
+        for part in ["[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", "xl/styles.xml"] {
+            assert!(!read(part).is_empty(), "{part}");
+        }
     }
 }

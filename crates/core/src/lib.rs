@@ -35,4 +35,5 @@ pub mod snapshot;
 pub mod state;
 pub mod table;
 pub mod token;
+pub mod xlsx;
 pub mod zone;
