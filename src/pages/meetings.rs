@@ -21,15 +21,16 @@ pub fn MeetingsPage() -> impl IntoView {
             let key = s.organizer_key();
             let (mut upcoming, mut past) = (Vec::new(), Vec::new());
             for m in state.meetings() {
-                let counts = sheet::sheet(state, &m, &settings, key.as_ref()).counts;
-                let line = (m.clone(), counts.expected, counts.present);
+                let sheet = sheet::sheet(state, &m, &settings, key.as_ref());
+                let no_quorum = m.is_held() && sheet.quorum.is_some_and(|q| !q.met);
+                let line = (m.clone(), sheet.counts.expected, sheet.counts.present, no_quorum);
                 if m.is_held() || m.is_cancelled() || m.end() < now { past.push(line) } else { upcoming.push(line) }
             }
             past.reverse();
             (upcoming, past, settings.zone)
         })
     });
-    let item = move |(m, expected, present): (Meeting, usize, usize)| {
+    let item = move |(m, expected, present, no_quorum): (Meeting, usize, usize, bool)| {
         let zone = lists.with_untracked(|l| l.2);
         let held = m.is_held();
         let status = m.status.clone();
@@ -47,6 +48,7 @@ pub fn MeetingsPage() -> impl IntoView {
                             {move || words::meeting_status(i18n.lang.get(), &status)}
                         </span>
                         {move || i18n.fmt("meetings.counts", &[("present", &present), ("expected", &expected)])}
+                        {no_quorum.then(|| view! { <span class="badge badge-absent" data-testid="no-quorum">{i18n.t("year.quorum_unmet")}</span> })}
                     </span>
                 </a>
             </li>

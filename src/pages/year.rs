@@ -28,8 +28,8 @@ pub fn YearPage(year: Option<i32>) -> impl IntoView {
             ledger::held_in(state, year, zone)
                 .into_iter()
                 .map(|m| {
-                    let counts = sheet::sheet(state, &m, &settings, None).counts;
-                    (m, counts)
+                    let sheet = sheet::sheet(state, &m, &settings, s.organizer_key().as_ref());
+                    (m, sheet.counts, sheet.quorum.map(|q| q.met))
                 })
                 .collect::<Vec<_>>()
         })
@@ -77,21 +77,29 @@ pub fn YearPage(year: Option<i32>) -> impl IntoView {
                         <th scope="col">{i18n.t("sheet.expected")}</th>
                         <th scope="col">{i18n.t("sheet.present")}</th>
                         <th scope="col">{i18n.t("sheet.rate")}</th>
+                        <th scope="col">{i18n.t("year.quorum")}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {move || {
                         held.get()
                             .into_iter()
-                            .map(|(m, c)| {
+                            .map(|(m, c, quorum)| {
                                 view! {
-                                    <tr>
+                                    <tr data-testid="ledger-row">
                                         <td>{move || words::date_time(i18n.lang.get(), zone, m.start)}</td>
                                         <td>{move || words::kind(i18n.lang.get(), m.kind)}</td>
                                         <td><a href=format!("#/meeting/{}", m.id)>{m.topic.clone()}</a></td>
                                         <td>{c.expected}</td>
                                         <td>{c.present}</td>
                                         <td>{c.rate_permille().map(words::percent).unwrap_or_default()}</td>
+                                        <td class=if quorum == Some(false) { "quorum-flag" } else { "" }>
+                                            {move || match quorum {
+                                                Some(true) => i18n.now("year.quorum_met"),
+                                                Some(false) => i18n.now("year.quorum_unmet"),
+                                                None => String::new(),
+                                            }}
+                                        </td>
                                     </tr>
                                 }
                             })

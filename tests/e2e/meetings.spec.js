@@ -64,6 +64,14 @@ test('marking 8 of 10 voting members meets the quorum; the CSV matches the sheet
   await expect(page.getByTestId('count-absent')).toHaveText('3');
   await expect(page.getByTestId('rate')).toHaveText('75.0%');
 
+  // 补课 for one who missed it.
+  await app.row('冯七').getByTestId('open-makeup').click();
+  await page.locator('#makeup-what').fill('自学会议精神并交心得');
+  await page.locator('#makeup-by').fill('张书记');
+  await page.getByTestId('save-makeup').click();
+  await expect(app.row('冯七')).toContainText('已补课');
+  await expect(app.row('冯七')).toHaveAttribute('data-status', 'absent');
+
   // The exported CSV has the sheet's rows.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
   const csv = fs.readFileSync(await download.path(), 'utf8');
@@ -85,6 +93,7 @@ test('marking 8 of 10 voting members meets the quorum; the CSV matches the sheet
   // The year's 台账 lists the meeting and prints without the app's chrome.
   await page.goto('/#/year');
   await expect(page.getByTestId('year-ledger')).toContainText('学习党的二十届四中全会精神');
+  await expect(page.getByTestId('ledger-row')).toContainText(['已达到']);
   await page.emulateMedia({ media: 'print' });
   await expect(page.locator('.tabbar')).toBeHidden();
   await expect(page.getByTestId('year-ledger')).toBeVisible();
@@ -236,6 +245,9 @@ test('the compliance calendar flags a quarter with no 党员大会', async ({ pa
   await app.createMeeting({ topic: '上半年党员大会', start: new Date(Date.UTC(year, 4, 10, 6, 30)) });
   await page.getByTestId('hold-meeting').click();
   await expect(page.getByTestId('meeting-status')).toHaveText('已召开');
+  // Held with nobody marked: flagged as held without quorum.
+  await page.getByTestId('nav-meetings').click();
+  await expect(page.getByTestId('no-quorum')).toHaveCount(1);
 
   await page.goto(`/#/year/${year}`);
   const general = page.locator('[data-testid="compliance-row"][data-kind="general"]');
