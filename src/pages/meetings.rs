@@ -14,6 +14,7 @@ pub fn MeetingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let now = platform::now_ms() / 1000;
+    let organizer = Memo::new(move |_| session.with(|s| s.me().is_none()));
     let lists = Memo::new(move |_| {
         session.with(|s| {
             let state = s.records().state();
@@ -58,9 +59,18 @@ pub fn MeetingsPage() -> impl IntoView {
         <section class="page" aria-labelledby="meetings-title">
             <div class="page-head">
                 <h2 id="meetings-title">{i18n.t("meetings.title")}</h2>
-                <a class="button button-primary" href="#/meetings/new" data-testid="new-meeting">
-                    {i18n.t("meetings.new")}
-                </a>
+                // Meetings are the organizer's to create; a member's phone has none to give.
+                {move || {
+                    organizer
+                        .get()
+                        .then(|| {
+                            view! {
+                                <a class="button button-primary" href="#/meetings/new" data-testid="new-meeting">
+                                    {i18n.t("meetings.new")}
+                                </a>
+                            }
+                        })
+                }}
             </div>
             <p>
                 <a class="button" href="#/year" data-testid="open-year">{i18n.t("meetings.year")}</a>
