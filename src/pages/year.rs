@@ -68,6 +68,7 @@ pub fn YearPage(year: Option<i32>) -> impl IntoView {
             <MonthlyChart year/>
             <MemberGrid year/>
             <h3>{i18n.t("year.ledger")}</h3>
+            <div class="ledger-wrap">
             <table class="ledger-table" data-testid="year-ledger">
                 <thead>
                     <tr>
@@ -107,6 +108,7 @@ pub fn YearPage(year: Option<i32>) -> impl IntoView {
                     }}
                 </tbody>
             </table>
+            </div>
         </section>
     }
 }
@@ -144,51 +146,49 @@ fn Compliance(year: i32, now: i64) -> impl IntoView {
                     i18n.fmt("compliance.score", &[("score", &score)])
                 }}
             </p>
-            <div class="table-scroll">
-                <table class="compliance-table">
-                    <tbody>
-                        {move || {
-                            calendar
-                                .get()
-                                .rows
-                                .into_iter()
-                                .map(|r| {
-                                    let name = row_name(r.kind, &r.group);
-                                    view! {
-                                        <tr data-testid="compliance-row" data-kind=r.kind.key()>
-                                            <th scope="row">
-                                                {name}
-                                                <span class="muted">" · " {words::frequency(i18n.lang.get(), r.frequency)}</span>
-                                            </th>
-                                            {r.cells
-                                                .into_iter()
-                                                .map(|c| {
-                                                    let (class, mark, key) = match c.status {
-                                                        CellStatus::Met { .. } => ("met", "✓", "compliance.met"),
-                                                        CellStatus::Overdue => ("overdue", "✗", "compliance.overdue"),
-                                                        CellStatus::Due if !c.planned.is_empty() => ("due", "◔", "compliance.planned"),
-                                                        CellStatus::Due => ("due", "!", "compliance.due"),
-                                                        CellStatus::Upcoming => ("upcoming", "·", "compliance.upcoming"),
-                                                    };
-                                                    let label = format!("{}：{}", period_label(i18n, &c.period), i18n.now(key));
-                                                    let title = label.clone();
-                                                    view! {
-                                                        <td class=format!("cell cell-{class}") data-status=class title=title>
-                                                            <span aria-hidden="true">{mark}</span>
-                                                            <span class="visually-hidden">{label}</span>
-                                                            <span class="cell-period" aria-hidden="true">{period_label(i18n, &c.period)}</span>
-                                                        </td>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
-            </div>
+            <ul class="plain compliance-list">
+                {move || {
+                    calendar
+                        .get()
+                        .rows
+                        .into_iter()
+                        .map(|r| {
+                            let name = row_name(r.kind, &r.group);
+                            view! {
+                                <li class="requirement" data-testid="compliance-row" data-kind=r.kind.key()>
+                                    <p class="requirement-name">
+                                        {name}
+                                        <span class="muted">" · " {words::frequency(i18n.lang.get(), r.frequency)}</span>
+                                    </p>
+                                    <ol class="cells">
+                                        {r.cells
+                                            .into_iter()
+                                            .map(|c| {
+                                                let (class, mark, key) = match c.status {
+                                                    CellStatus::Met { .. } => ("met", "✓", "compliance.met"),
+                                                    CellStatus::Overdue => ("overdue", "✗", "compliance.overdue"),
+                                                    CellStatus::Due if !c.planned.is_empty() => ("due", "◔", "compliance.planned"),
+                                                    CellStatus::Due => ("due", "!", "compliance.due"),
+                                                    CellStatus::Upcoming => ("upcoming", "·", "compliance.upcoming"),
+                                                };
+                                                let label = format!("{}：{}", period_label(i18n, &c.period), i18n.now(key));
+                                                let title = label.clone();
+                                                view! {
+                                                    <li class=format!("cell cell-{class}") data-status=class title=title>
+                                                        <span class="cell-period" aria-hidden="true">{period_label(i18n, &c.period)}</span>
+                                                        <span aria-hidden="true">{mark}</span>
+                                                        <span class="visually-hidden">{label}</span>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ol>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
             <p class="legend muted">{i18n.t("compliance.legend")}</p>
             <h4>{i18n.t("compliance.gaps")}</h4>
             <ul class="plain" data-testid="compliance-gaps">
@@ -197,10 +197,20 @@ fn Compliance(year: i32, now: i64) -> impl IntoView {
                     if gaps.is_empty() {
                         return view! { <li>{i18n.t("compliance.no_gaps")}</li> }.into_any();
                     }
-                    gaps.into_iter()
-                        .map(|g| {
-                            let text = format!("{} · {}", period_label(i18n, &g.period), row_name(g.kind, &g.group));
-                            view! { <li class="gap" data-testid="gap" data-kind=g.kind.key()>{text}</li> }
+                    // One line per requirement: "支委会：1月、2月、3月".
+                    let mut lines: Vec<(zhibu_core::meetings::MeetingKind, Option<String>, Vec<String>)> = Vec::new();
+                    for g in gaps {
+                        let label = period_label(i18n, &g.period);
+                        match lines.iter_mut().find(|(k, grp, _)| *k == g.kind && *grp == g.group) {
+                            Some(line) => line.2.push(label),
+                            None => lines.push((g.kind, g.group, vec![label])),
+                        }
+                    }
+                    lines
+                        .into_iter()
+                        .map(|(kind, group, periods)| {
+                            let text = format!("{}：{}", row_name(kind, &group), periods.join("、"));
+                            view! { <li class="gap" data-testid="gap" data-kind=kind.key()>{text}</li> }
                         })
                         .collect_view()
                         .into_any()

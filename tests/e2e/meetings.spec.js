@@ -251,11 +251,14 @@ test('the compliance calendar flags a quarter with no 党员大会', async ({ pa
 
   await page.goto(`/#/year/${year}`);
   const general = page.locator('[data-testid="compliance-row"][data-kind="general"]');
-  await expect(general.locator('td')).toHaveCount(4);
-  await expect(general.locator('td').nth(0)).toHaveAttribute('data-status', 'overdue');
-  await expect(general.locator('td').nth(1)).toHaveAttribute('data-status', 'met');
+  const cells = general.locator('.cell');
+  await expect(cells).toHaveCount(4);
+  await expect(cells.nth(0)).toHaveAttribute('data-status', 'overdue');
+  await expect(cells.nth(1)).toHaveAttribute('data-status', 'met');
   const gaps = page.locator('[data-testid="gap"][data-kind="general"]');
-  await expect(gaps).toHaveText(['第1季度 · 支部党员大会', '第3季度 · 支部党员大会', '第4季度 · 支部党员大会']);
+  await expect(gaps).toHaveText(['支部党员大会：第1季度、第3季度、第4季度']);
+  // Nothing on the page is wider than the phone.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   // Group meetings are required per 党小组.
   await expect(page.locator('[data-testid="compliance-row"][data-kind="group"]')).toHaveCount(2);
   // Everyone expected at the held meeting and not marked is 缺席 for it.
