@@ -43,7 +43,7 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
             let meeting = state.meeting(&id_for_data)?;
             let settings = state.settings();
             let sheet = sheet::sheet(state, &meeting, &settings, s.organizer_key().as_ref());
-            Some(View { meeting, sheet, settings, organizer: s.me().is_none() })
+            Some(View { meeting, sheet, settings, organizer: s.is_organizer() })
         })
     });
     if edit {

@@ -14,7 +14,7 @@ pub fn MeetingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let now = platform::now_ms() / 1000;
-    let organizer = Memo::new(move |_| session.with(|s| s.me().is_none()));
+    let organizer = Memo::new(move |_| session.with(|s| s.is_organizer()));
     let lists = Memo::new(move |_| {
         session.with(|s| {
             let state = s.records().state();

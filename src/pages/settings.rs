@@ -2,7 +2,7 @@
 //! export, and data kept aside.
 
 use crate::app::use_session;
-use crate::components::branch_settings::{BranchSettings, JoinCard};
+use crate::components::branch_settings::{BranchSettings, JoinCard, KeyElsewhere};
 use crate::components::lang_switch::LangSwitch;
 use crate::i18n::use_i18n;
 use crate::platform;
@@ -24,7 +24,7 @@ pub fn SettingsPage() -> impl IntoView {
     let percent = move || used.get() as f64 * 100.0 / QUOTA_UNITS as f64;
     let backup_result = RwSignal::new(None::<Result<String, String>>);
     // A memo, so a change of the records does not rebuild the forms below.
-    let organizer = Memo::new(move |_| session.with(|s| s.me().is_none()));
+    let organizer = Memo::new(move |_| session.with(|s| s.is_organizer()));
 
     let export_backup = move |_| {
         let text = session.with_untracked(|s| s.export_backup());
@@ -74,7 +74,17 @@ pub fn SettingsPage() -> impl IntoView {
                 <LangSwitch/>
             </section>
 
-            {move || organizer.get().then(|| view! { <BranchSettings/> <JoinCard/> })}
+            {move || {
+                if organizer.get() {
+                    view! { <BranchSettings/> <JoinCard/> }.into_any()
+                } else if session.with(|s| s.me().is_none()) {
+                    // The branch's key is on another device (a restored backup,
+                    // a new laptop): offer to take over, explaining the cost.
+                    view! { <KeyElsewhere/> }.into_any()
+                } else {
+                    ().into_any()
+                }
+            }}
             <section class="card" aria-labelledby="storage-title">
                 <h3 id="storage-title">{i18n.t("storage.title")}</h3>
                 <meter

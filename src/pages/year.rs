@@ -241,7 +241,7 @@ fn Alerts(year: i32, now: i64) -> impl IntoView {
     let list = Memo::new(move |_| {
         session.with(|s| {
             let state = s.records().state();
-            alerts::alerts(state, year, now, &state.settings())
+            alerts::alerts(state, year, now, &state.settings(), s.organizer_key().as_ref())
                 .into_iter()
                 .map(|a| {
                     let name = state.member(a.member()).map(|m| m.fields.name).unwrap_or_default();
@@ -290,7 +290,7 @@ fn MonthlyChart(year: i32) -> impl IntoView {
     let rates = Memo::new(move |_| {
         session.with(|s| {
             let state = s.records().state();
-            alerts::monthly_rates(state, year, &state.settings())
+            alerts::monthly_rates(state, year, &state.settings(), s.organizer_key().as_ref())
         })
     });
     const W: f64 = 24.0;
@@ -334,12 +334,13 @@ fn MemberGrid(year: i32) -> impl IntoView {
         session.with(|s| {
             let state = s.records().state();
             let settings = state.settings();
+            let key = s.organizer_key();
             let mut list: Vec<_> = state
                 .members()
                 .into_iter()
                 .filter(|m| !m.archived)
                 .map(|m| {
-                    let lines = alerts::member_year(state, &m.id, year, &settings);
+                    let lines = alerts::member_year(state, &m.id, year, &settings, key.as_ref());
                     (m.fields.name, lines)
                 })
                 .filter(|(_, lines)| !lines.is_empty())

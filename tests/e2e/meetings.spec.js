@@ -263,4 +263,14 @@ test('the compliance calendar flags a quarter with no 党员大会', async ({ pa
   await expect(page.locator('[data-testid="compliance-row"][data-kind="group"]')).toHaveCount(2);
   // Everyone expected at the held meeting and not marked is 缺席 for it.
   await expect(page.getByTestId('member-grid').locator('li')).toHaveCount(12);
+
+  // The 书记 may use the organizer's device as their own phone too: it stays
+  // the organizer's device (it holds the key once the branch has one).
+  await page.goto('/#/settings');
+  await page.getByTestId('show-join').click();
+  await page.getByTestId('nav-me').click();
+  await page.getByTestId('pick-member').filter({ hasText: '张书记' }).click();
+  await expect(page.getByTestId('me-name')).toContainText('张书记');
+  await page.getByTestId('nav-meetings').click();
+  await expect(page.getByTestId('new-meeting')).toBeVisible();
 });

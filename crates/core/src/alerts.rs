@@ -16,6 +16,7 @@ use crate::search::sort_key;
 use crate::settings::Settings;
 use crate::sheet::{self, Row, Source};
 use crate::state::State;
+use crate::token::SecretKey;
 use crate::zone::Zone;
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
@@ -109,10 +110,15 @@ fn line(meeting: &Meeting, row: Row) -> MemberLine {
 
 /// Every expected member's line at every given meeting, by member, each
 /// member's lines by start.
-fn lines_by_member(state: &State, meetings: &[Meeting], settings: &Settings) -> BTreeMap<MemberId, Vec<MemberLine>> {
+fn lines_by_member(
+    state: &State,
+    meetings: &[Meeting],
+    settings: &Settings,
+    secret: Option<&SecretKey>,
+) -> BTreeMap<MemberId, Vec<MemberLine>> {
     let mut out: BTreeMap<MemberId, Vec<MemberLine>> = BTreeMap::new();
     for meeting in meetings {
-        for row in sheet::sheet(state, meeting, settings, None).rows {
+        for row in sheet::sheet(state, meeting, settings, secret).rows {
             out.entry(row.member.clone()).or_default().push(line(meeting, row));
         }
     }
@@ -141,13 +147,14 @@ pub fn whole_months(from: i64, to: i64, zone: Zone) -> u32 {
 /// raised when the member missed at least one held meeting they were
 /// expected at in that time (months with no meetings at all are the
 /// branch's gap, which the compliance calendar shows). A threshold of 0
-/// turns its alert off.
-pub fn alerts(state: &State, year: i32, now: i64, settings: &Settings) -> Vec<Alert> {
+/// turns its alert off. `secret` is the organizer's key where this device
+/// holds it: typed codes are then checked (see [`sheet::judge`]).
+pub fn alerts(state: &State, year: i32, now: i64, settings: &Settings, secret: Option<&SecretKey>) -> Vec<Alert> {
     let zone = settings.zone;
     let past: Vec<Meeting> = held(state, None, zone).into_iter().filter(|m| m.start <= now).collect();
     let year_meetings: Vec<Meeting> = held(state, Some(year), zone);
-    let past_lines = lines_by_member(state, &past, settings);
-    let year_lines = lines_by_member(state, &year_meetings, settings);
+    let past_lines = lines_by_member(state, &past, settings, secret);
+    let year_lines = lines_by_member(state, &year_meetings, settings, secret);
 
     let mut found: Vec<(Alert, String)> = Vec::new();
     for member in state.members().into_iter().filter(|m| !m.archived) {
@@ -209,12 +216,12 @@ fn gap(member: &MemberId, lines: &[MemberLine], now: i64, settings: &Settings) -
 /// 出勤率 per local month of `year`, per mille (rounded down): 实到 ÷ 应到
 /// summed over the month's held meetings, as their sheets count them (a
 /// self check-in still awaiting its code check is not yet 实到). `None` for
-/// a month without held meetings.
-pub fn monthly_rates(state: &State, year: i32, settings: &Settings) -> [Option<u32>; 12] {
+/// a month without held meetings. `secret` as for [`alerts`].
+pub fn monthly_rates(state: &State, year: i32, settings: &Settings, secret: Option<&SecretKey>) -> [Option<u32>; 12] {
     let mut sums = [(0usize, 0usize); 12];
     for meeting in held(state, Some(year), settings.zone) {
         let month = usize::from(settings.zone.local(meeting.start).month) - 1;
-        let counts = sheet::sheet(state, &meeting, settings, None).counts;
+        let counts = sheet::sheet(state, &meeting, settings, secret).counts;
         sums[month].0 += counts.present;
         sums[month].1 += counts.expected;
     }
@@ -222,13 +229,20 @@ pub fn monthly_rates(state: &State, year: i32, settings: &Settings) -> [Option<u
 }
 
 /// Each held meeting starting in `year` that `member` was expected at, by
-/// start, with their state, its source and any make-up study.
-pub fn member_year(state: &State, member: &MemberId, year: i32, settings: &Settings) -> Vec<MemberLine> {
+/// start, with their state, its source and any make-up study. `secret` as
+/// for [`alerts`].
+pub fn member_year(
+    state: &State,
+    member: &MemberId,
+    year: i32,
+    settings: &Settings,
+    secret: Option<&SecretKey>,
+) -> Vec<MemberLine> {
     held(state, Some(year), settings.zone)
         .into_iter()
         .filter(|m| m.expected(state).contains(member))
         .filter_map(|m| {
-            let row = sheet::sheet(state, &m, settings, None).rows.into_iter().find(|r| &r.member == member)?;
+            let row = sheet::sheet(state, &m, settings, secret).rows.into_iter().find(|r| &r.member == member)?;
             Some(line(&m, row))
         })
         .collect()

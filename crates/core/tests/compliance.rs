@@ -446,7 +446,7 @@ fn three_unexcused_absences_raise_an_alert_two_do_not() {
     }
 
     let now = local("2026-05-01", 9, 0);
-    let alerts = alerts::alerts(b.state(), 2026, now, &b.settings());
+    let alerts = alerts::alerts(b.state(), 2026, now, &b.settings(), None);
     // 陈 (chen) before 王 (wang): names in 拼音 order.
     assert_eq!(
         alerts,
@@ -460,7 +460,7 @@ fn three_unexcused_absences_raise_an_alert_two_do_not() {
     // and 2025 has only 李强's one absence.
     let mut strict = b.settings();
     strict.absence_alert = 2;
-    let members: Vec<(MemberId, u32)> = alerts::alerts(b.state(), 2026, now, &strict)
+    let members: Vec<(MemberId, u32)> = alerts::alerts(b.state(), 2026, now, &strict, None)
         .into_iter()
         .map(|a| match a {
             Alert::Absences { member, count, .. } => (member, count),
@@ -471,17 +471,17 @@ fn three_unexcused_absences_raise_an_alert_two_do_not() {
     assert_eq!(members, [(chen.clone(), 3), (wang.clone(), 3), (li.clone(), 2), (zhao.clone(), 2)]);
     strict.absence_alert = 1;
     assert_eq!(
-        alerts::alerts(b.state(), 2025, now, &strict),
+        alerts::alerts(b.state(), 2025, now, &strict, None),
         [Alert::Absences { member: li.clone(), count: 1, meetings: vec![old] }]
     );
 
     // Archived members get no alerts; 0 turns the alert off.
     b.archive(&chen);
-    let alerts = alerts::alerts(b.state(), 2026, now, &b.settings());
+    let alerts = alerts::alerts(b.state(), 2026, now, &b.settings(), None);
     assert_eq!(alerts.iter().map(Alert::member).collect::<Vec<_>>(), [&wang]);
     let mut off = b.settings();
     off.absence_alert = 0;
-    assert_eq!(alerts::alerts(b.state(), 2026, now, &off), []);
+    assert_eq!(alerts::alerts(b.state(), 2026, now, &off, None), []);
 }
 
 /// A member who attended in January and then missed a meeting a month
@@ -507,16 +507,16 @@ fn six_months_without_organisational_life() {
     let jan = local("2026-01-15", 14, 0);
 
     // Five months and 23 hours: not yet.
-    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-07-15", 13, 59), &s), []);
+    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-07-15", 13, 59), &s, None), []);
     // Six whole months since 15 January 14:00.
     assert_eq!(
-        alerts::alerts(b.state(), 2026, local("2026-07-15", 14, 0), &s),
+        alerts::alerts(b.state(), 2026, local("2026-07-15", 14, 0), &s, None),
         [Alert::NoOrganisationalLife { member: zhang.clone(), months: 6, last_attended: Some(jan) }]
     );
     // Never attended: counted from the first meeting they were expected at.
     // Longest gap first, whatever the names (安 an sorts before 张 zhang).
     assert_eq!(
-        alerts::alerts(b.state(), 2026, local("2026-08-15", 14, 0), &s),
+        alerts::alerts(b.state(), 2026, local("2026-08-15", 14, 0), &s, None),
         [
             Alert::NoOrganisationalLife { member: zhang.clone(), months: 7, last_attended: Some(jan) },
             Alert::NoOrganisationalLife { member: an.clone(), months: 6, last_attended: None },
@@ -525,7 +525,7 @@ fn six_months_without_organisational_life() {
     // A branch that sets three months.
     let mut three = s.clone();
     three.gap_alert_months = 3;
-    let who: Vec<(MemberId, u32)> = alerts::alerts(b.state(), 2026, local("2026-05-16", 0, 0), &three)
+    let who: Vec<(MemberId, u32)> = alerts::alerts(b.state(), 2026, local("2026-05-16", 0, 0), &three, None)
         .into_iter()
         .map(|a| match a {
             Alert::NoOrganisationalLife { member, months, .. } => (member, months),
@@ -542,11 +542,11 @@ fn a_make_up_counts_as_organisational_life() {
     b.make_up(&ms[1], &zhang, "2026-03-01");
     let s = b.settings();
     let march = local("2026-03-01", 0, 0);
-    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-07-15", 14, 0), &s), []);
+    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-07-15", 14, 0), &s, None), []);
     // Six months after the make-up, with meetings missed since.
     // Equal gaps: 安 (an) before 张 (zhang).
     assert_eq!(
-        alerts::alerts(b.state(), 2026, local("2026-09-01", 0, 0), &s),
+        alerts::alerts(b.state(), 2026, local("2026-09-01", 0, 0), &s, None),
         [
             Alert::NoOrganisationalLife { member: an.clone(), months: 6, last_attended: None },
             Alert::NoOrganisationalLife { member: zhang.clone(), months: 6, last_attended: Some(march) },
@@ -554,9 +554,9 @@ fn a_make_up_counts_as_organisational_life() {
     );
     // A make-up dated after `now` does not count yet.
     b.make_up(&ms[6], &an, "2026-08-20");
-    let alerts = alerts::alerts(b.state(), 2026, local("2026-08-15", 14, 0), &s);
+    let alerts = alerts::alerts(b.state(), 2026, local("2026-08-15", 14, 0), &s, None);
     assert_eq!(alerts, [Alert::NoOrganisationalLife { member: an.clone(), months: 6, last_attended: None }]);
-    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-08-20", 0, 0), &s), []);
+    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-08-20", 0, 0), &s, None), []);
 }
 
 #[test]
@@ -567,17 +567,17 @@ fn no_gap_alert_without_missed_meetings_or_for_the_archived() {
     b.mark(&jan, &zhang, A::Present);
     // No meetings since: the branch's gap (the calendar shows it), not his.
     let s = b.settings();
-    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-09-01", 0, 0), &s), []);
+    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-09-01", 0, 0), &s, None), []);
     // A meeting he was not expected at changes nothing.
     let other = b.add("李强", "第一党小组");
     b.held("g", K::Group, Audience::Group("第一党小组".into()), local("2026-03-01", 9, 0));
     b.mark(&mid("g"), &other, A::Present);
-    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-09-01", 0, 0), &s), []);
+    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-09-01", 0, 0), &s, None), []);
     // One he missed does.
     b.held("mar", K::ThemeDay, Audience::Branch, local("2026-03-15", 14, 0));
     b.mark(&mid("mar"), &other, A::Present);
     assert_eq!(
-        alerts::alerts(b.state(), 2026, local("2026-09-01", 0, 0), &s),
+        alerts::alerts(b.state(), 2026, local("2026-09-01", 0, 0), &s, None),
         [Alert::NoOrganisationalLife {
             member: zhang.clone(),
             months: 7,
@@ -585,7 +585,7 @@ fn no_gap_alert_without_missed_meetings_or_for_the_archived() {
         }]
     );
     b.archive(&zhang);
-    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-09-01", 0, 0), &s), []);
+    assert_eq!(alerts::alerts(b.state(), 2026, local("2026-09-01", 0, 0), &s, None), []);
 }
 
 #[test]
@@ -593,7 +593,7 @@ fn serious_alerts_come_before_absences() {
     let (b, zhang, an, ms) = gap_branch();
     let mut s = b.settings();
     s.absence_alert = 3;
-    let alerts = alerts::alerts(b.state(), 2026, local("2026-08-15", 14, 0), &s);
+    let alerts = alerts::alerts(b.state(), 2026, local("2026-08-15", 14, 0), &s, None);
     assert_eq!(
         alerts,
         [
@@ -645,19 +645,19 @@ fn monthly_rates_are_present_over_expected() {
     let old = b.held("old", K::ThemeDay, Audience::Branch, local("2025-12-31", 23, 0));
     b.mark(&old, all[0], A::Present);
 
-    let rates = alerts::monthly_rates(b.state(), 2026, &b.settings());
+    let rates = alerts::monthly_rates(b.state(), 2026, &b.settings(), None);
     assert_eq!(rates, [Some(666), None, Some(250), Some(1000), Some(250), None, None, None, None, None, None, None]);
     let mut rates_2025 = [None; 12];
     rates_2025[11] = Some(250);
-    assert_eq!(alerts::monthly_rates(b.state(), 2025, &b.settings()), rates_2025);
+    assert_eq!(alerts::monthly_rates(b.state(), 2025, &b.settings(), None), rates_2025);
 
     // On UTC the April meeting falls in March: (1 + 4) of (4 + 4).
     let mut utc = b.settings();
     utc.zone = Zone(0);
-    assert_eq!(alerts::monthly_rates(b.state(), 2026, &utc)[2..4], [Some(625), None]);
+    assert_eq!(alerts::monthly_rates(b.state(), 2026, &utc, None)[2..4], [Some(625), None]);
 
     // The pending check-in does count as taking part for the gap alert.
-    let lines = alerts::member_year(b.state(), all[1], 2026, &b.settings());
+    let lines = alerts::member_year(b.state(), all[1], 2026, &b.settings(), None);
     let may_line = lines.iter().find(|l| l.meeting == may).unwrap();
     assert_eq!((may_line.status, may_line.source, may_line.took_part()), (A::Present, Some(Source::Unverified), true));
 }
@@ -679,7 +679,7 @@ fn a_members_year() {
     b.make_up(&m4, &me, "2026-04-20");
     b.mark(&m5, &me, A::Present);
 
-    let lines = alerts::member_year(b.state(), &me, 2026, &b.settings());
+    let lines = alerts::member_year(b.state(), &me, 2026, &b.settings(), None);
     let summary: Vec<(MeetingId, K, A, Option<Source>, bool)> =
         lines.iter().map(|l| (l.meeting.clone(), l.kind, l.status, l.source, l.took_part())).collect();
     assert_eq!(
@@ -694,6 +694,6 @@ fn a_members_year() {
     let made_up: &MemberLine = &lines[2];
     assert_eq!(made_up.make_up.as_ref().map(|m| m.date), Date::parse("2026-04-20"));
     assert_eq!((made_up.topic.as_str(), made_up.start), ("主题 m4", local("2026-04-10", 9, 0)));
-    assert_eq!(alerts::member_year(b.state(), &me, 2027, &b.settings()), []);
-    assert_eq!(alerts::member_year(b.state(), &me, 2025, &b.settings()).len(), 1);
+    assert_eq!(alerts::member_year(b.state(), &me, 2027, &b.settings(), None), []);
+    assert_eq!(alerts::member_year(b.state(), &me, 2025, &b.settings(), None).len(), 1);
 }
