@@ -319,13 +319,18 @@ impl Session {
         let known = self.records.state().settings().organizer_key;
         let public = join::open_card(card, known.as_deref())?;
         self.snapshot_dirty |= self.records.merge_snapshot(&public);
+        // A personal card names its member: this phone is theirs.
+        if let [only] = public.members.keys().collect::<Vec<_>>().as_slice() {
+            let _ = self.set_me(only);
+        }
         Ok(())
     }
 
-    /// The join link's payload for members' phones (organizer only).
-    pub fn join_card(&mut self) -> Result<Option<String>, SaveError> {
+    /// The join link's payload for members' phones (organizer only): the
+    /// whole roster, or one member's personal card.
+    pub fn join_card(&mut self, only: Option<&MemberId>) -> Result<Option<String>, SaveError> {
         let key = self.ensure_organizer_key()?;
-        Ok(key.map(|key| join::card(self.records.state(), &key, platform::now_ms() / 1000)))
+        Ok(key.map(|key| join::card(self.records.state(), &key, platform::now_ms() / 1000, only)))
     }
 
     /// The whole branch as a backup document.

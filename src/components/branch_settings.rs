@@ -6,8 +6,10 @@ use crate::components::qr::QrCode;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;
+use zhibu_core::ids::MemberId;
 use zhibu_core::join::JOIN_PREFIX;
 use zhibu_core::meetings::{Frequency, MeetingKind};
+use zhibu_core::search::sort_key;
 use zhibu_core::settings::Setting;
 
 /// The settings form: every change is saved as one event on 保存.
@@ -131,6 +133,10 @@ pub fn BranchSettings() -> impl IntoView {
     }
 }
 
+/// Longest join link shown as one QR code: beyond it a phone camera reading
+/// a screen struggles, and the organizer shows personal cards instead.
+const QR_LIMIT: usize = 1800;
+
 /// The join QR and link for members' phones (organizer's device only).
 #[component]
 pub fn JoinCard() -> impl IntoView {
@@ -138,13 +144,26 @@ pub fn JoinCard() -> impl IntoView {
     let session = use_session();
     let shown = RwSignal::new(false);
     let link = RwSignal::new(String::new());
-    let show = move |_| {
-        let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-        let base = base.split('#').next().unwrap_or_default().to_owned();
+    let personal = RwSignal::new(String::new());
+    let base = move || {
+        let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+        href.split('#').next().unwrap_or_default().to_owned()
+    };
+    let make = move |only: Option<MemberId>| {
         // Makes the organizer key on first use (an event), so not in a render.
-        let card = session.try_update(|s| s.join_card()).and_then(Result::ok).flatten();
-        link.set(card.map(|card| format!("{base}{JOIN_PREFIX}{card}")).unwrap_or_default());
+        let card = session.try_update(|s| s.join_card(only.as_ref())).and_then(Result::ok).flatten();
+        card.map(|card| format!("{}{JOIN_PREFIX}{card}", base())).unwrap_or_default()
+    };
+    let show = move |_| {
+        link.set(make(None));
         shown.set(true);
+    };
+    let members = move || {
+        let mut list: Vec<(MemberId, String)> = session.with_untracked(|s| {
+            s.records().state().members().into_iter().filter(|m| !m.archived).map(|m| (m.id, m.fields.name)).collect()
+        });
+        list.sort_by_cached_key(|(id, name)| (sort_key(name), id.clone()));
+        list
     };
     view! {
         <section class="card" aria-labelledby="join-title" data-testid="join-card">
@@ -152,29 +171,50 @@ pub fn JoinCard() -> impl IntoView {
             <p class="hint">{i18n.t("joincard.hint")}</p>
             {move || {
                 if !shown.get() {
-                    view! {
+                    return view! {
                         <button type="button" class="button button-primary" data-testid="show-join" on:click=show>
                             {i18n.t("joincard.show")}
                         </button>
                     }
-                    .into_any()
-                } else {
-                    let text = link.get();
-                    let fits = text.len() <= 2900;
-                    if text.is_empty() {
-                        return view! { <KeyElsewhere/> }.into_any();
-                    }
-                    view! {
-                        {if fits {
-                            view! { <QrCode text=Signal::from(link) label=i18n.now("joincard.title")/> }.into_any()
-                        } else {
-                            view! { <p class="hint">{i18n.t("joincard.too_big")}</p> }.into_any()
-                        }}
-                        <label for="join-link">{i18n.t("joincard.link")}</label>
-                        <textarea id="join-link" rows="3" readonly data-testid="join-link" prop:value=text></textarea>
-                    }
-                    .into_any()
+                    .into_any();
                 }
+                let text = link.get();
+                if text.is_empty() {
+                    return view! { <KeyElsewhere/> }.into_any();
+                }
+                let fits = text.len() <= QR_LIMIT;
+                view! {
+                    {if fits {
+                        view! { <QrCode text=Signal::from(link) label=i18n.now("joincard.title")/> }.into_any()
+                    } else {
+                        view! {
+                            <p class="hint" data-testid="join-too-big">{i18n.t("joincard.too_big")}</p>
+                            <label for="join-member">{i18n.t("joincard.personal")}</label>
+                            <select
+                                id="join-member"
+                                data-testid="join-member"
+                                on:change=move |ev| {
+                                    let id = event_target_value(&ev);
+                                    personal.set(if id.is_empty() { String::new() } else { make(Some(MemberId(id))) })
+                                }
+                            >
+                                <option value="">{i18n.t("joincard.choose")}</option>
+                                {members()
+                                    .into_iter()
+                                    .map(|(id, name)| view! { <option value=id.0>{name}</option> })
+                                    .collect_view()}
+                            </select>
+                            {move || {
+                                (!personal.get().is_empty())
+                                    .then(|| view! { <QrCode text=Signal::from(personal) label=i18n.now("joincard.personal")/> })
+                            }}
+                        }
+                        .into_any()
+                    }}
+                    <label for="join-link">{i18n.t("joincard.link")}</label>
+                    <textarea id="join-link" rows="3" readonly data-testid="join-link" prop:value=text></textarea>
+                }
+                .into_any()
             }}
         </section>
     }

@@ -274,3 +274,27 @@ test('the compliance calendar flags a quarter with no 党员大会', async ({ pa
   await page.getByTestId('nav-meetings').click();
   await expect(page.getByTestId('new-meeting')).toBeVisible();
 });
+
+test('a branch too large for one QR gives each member a personal join code', async ({ page, browser }) => {
+  const app = new App(page);
+  await app.open();
+  const rows = ['姓名,党小组,党员类别,职务'];
+  for (let i = 1; i <= 60; i++) rows.push(`党员${String(i).padStart(2, '0')},第${(i % 4) + 1}党小组,正式党员,党员`);
+  await app.importRosterText(rows.join('\n'));
+  await app.createMeeting({ topic: '第四季度党员大会', start: new Date(Date.now() + 3 * 3600 * 1000) });
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('show-join').click();
+  await expect(page.getByTestId('join-too-big')).toBeVisible();
+  const full = await page.getByTestId('join-link').inputValue();
+  await page.getByTestId('join-member').selectOption({ label: '党员07' });
+  const personal = await page.getByTestId('join-card').getByTestId('qr').getAttribute('data-text');
+  expect(personal.length).toBeLessThan(full.length / 4);
+
+  // The phone that opens it is 党员07's at once, with the meeting to check in to.
+  const phoneContext = await browser.newContext();
+  const phone = await phoneContext.newPage();
+  await phone.goto(`/${personal.slice(personal.indexOf('#'))}`);
+  await expect(phone.getByTestId('me-name')).toContainText('党员07');
+  await expect(phone.getByTestId('my-meeting')).toContainText('第四季度党员大会');
+  await phoneContext.close();
+});

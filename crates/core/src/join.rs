@@ -2,21 +2,28 @@
 //!
 //! The **join card** is the branch's public part, signed with the organizer
 //! key: settings (name, key, check-in windows), the roster's names, groups and
-//! posts (no phones, dates or statuses), and the upcoming meetings. It is the
-//! organizer's own registers, stamps and all, so a phone that opens it holds
-//! the same records the organizer does and later merges are exact.
+//! posts (no phones, dates or statuses), and the upcoming meetings. It must
+//! fit a QR code a phone can scan off a screen, so it carries plain values
+//! (ids, names, an interned group list), not registers: the phone stamps
+//! them all with the organizer's clock at issue and a writer named `card`.
+//! Any later write by the organizer has a higher clock and wins; a later card
+//! does too. A **personal card** carries one member only, for branches too
+//! large for one QR.
 //!
 //! A **receipt** is the other way: a member phone's own check-in and leave
 //! events for a meeting, shown as a QR for the organizer's device to scan.
 
 use crate::document::{self, DocError};
 use crate::event::{Event, Payload};
-use crate::meetings::{MeetingField, MeetingStatus};
-use crate::snapshot;
-use crate::state::{MemberRecord, State};
+use crate::ids::{DeviceId, EventId, MeetingId, MemberId};
+use crate::meetings::{Audience, MeetingKind, MeetingStatus, MeetingValue};
+use crate::roster::{FieldValue, Role};
+use crate::settings::Setting;
+use crate::state::State;
 use crate::token::{PublicKey, SecretKey};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use serde::{Deserialize, Serialize};
 
 /// Route prefix of a join link.
 pub const JOIN_PREFIX: &str = "#/join/";
@@ -24,6 +31,10 @@ pub const JOIN_PREFIX: &str = "#/join/";
 pub const RECEIPT_PREFIX: &str = "ZBR1:";
 /// Meetings that ended longer ago than this are left off the card.
 const PAST_SECS: i64 = 24 * 3600;
+/// The writer name card values are stamped with on the phone.
+pub const CARD_WRITER: &str = "card";
+/// Longest name or group a card may carry (as the roster form allows).
+const MAX_TEXT: usize = 100;
 
 /// Why a join card was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,40 +47,66 @@ pub enum CardError {
     OtherBranch,
 }
 
-/// The public part of the branch, as a phone receives it.
-pub fn public_part(state: &State, now: i64) -> State {
-    let mut out = State { max_clock: state.max_clock, ..State::default() };
-    for (id, rec) in &state.members {
-        if rec.is_archived() || rec.name.is_none() {
-            continue;
-        }
-        let public = MemberRecord {
-            name: rec.name.clone(),
-            group: rec.group.clone(),
-            role: rec.role.clone(),
-            ..Default::default()
-        };
-        out.members.insert(id.clone(), public);
-    }
-    out.ext.settings = state.ext.settings.clone();
-    for meeting in state.meetings() {
-        if meeting.is_cancelled()
-            || meeting.end() < now - PAST_SECS
-            || matches!(meeting.status, MeetingStatus::Held { .. })
-        {
-            continue;
-        }
-        let mut table = state.ext.meetings[&meeting.id].clone();
-        // Minutes are the branch's internal record.
-        table.0.remove(&MeetingField::Record);
-        out.ext.meetings.insert(meeting.id, table);
-    }
-    out
+/// A meeting as a card carries it.
+#[derive(Serialize, Deserialize)]
+struct CardMeeting(MeetingId, MeetingKind, i64, u32, String, String, String, Audience, String);
+
+/// The card's body.
+#[derive(Serialize, Deserialize)]
+struct Card {
+    v: u8,
+    /// The organizer's clock at issue: every value's stamp on the phone.
+    c: u64,
+    /// Settings the branch has set (the key among them).
+    s: Vec<Setting>,
+    /// 党小组 names, referred to by index + 1 (0: none).
+    g: Vec<String>,
+    /// Members: id, name, group index + 1, post (index in `Role::ALL`).
+    m: Vec<(MemberId, String, usize, usize)>,
+    /// Upcoming meetings.
+    t: Vec<CardMeeting>,
 }
 
-/// The join link's payload (what follows [`JOIN_PREFIX`]).
-pub fn card(state: &State, key: &SecretKey, now: i64) -> String {
-    let body = serde_json::json!({ "v": 1, "s": snapshot::to_value(&public_part(state, now)) }).to_string();
+/// The join link's payload (what follows [`JOIN_PREFIX`]): the whole
+/// roster, or with `only`, one member's personal card.
+pub fn card(state: &State, key: &SecretKey, now: i64, only: Option<&MemberId>) -> String {
+    let mut groups: Vec<String> = Vec::new();
+    let mut members = Vec::new();
+    for m in state.members() {
+        if m.archived || only.is_some_and(|o| o != &m.id) {
+            continue;
+        }
+        let group = if m.fields.group.is_empty() {
+            0
+        } else {
+            match groups.iter().position(|g| *g == m.fields.group) {
+                Some(i) => i + 1,
+                None => {
+                    groups.push(m.fields.group.clone());
+                    groups.len()
+                }
+            }
+        };
+        let role = Role::ALL.iter().position(|r| *r == m.fields.role).unwrap_or(Role::ALL.len() - 1);
+        members.push((m.id, m.fields.name, group, role));
+    }
+    let meetings = state
+        .meetings()
+        .into_iter()
+        .filter(|m| matches!(m.status, MeetingStatus::Planned) && m.end() >= now - PAST_SECS)
+        .filter(|m| only.is_none_or(|o| m.expected(state).contains(o)))
+        .map(|m| {
+            // A personal card names only its member in a hand-picked list.
+            let audience = match (&m.audience, only) {
+                (Audience::List(_), Some(o)) => Audience::List(vec![o.clone()]),
+                (a, _) => a.clone(),
+            };
+            CardMeeting(m.id, m.kind, m.start, m.minutes, m.topic, m.place, m.host, audience, m.agenda)
+        })
+        .collect();
+    let settings = state.ext.settings.values().map(|(_, s)| s.clone()).collect();
+    let body = Card { v: 2, c: state.max_clock, s: settings, g: groups, m: members, t: meetings };
+    let body = serde_json::to_string(&body).expect("cards serialize");
     format!("{}.{}", B64.encode(&body), key.sign(body.as_bytes()))
 }
 
@@ -81,12 +118,18 @@ pub fn open_card(text: &str, known_key: Option<&str>) -> Result<State, CardError
     let text = text.rfind(JOIN_PREFIX).map_or(text, |at| &text[at + JOIN_PREFIX.len()..]);
     let (body, signature) = text.split_once('.').ok_or(CardError::Malformed)?;
     let body = B64.decode(body).map_err(|_| CardError::Malformed)?;
-    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|_| CardError::Malformed)?;
-    if value["v"] != 1 {
+    let card: Card = serde_json::from_slice(&body).map_err(|_| CardError::Malformed)?;
+    if card.v != 2 || card.c == 0 || card.c > crate::event::MAX_CLOCK {
         return Err(CardError::Malformed);
     }
-    let state = snapshot::from_value(value["s"].clone()).map_err(|_| CardError::Malformed)?;
-    let key_text = state.settings().organizer_key.ok_or(CardError::Malformed)?;
+    let key_text = card
+        .s
+        .iter()
+        .find_map(|s| match s {
+            Setting::OrganizerKey(k) => Some(k.clone()),
+            _ => None,
+        })
+        .ok_or(CardError::Malformed)?;
     let key = PublicKey::parse(&key_text).ok_or(CardError::Malformed)?;
     if !key.verify(&body, signature) {
         return Err(CardError::BadSignature);
@@ -94,7 +137,46 @@ pub fn open_card(text: &str, known_key: Option<&str>) -> Result<State, CardError
     if known_key.is_some_and(|k| k != key_text) {
         return Err(CardError::OtherBranch);
     }
-    Ok(state)
+    let event = |n: usize, payload: Payload| Event {
+        id: EventId(format!("card-{n}")),
+        device: DeviceId(CARD_WRITER.into()),
+        clock: card.c,
+        actor: None,
+        at: 0,
+        payload,
+    };
+    let mut events = vec![event(0, Payload::SettingsChanged { changes: card.s.clone() })];
+    for (id, name, group, role) in &card.m {
+        let group = match group {
+            0 => String::new(),
+            i => card.g.get(i - 1).cloned().ok_or(CardError::Malformed)?,
+        };
+        let role = *Role::ALL.get(*role).ok_or(CardError::Malformed)?;
+        if name.trim().is_empty() || name.chars().count() > MAX_TEXT || group.chars().count() > MAX_TEXT {
+            return Err(CardError::Malformed);
+        }
+        let changes = vec![FieldValue::Name(name.clone()), FieldValue::Group(group), FieldValue::Role(role)];
+        events.push(event(events.len(), Payload::MemberEdited { member: id.clone(), changes }));
+    }
+    for CardMeeting(id, kind, start, minutes, topic, place, host, audience, agenda) in card.t {
+        let changes = vec![
+            MeetingValue::Kind(kind),
+            MeetingValue::Topic(topic),
+            MeetingValue::Start(start),
+            MeetingValue::Minutes(minutes),
+            MeetingValue::Place(place),
+            MeetingValue::Host(host),
+            MeetingValue::Audience(audience),
+            MeetingValue::Agenda(agenda),
+            MeetingValue::Status(MeetingStatus::Planned),
+        ];
+        events.push(event(events.len(), Payload::MeetingSaved { meeting: id, changes }));
+    }
+    for e in &events {
+        e.check_bounds().map_err(|_| CardError::Malformed)?;
+        document::check_content(e).map_err(|_| CardError::Malformed)?;
+    }
+    Ok(State::fold(&events))
 }
 
 /// A receipt QR's text for a member's own events.

@@ -1036,7 +1036,7 @@ fn branch_for_card(now: i64) -> (Branch, [MemberId; 3], [MeetingId; 5]) {
 fn the_join_card_carries_only_the_public_part() {
     let now = start();
     let (b, [a, bb, c], [upcoming, recent, ..]) = branch_for_card(now);
-    let card = join::card(b.state(), &key(), now);
+    let card = join::card(b.state(), &key(), now, None);
     let opened = join::open_card(&format!("https://zhibu.example/{JOIN_PREFIX}{card}"), None).unwrap();
 
     assert_eq!(opened.members.keys().cloned().collect::<Vec<_>>(), vec![a.clone(), bb.clone()]);
@@ -1069,17 +1069,30 @@ fn the_join_card_carries_only_the_public_part() {
         assert!(!body.contains(secret), "{secret} is on the card");
     }
 
-    // The phone's state is the organizer's registers: merging back is exact.
+    // The card's values are stamped with the organizer's clock at issue, so
+    // none of them can override what the organizer has.
     let mut organizer = b.state().clone();
-    assert!(!organizer.join(&opened), "the card adds nothing the organizer lacks");
-    assert_eq!(organizer, *b.state());
+    organizer.join(&opened);
+    assert_eq!(organizer.members(), b.state().members());
+    assert_eq!(organizer.meetings(), b.state().meetings());
+    assert_eq!(organizer.settings(), b.state().settings());
+    assert_eq!(organizer.max_clock, b.state().max_clock);
+
+    // A personal card carries one member and only the meetings they are expected at.
+    let personal = join::card(b.state(), &key(), now, Some(&bb));
+    let mine = join::open_card(&personal, None).unwrap();
+    assert_eq!(mine.members.keys().cloned().collect::<Vec<_>>(), vec![bb.clone()]);
+    assert!(personal.len() < card.len());
+    for m in mine.meetings() {
+        assert!(m.expected(&mine).contains(&bb), "{}", m.topic);
+    }
 }
 
 #[test]
 fn altered_foreign_and_garbage_cards_are_refused() {
     let now = start();
     let (b, ..) = branch_for_card(now);
-    let card = join::card(b.state(), &key(), now);
+    let card = join::card(b.state(), &key(), now, None);
     let branch_key = key().public().to_text();
     assert!(join::open_card(&card, Some(&branch_key)).is_ok());
 
@@ -1095,14 +1108,14 @@ fn altered_foreign_and_garbage_cards_are_refused() {
     // Another branch's genuine card on a device that already belongs to ours.
     let mut other = Branch::with_key(Some(&other_key()));
     other.add("刘洋", "", Status::Full, Role::Member);
-    let foreign = join::card(other.state(), &other_key(), now);
+    let foreign = join::card(other.state(), &other_key(), now, None);
     assert_eq!(join::open_card(&foreign, Some(&branch_key)), Err(CardError::OtherBranch));
     assert!(join::open_card(&foreign, None).is_ok());
     assert!(join::open_card(&foreign, Some(&other_key().public().to_text())).is_ok());
 
     // A branch with no key yet has nothing to verify against.
     let keyless = Branch::with_key(None);
-    assert_eq!(join::open_card(&join::card(keyless.state(), &key(), now), None), Err(CardError::Malformed));
+    assert_eq!(join::open_card(&join::card(keyless.state(), &key(), now, None), None), Err(CardError::Malformed));
     let v2 = format!("{}.{}", B64.encode(r#"{"v":2}"#), key().sign(br#"{"v":2}"#));
     for garbage in ["", "hello", "#/join/", "#/join/!!!.sig", &format!("{}.x", B64.encode("not json")), &v2] {
         assert_eq!(join::open_card(garbage, None), Err(CardError::Malformed), "{garbage:?}");
@@ -1113,7 +1126,7 @@ fn altered_foreign_and_garbage_cards_are_refused() {
 fn receipts_carry_a_members_own_check_in_back() {
     let now = start();
     let (mut b, [a, ..], [upcoming, ..]) = branch_for_card(now);
-    let card = join::card(b.state(), &key(), now);
+    let card = join::card(b.state(), &key(), now, None);
     let opened = join::open_card(&card, Some(&key().public().to_text())).unwrap();
     let mut phone = Records::from_snapshot(opened);
     let meeting = phone.state().meeting(&upcoming).unwrap();
