@@ -18,6 +18,7 @@ use zhibu_core::checkin;
 use zhibu_core::ids::{MeetingId, MemberId};
 use zhibu_core::ledger;
 use zhibu_core::meetings::{self, Meeting, MeetingStatus};
+use zhibu_core::search::NameKey;
 use zhibu_core::settings::Settings;
 use zhibu_core::sheet::{self, Row, Sheet, Source};
 use zhibu_core::token::{self, LINK_PREFIX};
@@ -55,6 +56,8 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
     let minutes =
         RwSignal::new(data.with_untracked(|v| v.as_ref().map(|v| v.meeting.record.clone()).unwrap_or_default()));
     let show_checkin = RwSignal::new(false);
+    // The door: find a name among fifty by typing a few letters (pinyin too).
+    let filter = RwSignal::new(String::new());
     let show_scan = RwSignal::new(false);
     let cancel_reason = RwSignal::new(None::<String>);
     let id_hold = id.clone();
@@ -277,7 +280,7 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                                     }
                                 })
                         }}
-                        <SheetList view=v.clone()/>
+                        <SheetList view=v.clone() filter/>
                         <Minutes view=v text=minutes/>
                     </section>
                 }
@@ -385,7 +388,7 @@ fn CheckInPanel(meeting: Meeting) -> impl IntoView {
 
 /// The sheet: one row per expected member, one tap per state.
 #[component]
-fn SheetList(view: View) -> impl IntoView {
+fn SheetList(view: View, filter: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let meeting = view.meeting.clone();
@@ -435,10 +438,29 @@ fn SheetList(view: View) -> impl IntoView {
                 }
             })}
         <h3>{i18n.t("sheet.title")}</h3>
+        {(rows.len() > 8)
+            .then(|| {
+                view! {
+                    <div class="sheet-search no-print" role="search">
+                        <label class="visually-hidden" for="sheet-search">{i18n.t("sheet.search")}</label>
+                        <input
+                            id="sheet-search"
+                            type="search"
+                            autocomplete="off"
+                            placeholder=i18n.t("sheet.search")
+                            prop:value=filter
+                            on:input=move |ev| filter.set(event_target_value(&ev))
+                        />
+                    </div>
+                }
+            })}
         <ol class="sheet-list" data-testid="sheet">
             {rows
                 .into_iter()
                 .map(|row| {
+                    // Found by characters, pinyin or initials, as on the roster.
+                    let key = NameKey::new(&row.name);
+                    let hidden = move || !key.matches(&filter.get());
                     let status_key = row.status.map(words::attendance_key).unwrap_or("none");
                     let row_status = row.status;
                     let source = row.source;
@@ -448,7 +470,7 @@ fn SheetList(view: View) -> impl IntoView {
                     let meeting_id = meeting.id.clone();
                     let leave = row.leave.clone();
                     view! {
-                        <li class="sheet-row" data-testid="sheet-row" data-status=status_key data-name=row.name.clone()>
+                        <li class="sheet-row" data-testid="sheet-row" data-status=status_key data-name=row.name.clone() hidden=hidden>
                             <div class="sheet-who">
                                 <span class="sheet-name">{row.name.clone()}</span>
                                 <span class="muted">{row.group.clone()}</span>

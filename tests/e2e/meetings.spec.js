@@ -59,6 +59,13 @@ test('marking 8 of 10 voting members meets the quorum; the CSV matches the sheet
   await expect(page.getByTestId('count-present')).toHaveText('9');
   await expect(page.getByTestId('count-absent')).toHaveText('1');
 
+  // At the door: find a member by pinyin.
+  await page.locator('#sheet-search').fill('zhaoyi');
+  await expect(page.locator('[data-testid="sheet-row"]:visible')).toHaveCount(1);
+  await expect(page.locator('[data-testid="sheet-row"]:visible')).toHaveAttribute('data-name', '赵一');
+  await page.locator('#sheet-search').fill('');
+  await expect(page.locator('[data-testid="sheet-row"]:visible')).toHaveCount(12);
+
   // Held: the rest become 缺席, and the list of expected is frozen.
   await page.getByTestId('hold-meeting').click();
   await expect(page.getByTestId('count-absent')).toHaveText('3');
