@@ -9,7 +9,6 @@ use leptos::prelude::*;
 use zhibu_core::ids::MemberId;
 use zhibu_core::join::JOIN_PREFIX;
 use zhibu_core::meetings::{Frequency, MeetingKind};
-use zhibu_core::search::sort_key;
 use zhibu_core::settings::Setting;
 
 /// The settings form: every change is saved as one event on 保存.
@@ -159,11 +158,8 @@ pub fn JoinCard() -> impl IntoView {
         shown.set(true);
     };
     let members = move || {
-        let mut list: Vec<(MemberId, String)> = session.with_untracked(|s| {
-            s.records().state().members().into_iter().filter(|m| !m.archived).map(|m| (m.id, m.fields.name)).collect()
-        });
-        list.sort_by_cached_key(|(id, name)| (sort_key(name), id.clone()));
-        list
+        let active = session.with_untracked(|s| s.records().state().active_by_name());
+        active.into_iter().map(|m| (m.id, m.fields.name)).collect::<Vec<_>>()
     };
     view! {
         <section class="card" aria-labelledby="join-title" data-testid="join-card">

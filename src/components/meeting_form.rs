@@ -7,7 +7,6 @@ use crate::words;
 use leptos::prelude::*;
 use zhibu_core::ids::{MeetingId, MemberId};
 use zhibu_core::meetings::{Audience, MeetingDraft, MeetingKind, MeetingProblem};
-use zhibu_core::search::sort_key;
 
 /// The audience select's value for an audience.
 fn audience_value(a: &Audience) -> String {
@@ -40,17 +39,10 @@ pub fn MeetingForm(meeting: Option<MeetingId>) -> impl IntoView {
     let draft = RwSignal::new(initial);
     let problems = RwSignal::new(Vec::<MeetingProblem>::new());
     let roster = Memo::new(move |_| {
-        let mut list: Vec<(MemberId, String, String)> = session.with(|s| {
-            s.records()
-                .state()
-                .members()
-                .into_iter()
-                .filter(|m| !m.archived)
-                .map(|m| (m.id, m.fields.name, m.fields.group))
-                .collect()
-        });
-        list.sort_by_cached_key(|(id, name, _)| (sort_key(name), id.clone()));
-        list
+        session.with(|s| {
+            let active = s.records().state().active_by_name();
+            active.into_iter().map(|m| (m.id, m.fields.name, m.fields.group)).collect::<Vec<_>>()
+        })
     });
     let groups = move || {
         let mut g: Vec<String> =

@@ -13,7 +13,6 @@ use leptos::prelude::*;
 use zhibu_core::checkin::{self, CheckInProblem};
 use zhibu_core::ids::MemberId;
 use zhibu_core::meetings::Meeting;
-use zhibu_core::search::sort_key;
 use zhibu_core::sheet::{self, Row};
 use zhibu_core::token::Token;
 
@@ -103,17 +102,10 @@ fn PickMe(me: RwSignal<Option<MemberId>>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let members = Memo::new(move |_| {
-        let mut list: Vec<(MemberId, String, String)> = session.with(|s| {
-            s.records()
-                .state()
-                .members()
-                .into_iter()
-                .filter(|m| !m.archived)
-                .map(|m| (m.id, m.fields.name, m.fields.group))
-                .collect()
-        });
-        list.sort_by_cached_key(|(id, name, _)| (sort_key(name), id.clone()));
-        list
+        session.with(|s| {
+            let active = s.records().state().active_by_name();
+            active.into_iter().map(|m| (m.id, m.fields.name, m.fields.group)).collect::<Vec<_>>()
+        })
     });
     view! {
         {move || {

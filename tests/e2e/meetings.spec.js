@@ -9,6 +9,7 @@ const { test, expect, chromium } = require('@playwright/test');
 const { App } = require('./app');
 const { qrVideoFromPage } = require('./camera');
 const { readSheet } = require('./xlsx');
+const config = require('../../playwright.config');
 
 // Ten full members and two probationary (no vote: the quorum counts ten).
 const ROSTER = [
@@ -187,13 +188,11 @@ test('members check in on their own phones: by code, by scanning, expired codes 
   // Scanning: a phone whose camera sees the organizer's QR.
   const video = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zhibu-cam-')), 'qr.y4m');
   await qrVideoFromPage(page, '[data-testid="checkin-panel"] [data-testid="qr"]', video);
+  // The suite's own Chromium flags, plus a fake camera playing the QR.
   const camera = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
+      ...config.use.launchOptions.args,
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       `--use-file-for-fake-video-capture=${video}`,

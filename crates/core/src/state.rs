@@ -420,6 +420,13 @@ impl State {
             .collect()
     }
 
+    /// Active members (not archived) by name in pinyin order: for pickers.
+    pub fn active_by_name(&self) -> Vec<Member> {
+        let mut list: Vec<Member> = self.members().into_iter().filter(|m| !m.archived).collect();
+        list.sort_by_cached_key(|m| (crate::search::sort_key(&m.fields.name), m.id.clone()));
+        list
+    }
+
     /// One member, if known.
     pub fn member(&self, id: &MemberId) -> Option<Member> {
         let record = self.members.get(id)?;
