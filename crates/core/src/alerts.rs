@@ -92,7 +92,7 @@ impl MemberLine {
 }
 
 /// Held meetings, by start; only those starting in `year` (local) when given.
-fn held(state: &State, year: Option<i32>, zone: Zone) -> Vec<Meeting> {
+pub(crate) fn held(state: &State, year: Option<i32>, zone: Zone) -> Vec<Meeting> {
     state.meetings().into_iter().filter(|m| m.is_held() && year.is_none_or(|y| zone.local(m.start).year == y)).collect()
 }
 

@@ -100,7 +100,7 @@ pub fn year_table(state: &State, year: i32) -> Table {
 
 /// Held meetings starting in a local year, by start.
 pub fn held_in(state: &State, year: i32, zone: Zone) -> Vec<Meeting> {
-    state.meetings().into_iter().filter(|m| m.is_held() && zone.local(m.start).year == year).collect()
+    crate::alerts::held(state, Some(year), zone)
 }
 
 /// A table as CSV: UTF-8 with BOM and CRLF (Excel opens it right); cells a
