@@ -1,10 +1,11 @@
 //! The versioned JSON document: what is stored in the browser, exported as a
 //! backup, and imported.
 //!
-//! `{"schema": 3, "snapshot": {…}, "events": […]}`. Version 1 (the first
+//! `{"schema": 4, "snapshot": {…}, "events": […]}`. Version 1 (the first
 //! layout: `{"version": 1, "events": […]}`, no snapshot) migrates forward;
-//! version 2 (roster and marks only) reads as it is, since 3 only added
-//! meeting events and the snapshot's `ext` tables. A
+//! versions 2 (roster and marks only) and 3 (meetings) read as they are,
+//! since 3 and 4 only added events, fields and the snapshot's `ext`
+//! tables (4: training classes, 学时 settings, self-study). A
 //! newer or unreadable document is refused with a message that names what is
 //! wrong, and the caller keeps the text untouched.
 
@@ -17,7 +18,7 @@ use serde_json::{Map, Value, json};
 use std::fmt;
 
 /// The schema version this build writes.
-pub const SCHEMA: u64 = 3;
+pub const SCHEMA: u64 = 4;
 
 /// Top-level keys of a current document.
 const KNOWN_KEYS: [&str; 3] = ["schema", "snapshot", "events"];
@@ -213,6 +214,7 @@ pub fn check_content(event: &Event) -> Result<(), String> {
             }
             V::Audience(Audience::Group(g)) => long(g, MAX_SHORT_TEXT, "group"),
             V::Status(MeetingStatus::Cancelled { reason }) => long(reason, MAX_SHORT_TEXT, "reason"),
+            V::Credit(Some(c)) if *c > crate::hours::MAX_DAY => Err(format!("{c} tenths of an hour in a session")),
             _ => Ok(()),
         }),
         Payload::CheckedIn { member, check, .. } => {
@@ -233,6 +235,34 @@ pub fn check_content(event: &Event) -> Result<(), String> {
         Payload::MadeUp { make_up, .. } => {
             long(&make_up.what, MAX_REASON, "make-up")?;
             long(&make_up.confirmed_by, MAX_REASON, "confirmed by")
+        }
+        Payload::ClassSaved { changes, .. } if changes.is_empty() => Err("no class fields".into()),
+        Payload::ClassSaved { changes, .. } => changes.iter().try_for_each(|c| {
+            use crate::training::ClassValue as C;
+            match c {
+                C::Title(t) | C::Organizer(t) => long(t, MAX_SHORT_TEXT, "text"),
+                C::Description(t) => long(t, MAX_LONG_TEXT, "text"),
+                C::Audience(Audience::List(ids)) if ids.is_empty() => Err("no expected attendees".into()),
+                C::Audience(Audience::Group(g)) => long(g, MAX_SHORT_TEXT, "group"),
+                C::Dates(from, to) if to < from => Err("class ends before it starts".into()),
+                C::Completion(Some(c)) if !(1..=100).contains(c) => Err(format!("completion {c}%")),
+                _ => Ok(()),
+            }
+        }),
+        Payload::SelfStudyRecorded { record, .. } => {
+            use crate::study::{MAX_MATERIAL, MAX_NOTE};
+            own(&record.member)?;
+            long(&record.material, MAX_MATERIAL, "material")?;
+            long(&record.note, MAX_NOTE, "note")?;
+            if (1..=crate::hours::MAX_DAY).contains(&record.tenths) {
+                Ok(())
+            } else {
+                Err(format!("{} tenths of an hour in a day", record.tenths))
+            }
+        }
+        Payload::SelfStudyDecided { decision, .. } => {
+            own(&decision.by)?;
+            long(&decision.note, crate::study::MAX_NOTE, "note")
         }
         _ => Ok(()),
     }

@@ -7,10 +7,12 @@
 use crate::attendance::Attendance;
 use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use crate::clock::Stamp;
-use crate::ids::{DeviceId, EventId, MeetingId, MemberId};
+use crate::ids::{ClassId, DeviceId, EventId, MeetingId, MemberId, StudyId};
 use crate::meetings::MeetingValue;
 use crate::roster::{FieldValue, MemberFields};
 use crate::settings::Setting;
+use crate::study::{SelfStudy, StudyDecision};
+use crate::training::ClassValue;
 use serde::{Deserialize, Serialize};
 
 /// One change, made by one writer at one Lamport time.
@@ -178,5 +180,26 @@ pub enum Payload {
         device: String,
         /// Its member.
         member: MemberId,
+    },
+    /// A training class created or edited (only changed fields are carried).
+    ClassSaved {
+        /// The class.
+        class: ClassId,
+        /// New field values.
+        changes: Vec<ClassValue>,
+    },
+    /// A member recorded (or withdrew) self-study.
+    SelfStudyRecorded {
+        /// The record.
+        study: StudyId,
+        /// What was studied (its member is the event's actor).
+        record: SelfStudy,
+    },
+    /// An organizer confirmed or refused a self-study record.
+    SelfStudyDecided {
+        /// The record.
+        study: StudyId,
+        /// The answer (its `by` is the event's actor).
+        decision: StudyDecision,
     },
 }

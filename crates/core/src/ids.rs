@@ -59,3 +59,11 @@ string_id!(
     /// Identifies one meeting.
     MeetingId
 );
+string_id!(
+    /// Identifies one training class (培训班).
+    ClassId
+);
+string_id!(
+    /// Identifies one self-study record (自学).
+    StudyId
+);

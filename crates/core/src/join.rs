@@ -185,8 +185,8 @@ pub fn receipt<'a>(events: impl IntoIterator<Item = &'a Event>) -> String {
     format!("{RECEIPT_PREFIX}{}", serde_json::to_string(&events).expect("events serialize"))
 }
 
-/// Reads a receipt: only a member's own check-in and leave events, each
-/// checked as any imported event is.
+/// Reads a receipt: only a member's own check-in, leave and self-study
+/// events, each checked as any imported event is (so made by that member).
 pub fn open_receipt(text: &str) -> Result<Vec<Event>, DocError> {
     let body = text.trim().strip_prefix(RECEIPT_PREFIX).ok_or(DocError::NotZhibu)?;
     let events: serde_json::Value = serde_json::from_str(body).map_err(|e| DocError::NotJson {
@@ -199,11 +199,16 @@ pub fn open_receipt(text: &str) -> Result<Vec<Event>, DocError> {
     }
     let doc = document::parse(&serde_json::json!({ "schema": document::SCHEMA, "events": events }).to_string())?;
     if let Some(index) =
-        doc.events.iter().position(|e| !matches!(e.payload, Payload::CheckedIn { .. } | Payload::LeaveRequested { .. }))
+        doc.events.iter().position(|e| {
+            !matches!(
+                e.payload,
+                Payload::CheckedIn { .. } | Payload::LeaveRequested { .. } | Payload::SelfStudyRecorded { .. }
+            )
+        })
     {
         return Err(DocError::Invalid {
             path: format!("events[{index}]"),
-            message: "not a check-in or leave request".into(),
+            message: "not a check-in, leave request or self-study".into(),
         });
     }
     Ok(doc.events)

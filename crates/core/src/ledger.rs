@@ -1,9 +1,12 @@
-//! 台账 exports: a meeting's attendance list and a year's attendance, as
+//! 台账 exports: a meeting's attendance list, a year's attendance, a year's
+//! 学时 and a training class's attendance, as
 //! tables (header + rows of text) that the CSV and XLSX writers share. The
 //! words are the official Chinese ones whatever the UI language, because the
 //! ledger is filed with the Party committee.
 
 use crate::attendance::AttendanceStatus;
+use crate::hours::{self, YearHours};
+use crate::training::ClassReport;
 use crate::meetings::{Meeting, MeetingKind};
 use crate::sheet::{self, Sheet, Source};
 use crate::state::State;
@@ -13,9 +16,15 @@ use crate::zone::Zone;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Table {
     /// Column names.
-    pub header: Vec<&'static str>,
+    pub header: Vec<String>,
     /// Rows of cells.
     pub rows: Vec<Vec<String>>,
+    /// Columns that hold numbers (written as numbers in XLSX).
+    pub numeric: Vec<usize>,
+}
+
+fn header(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
 }
 
 /// 签到 / 迟到 / 早退 / 请假 / 缺席.
@@ -51,6 +60,7 @@ pub fn kind_zh(kind: MeetingKind) -> &'static str {
         MeetingKind::LifeMeeting => "组织生活会",
         MeetingKind::Appraisal => "民主评议党员",
         MeetingKind::Study => "其他学习",
+        MeetingKind::Training => "培训",
     }
 }
 
@@ -77,15 +87,15 @@ const MEMBER_COLUMNS: [&str; 7] = ["姓名", "党小组", "出勤", "记录方�
 
 /// One meeting's attendance list, in sheet order.
 pub fn meeting_table(sheet: &Sheet, zone: Zone) -> Table {
-    Table { header: MEMBER_COLUMNS.to_vec(), rows: row_cells(sheet, zone).collect() }
+    Table { header: header(&MEMBER_COLUMNS), rows: row_cells(sheet, zone).collect(), numeric: Vec::new() }
 }
 
 /// Every held meeting of a year, one row per expected member.
 pub fn year_table(state: &State, year: i32) -> Table {
     let settings = state.settings();
     let zone = settings.zone;
-    let mut header = vec!["会议时间", "会议类型", "主题"];
-    header.extend(MEMBER_COLUMNS);
+    let mut header = header(&["会议时间", "会议类型", "主题"]);
+    header.extend(MEMBER_COLUMNS.map(str::to_owned));
     let mut rows = Vec::new();
     for meeting in held_in(state, year, zone) {
         let sheet = sheet::sheet(state, &meeting, &settings, None);
@@ -95,12 +105,80 @@ pub fn year_table(state: &State, year: i32) -> Table {
             rows.push(row);
         }
     }
-    Table { header, rows }
+    Table { header, rows, numeric: Vec::new() }
 }
 
 /// Held meetings starting in a local year, by start.
 pub fn held_in(state: &State, year: i32, zone: Zone) -> Vec<Meeting> {
     crate::alerts::held(state, Some(year), zone)
+}
+
+/// 学时 per member for a year: where the hours came from, the target and
+/// what is left.
+pub fn hours_table(hours: &YearHours) -> Table {
+    let rows = hours
+        .lines
+        .iter()
+        .map(|l| {
+            let f = &l.member.fields;
+            let state = if l.exempt() {
+                "免于考核"
+            } else if l.behind() {
+                "未达标"
+            } else {
+                "已达标"
+            };
+            vec![
+                f.name.clone(),
+                f.group.clone(),
+                f.role.zh().to_owned(),
+                hours::format(l.target),
+                hours::format(l.training),
+                hours::format(l.meetings),
+                hours::format(l.self_study),
+                hours::format(l.total()),
+                hours::format(l.left()),
+                hours::format(l.pending),
+                state.to_owned(),
+            ]
+        })
+        .collect();
+    Table {
+        header: header(&[
+            "姓名", "党小组", "职务", "目标学时", "培训学时", "会议学时", "自学学时", "合计", "尚差", "待确认自学", "状态",
+        ]),
+        rows,
+        numeric: (3..10).collect(),
+    }
+}
+
+/// A class's attendance: one row per member, one column per session
+/// (✓ attended), then 学时 earned and completion.
+pub fn class_table(state: &State, report: &ClassReport, zone: Zone) -> Table {
+    let mut head = header(&["姓名", "党小组"]);
+    for (session, credit) in report.sessions.iter().zip(&report.credits) {
+        head.push(format!("{} {}（{}学时）", date_time(zone, session.start), session.topic, hours::format(*credit)));
+    }
+    let n = head.len();
+    head.extend(header(&["所得学时", "应得学时", "是否结业", "培训对象"]));
+    let rows = report
+        .lines
+        .iter()
+        .map(|l| {
+            let member = state.member(&l.member);
+            let mut row = vec![
+                member.as_ref().map_or_else(|| l.member.to_string(), |m| m.fields.name.clone()),
+                member.as_ref().map(|m| m.fields.group.clone()).unwrap_or_default(),
+            ];
+            row.extend(l.attended.iter().map(|a| if *a { "✓" } else { "" }.to_owned()));
+            row.push(hours::format(l.earned));
+            row.push(hours::format(report.total));
+            row.push(if l.completed { "是" } else { "否" }.to_owned());
+            row.push(if l.targeted { "是" } else { "否" }.to_owned());
+            row
+        })
+        .collect();
+    Table { header: head, rows, numeric: vec![n, n + 1] }
 }
 
 /// A table as CSV: UTF-8 with BOM and CRLF (Excel opens it right); cells a
@@ -122,7 +200,7 @@ pub fn csv(table: &Table) -> Vec<u8> {
 
 /// A table as an XLSX workbook (one sheet, bold frozen header row).
 pub fn xlsx(table: &Table, sheet_name: &str) -> Vec<u8> {
-    crate::xlsx::workbook(sheet_name, &table.header, &table.rows)
+    crate::xlsx::workbook(sheet_name, &table.header, &table.rows, &table.numeric)
 }
 
 #[cfg(test)]
@@ -132,8 +210,9 @@ mod tests {
 
     fn table() -> Table {
         Table {
-            header: vec!["姓名", "出勤"],
+            header: header(&["姓名", "出勤"]),
             rows: vec![vec!["张三".into(), "签到".into()], vec!["=cmd()".into(), "缺席".into()]],
+            numeric: Vec::new(),
         }
     }
 

@@ -4,7 +4,7 @@
 //! devices editing different fields both keep their edit.
 
 use crate::date::Date;
-use crate::ids::{MeetingId, MemberId};
+use crate::ids::{ClassId, MeetingId, MemberId};
 use crate::roster::Status;
 use crate::state::{Member, State};
 use crate::table::Table;
@@ -31,6 +31,8 @@ pub enum MeetingKind {
     Appraisal,
     /// 其他学习
     Study,
+    /// 培训: a session of a training class (培训班), or a one-off training.
+    Training,
 }
 
 /// How often a kind of meeting is required.
@@ -64,7 +66,7 @@ impl Frequency {
 
 impl MeetingKind {
     /// Every kind, in the order the app lists them.
-    pub const ALL: [MeetingKind; 8] = [
+    pub const ALL: [MeetingKind; 9] = [
         MeetingKind::General,
         MeetingKind::Committee,
         MeetingKind::Group,
@@ -73,6 +75,7 @@ impl MeetingKind {
         MeetingKind::LifeMeeting,
         MeetingKind::Appraisal,
         MeetingKind::Study,
+        MeetingKind::Training,
     ];
 
     /// Stable key for locale files, settings and exports.
@@ -86,6 +89,7 @@ impl MeetingKind {
             MeetingKind::LifeMeeting => "life_meeting",
             MeetingKind::Appraisal => "appraisal",
             MeetingKind::Study => "study",
+            MeetingKind::Training => "training",
         }
     }
 
@@ -95,7 +99,7 @@ impl MeetingKind {
             MeetingKind::General | MeetingKind::Lecture => Frequency::Quarterly,
             MeetingKind::Committee | MeetingKind::Group | MeetingKind::ThemeDay => Frequency::Monthly,
             MeetingKind::LifeMeeting | MeetingKind::Appraisal => Frequency::Yearly,
-            MeetingKind::Study => Frequency::None,
+            MeetingKind::Study | MeetingKind::Training => Frequency::None,
         }
     }
 
@@ -182,6 +186,12 @@ pub enum MeetingValue {
     Record(String),
     /// State.
     Status(MeetingStatus),
+    /// The training class a session belongs to.
+    Class(ClassId),
+    /// 学时 credited, in tenths, when the organizer overrides the counting rule.
+    Credit(Option<u32>),
+    /// Held online (线上).
+    Online(bool),
 }
 
 impl MeetingValue {
@@ -198,6 +208,9 @@ impl MeetingValue {
             MeetingValue::Agenda(_) => MeetingField::Agenda,
             MeetingValue::Record(_) => MeetingField::Record,
             MeetingValue::Status(_) => MeetingField::Status,
+            MeetingValue::Class(_) => MeetingField::Class,
+            MeetingValue::Credit(_) => MeetingField::Credit,
+            MeetingValue::Online(_) => MeetingField::Online,
         }
     }
 }
@@ -217,6 +230,9 @@ pub enum MeetingField {
     Agenda,
     Record,
     Status,
+    Class,
+    Credit,
+    Online,
 }
 
 /// A meeting as the app shows it.
@@ -244,6 +260,12 @@ pub struct Meeting {
     pub record: String,
     /// State.
     pub status: MeetingStatus,
+    /// The training class, for a session of one.
+    pub class: Option<ClassId>,
+    /// 学时 override, tenths.
+    pub credit: Option<u32>,
+    /// Held online.
+    pub online: bool,
 }
 
 impl Meeting {
@@ -261,6 +283,9 @@ impl Meeting {
             agenda: String::new(),
             record: String::new(),
             status: MeetingStatus::Planned,
+            class: None,
+            credit: None,
+            online: false,
         };
         let (mut has_kind, mut has_start) = (false, false);
         for (_, value) in table.values() {
@@ -275,6 +300,9 @@ impl Meeting {
                 MeetingValue::Agenda(v) => m.agenda = v,
                 MeetingValue::Record(v) => m.record = v,
                 MeetingValue::Status(v) => m.status = v,
+                MeetingValue::Class(v) => m.class = Some(v),
+                MeetingValue::Credit(v) => m.credit = v,
+                MeetingValue::Online(v) => m.online = v,
             }
         }
         (has_kind && has_start).then_some(m)
@@ -366,6 +394,12 @@ pub struct MeetingDraft {
     pub audience: Option<Audience>,
     /// 议程
     pub agenda: String,
+    /// The training class, for a session of one.
+    pub class: Option<ClassId>,
+    /// 学时 credited, as typed; empty for the counting rule.
+    pub credit: String,
+    /// Held online.
+    pub online: bool,
 }
 
 /// A problem with a meeting or an action on it.
@@ -396,6 +430,17 @@ pub enum MeetingProblem {
     NotPlanned,
     /// A cancellation needs a reason.
     ReasonRequired,
+    /// 学时 not a number from 0 to 24 with at most one decimal.
+    BadCredit,
+    /// The class is not known.
+    UnknownClass,
+    /// A session dated outside its class's dates.
+    OutsideClass {
+        /// The class's first day.
+        from: Date,
+        /// Its last day.
+        to: Date,
+    },
 }
 
 impl MeetingDraft {
@@ -412,6 +457,9 @@ impl MeetingDraft {
             host: meeting.host.clone(),
             audience: Some(meeting.audience.clone()),
             agenda: meeting.agenda.clone(),
+            class: meeting.class.clone(),
+            credit: meeting.credit.map(crate::hours::format).unwrap_or_default(),
+            online: meeting.online,
         }
     }
 
@@ -446,14 +494,42 @@ impl MeetingDraft {
         if minutes.is_none() {
             problems.push(MeetingProblem::BadDuration);
         }
-        let kind = match kind {
-            Ok(k) => Some(k),
-            Err(p) => {
+        let credit = match self.credit.trim() {
+            "" => Some(None),
+            text => crate::hours::parse(text).filter(|t| *t <= crate::hours::MAX_DAY).map(Some),
+        };
+        if credit.is_none() {
+            problems.push(MeetingProblem::BadCredit);
+        }
+        // A session of a class is a training, for the class's roster by default.
+        let class = match &self.class {
+            None => None,
+            Some(id) => match state.class(id) {
+                None => {
+                    problems.push(MeetingProblem::UnknownClass);
+                    None
+                }
+                Some(class) => Some(class),
+            },
+        };
+        if let (Some(class), Some(date)) = (&class, date)
+            && !(class.from <= date && date <= class.to)
+        {
+            problems.push(MeetingProblem::OutsideClass { from: class.from, to: class.to });
+        }
+        let kind = match (kind, &class) {
+            (_, Some(_)) => Some(MeetingKind::Training),
+            (Ok(k), None) => Some(k),
+            (Err(p), None) => {
                 problems.push(p);
                 None
             }
         };
-        let audience = self.audience.clone().or_else(|| kind.map(MeetingKind::default_audience));
+        let audience = self
+            .audience
+            .clone()
+            .or_else(|| class.as_ref().map(|c| c.audience.clone()))
+            .or_else(|| kind.map(MeetingKind::default_audience));
         if let Some(audience) = &audience
             && audience.expected(state).is_empty()
         {
@@ -464,7 +540,7 @@ impl MeetingDraft {
         }
         let (date, (hour, minute)) = (date.expect("checked"), hm.expect("checked"));
         let start = zone.unix(date, hour, minute).ok_or(vec![MeetingProblem::BadDate])?;
-        Ok(vec![
+        let mut values = vec![
             MeetingValue::Kind(kind.expect("checked")),
             MeetingValue::Topic(topic.to_owned()),
             MeetingValue::Start(start),
@@ -473,7 +549,13 @@ impl MeetingDraft {
             MeetingValue::Host(self.host.trim().to_owned()),
             MeetingValue::Audience(audience.expect("checked")),
             MeetingValue::Agenda(self.agenda.trim().to_owned()),
-        ])
+            MeetingValue::Credit(credit.expect("checked")),
+            MeetingValue::Online(self.online),
+        ];
+        if let Some(class) = class {
+            values.push(MeetingValue::Class(class.id));
+        }
+        Ok(values)
     }
 }
 
@@ -490,6 +572,9 @@ pub fn edit_changes(meeting: &Meeting, values: Vec<MeetingValue>) -> Result<Vec<
         MeetingValue::Agenda(a) => *a == meeting.agenda,
         MeetingValue::Record(r) => *r == meeting.record,
         MeetingValue::Status(s) => *s == meeting.status,
+        MeetingValue::Class(c) => Some(c) == meeting.class.as_ref(),
+        MeetingValue::Credit(c) => *c == meeting.credit,
+        MeetingValue::Online(o) => *o == meeting.online,
     };
     let changes: Vec<MeetingValue> = values.into_iter().filter(|v| !current(v)).collect();
     if meeting.is_held() && changes.iter().any(|v| matches!(v, MeetingValue::Audience(_))) {

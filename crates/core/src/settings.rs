@@ -28,6 +28,20 @@ pub enum Setting {
     GapAlertMonths(u32),
     /// The branch's zone, minutes east of UTC.
     Zone(Zone),
+    /// Yearly 学时 target for members.
+    TargetMember(u32),
+    /// Yearly 学时 target for 书记 and committee members.
+    TargetCommittee(u32),
+    /// 学时 for a full-day session.
+    FullDayHours(u32),
+    /// 学时 for a half-day session.
+    HalfDayHours(u32),
+    /// A class is completed with attended sessions worth this percentage of its 学时.
+    Completion(u32),
+    /// Self-study counts only once an organizer confirms it.
+    SelfStudyConfirm(bool),
+    /// Whether attending a kind of meeting counts toward 学时.
+    CountsHours(MeetingKind, bool),
 }
 
 /// Where a setting is kept: one register per key.
@@ -43,6 +57,13 @@ pub enum SettingKey {
     AbsenceAlert,
     GapAlertMonths,
     Zone,
+    TargetMember,
+    TargetCommittee,
+    FullDayHours,
+    HalfDayHours,
+    Completion,
+    SelfStudyConfirm,
+    CountsHours(MeetingKind),
 }
 
 impl Setting {
@@ -57,6 +78,13 @@ impl Setting {
             Setting::AbsenceAlert(_) => SettingKey::AbsenceAlert,
             Setting::GapAlertMonths(_) => SettingKey::GapAlertMonths,
             Setting::Zone(_) => SettingKey::Zone,
+            Setting::TargetMember(_) => SettingKey::TargetMember,
+            Setting::TargetCommittee(_) => SettingKey::TargetCommittee,
+            Setting::FullDayHours(_) => SettingKey::FullDayHours,
+            Setting::HalfDayHours(_) => SettingKey::HalfDayHours,
+            Setting::Completion(_) => SettingKey::Completion,
+            Setting::SelfStudyConfirm(_) => SettingKey::SelfStudyConfirm,
+            Setting::CountsHours(kind, _) => SettingKey::CountsHours(*kind),
         }
     }
 
@@ -75,6 +103,9 @@ impl Setting {
             Setting::AbsenceAlert(v) => within(*v, 100, "absence alert"),
             Setting::GapAlertMonths(v) => within(*v, 36, "months without organisational life"),
             Setting::Zone(Zone(m)) if m.abs() > 14 * 60 => Err(format!("zone offset {m} minutes")),
+            Setting::TargetMember(v) | Setting::TargetCommittee(v) => within(*v, 1000, "yearly 学时 target"),
+            Setting::FullDayHours(v) | Setting::HalfDayHours(v) => within(*v, 24, "学时 of a session"),
+            Setting::Completion(v) => within(*v, 100, "completion percentage"),
             _ => Ok(()),
         }
     }
@@ -99,6 +130,20 @@ pub struct Settings {
     pub gap_alert_months: u32,
     /// The branch's zone.
     pub zone: Zone,
+    /// Yearly 学时 target for members.
+    pub target_member: u32,
+    /// Yearly 学时 target for 书记 and committee members.
+    pub target_committee: u32,
+    /// 学时 of a full-day session.
+    pub full_day_hours: u32,
+    /// 学时 of a half-day session.
+    pub half_day_hours: u32,
+    /// Completion threshold of a class, percent of its 学时.
+    pub completion: u32,
+    /// Self-study needs an organizer's confirmation.
+    pub self_study_confirm: bool,
+    /// Kinds of meeting whose attendance counts toward 学时 (training always does).
+    pub counted_kinds: Vec<MeetingKind>,
 }
 
 impl Default for Settings {
@@ -112,6 +157,13 @@ impl Default for Settings {
             absence_alert: 3,
             gap_alert_months: 6,
             zone: Zone::CST,
+            target_member: 32,
+            target_committee: 56,
+            full_day_hours: 8,
+            half_day_hours: 4,
+            completion: 80,
+            self_study_confirm: true,
+            counted_kinds: vec![MeetingKind::Lecture, MeetingKind::Training],
         }
     }
 }
@@ -134,9 +186,26 @@ impl Settings {
                 Setting::AbsenceAlert(v) => s.absence_alert = v,
                 Setting::GapAlertMonths(v) => s.gap_alert_months = v,
                 Setting::Zone(z) => s.zone = z,
+                Setting::TargetMember(v) => s.target_member = v,
+                Setting::TargetCommittee(v) => s.target_committee = v,
+                Setting::FullDayHours(v) => s.full_day_hours = v,
+                Setting::HalfDayHours(v) => s.half_day_hours = v,
+                Setting::Completion(v) => s.completion = v,
+                Setting::SelfStudyConfirm(v) => s.self_study_confirm = v,
+                Setting::CountsHours(kind, yes) => {
+                    s.counted_kinds.retain(|k| *k != kind);
+                    if yes {
+                        s.counted_kinds.push(kind);
+                    }
+                }
             }
         }
         s
+    }
+
+    /// Whether attending a kind of meeting earns 学时 (a training always does).
+    pub fn counts_hours(&self, kind: MeetingKind) -> bool {
+        kind == MeetingKind::Training || self.counted_kinds.contains(&kind)
     }
 
     /// The required frequency of a kind.

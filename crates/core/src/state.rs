@@ -10,10 +10,12 @@ use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use crate::clock::{Lww, Stamp};
 use crate::date::Date;
 use crate::event::{Event, Payload};
-use crate::ids::{MeetingId, MemberId};
+use crate::ids::{ClassId, MeetingId, MemberId, StudyId};
 use crate::meetings::{Meeting, MeetingField, MeetingValue};
 use crate::roster::{FieldValue, MemberFields, Role, Status};
 use crate::settings::{Setting, SettingKey, Settings};
+use crate::study::{SelfStudy, StudyDecision};
+use crate::training::{Class, ClassField, ClassValue};
 use crate::table::Table;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -226,6 +228,15 @@ pub struct Extras {
     /// Phones the organizer confirmed, by phone id.
     #[serde(default, rename = "dev", skip_serializing_if = "Table::is_empty")]
     pub devices: Table<String, MemberId>,
+    /// Training classes by id, one register per field.
+    #[serde(default, rename = "cls", skip_serializing_if = "BTreeMap::is_empty")]
+    pub classes: BTreeMap<ClassId, Table<ClassField, ClassValue>>,
+    /// Self-study records.
+    #[serde(default, rename = "stu", skip_serializing_if = "Table::is_empty")]
+    pub studies: Table<StudyId, SelfStudy>,
+    /// Answers to self-study records.
+    #[serde(default, rename = "std", skip_serializing_if = "Table::is_empty")]
+    pub study_decisions: Table<StudyId, StudyDecision>,
 }
 
 impl Extras {
@@ -239,6 +250,11 @@ impl Extras {
         changed |= self.leave_requests.join(&other.leave_requests);
         changed |= self.leave_decisions.join(&other.leave_decisions);
         changed |= self.devices.join(&other.devices);
+        for (id, theirs) in &other.classes {
+            changed |= self.classes.entry(id.clone()).or_default().join(theirs);
+        }
+        changed |= self.studies.join(&other.studies);
+        changed |= self.study_decisions.join(&other.study_decisions);
         changed | self.make_ups.join(&other.make_ups)
     }
 
@@ -252,6 +268,9 @@ impl Extras {
             .chain(self.leave_decisions.clocks())
             .chain(self.make_ups.clocks())
             .chain(self.devices.clocks())
+            .chain(self.classes.values().flat_map(Table::clocks))
+            .chain(self.studies.clocks())
+            .chain(self.study_decisions.clocks())
     }
 }
 
@@ -283,6 +302,7 @@ impl State {
             Payload::MemberEdited { changes, .. } if changes.is_empty() => false,
             // Like an empty member edit: no entry for the meeting either.
             Payload::MeetingSaved { changes, .. } if changes.is_empty() => false,
+            Payload::ClassSaved { changes, .. } if changes.is_empty() => false,
             Payload::MemberEdited { member, changes } => {
                 let record = self.members.entry(member.clone()).or_default();
                 changes.iter().fold(false, |acc, c| record.set(c, &stamp) | acc)
@@ -322,6 +342,14 @@ impl State {
                 self.ext.make_ups.set(&(meeting.clone(), member.clone()), make_up.clone(), stamp)
             }
             Payload::DeviceConfirmed { device, member } => self.ext.devices.set(device, member.clone(), stamp),
+            Payload::ClassSaved { class, changes } => {
+                let table = self.ext.classes.entry(class.clone()).or_default();
+                changes.iter().fold(false, |acc, c| table.set(&c.field(), c.clone(), stamp.clone()) | acc)
+            }
+            Payload::SelfStudyRecorded { study, record } => self.ext.studies.set(study, record.clone(), stamp),
+            Payload::SelfStudyDecided { study, decision } => {
+                self.ext.study_decisions.set(study, decision.clone(), stamp)
+            }
         };
         changed
     }
@@ -374,6 +402,15 @@ impl State {
                 self.ext.make_ups.contains(&(meeting.clone(), member.clone()), make_up, &stamp)
             }
             Payload::DeviceConfirmed { device, member } => self.ext.devices.contains(device, member, &stamp),
+            Payload::ClassSaved { class, changes } => self
+                .ext
+                .classes
+                .get(class)
+                .is_some_and(|t| changes.iter().all(|c| t.contains(&c.field(), c, &stamp))),
+            Payload::SelfStudyRecorded { study, record } => self.ext.studies.contains(study, record, &stamp),
+            Payload::SelfStudyDecided { study, decision } => {
+                self.ext.study_decisions.contains(study, decision, &stamp)
+            }
         }
     }
 
@@ -449,6 +486,11 @@ impl State {
     /// One meeting.
     pub fn meeting(&self, id: &MeetingId) -> Option<Meeting> {
         Meeting::from_table(id, self.ext.meetings.get(id)?)
+    }
+
+    /// One training class.
+    pub fn class(&self, id: &ClassId) -> Option<Class> {
+        Class::from_table(id, self.ext.classes.get(id)?)
     }
 
     /// Number of attendance marks recorded.

@@ -5,10 +5,12 @@
 //! than the app's whole transfer budget, for files of a few kilobytes. An
 //! XLSX is a zip of six small XML parts; stored (uncompressed) entries and a
 //! CRC-32 (crc32fast) are all it needs. Cells are inline strings, never
-//! formulas, so a name starting with `=` stays text.
+//! formulas, so a name starting with `=` stays text; columns the caller
+//! names as numeric hold numbers (学时 a spreadsheet can add up).
 
-/// Builds the workbook's bytes.
-pub fn workbook(sheet_name: &str, header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+/// Builds the workbook's bytes; cells of the `numeric` columns that read as
+/// plain decimals are written as numbers.
+pub fn workbook(sheet_name: &str, header: &[String], rows: &[Vec<String>], numeric: &[usize]) -> Vec<u8> {
     let name = sheet_title(sheet_name);
     let width = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
     let mut sheet = String::from(concat!(
@@ -19,11 +21,15 @@ pub fn workbook(sheet_name: &str, header: &[&str], rows: &[Vec<String>]) -> Vec<
         r#"</sheetView></sheetViews>"#,
     ));
     sheet.push_str(&format!(r#"<cols><col min="1" max="{width}" width="16" customWidth="1"/></cols><sheetData>"#));
-    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    let header = header.to_vec();
     for (r, cells) in std::iter::once(&header).chain(rows).enumerate() {
         sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
         for (c, text) in cells.iter().enumerate() {
             let style = if r == 0 { r#" s="1""# } else { "" };
+            if r > 0 && numeric.contains(&c) && is_decimal(text) {
+                sheet.push_str(&format!(r#"<c r="{}{}"><v>{text}</v></c>"#, column(c), r + 1));
+                continue;
+            }
             sheet.push_str(&format!(
                 r#"<c r="{}{}" t="inlineStr"{style}><is><t xml:space="preserve">{}</t></is></c>"#,
                 column(c),
@@ -201,4 +207,13 @@ mod tests {
         assert_eq!(sheet_title("::"), "Sheet1");
         assert_eq!(escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
     }
+}
+
+/// `12`, `1.5`, `-3`: digits with at most one point, nothing a spreadsheet
+/// could read another way (no exponent, no leading zero but `0.x`).
+fn is_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all(whole) && all(frac) && (whole == "0" || !whole.starts_with('0')) && whole.len() <= 12
 }

@@ -564,6 +564,9 @@ fn meeting_at(start: i64, minutes: u32, status: MeetingStatus) -> Meeting {
         agenda: String::new(),
         record: String::new(),
         status,
+        class: None,
+        credit: None,
+        online: false,
     }
 }
 
@@ -717,6 +720,7 @@ fn good_draft() -> MeetingDraft {
         host: "王建国".into(),
         audience: Some(Audience::Group("第一党小组".into())),
         agenda: "一、学习\n二、讨论\n".into(),
+        ..MeetingDraft::default()
     }
 }
 
@@ -737,6 +741,8 @@ fn drafts_are_checked_field_by_field() {
             V::Host("王建国".into()),
             V::Audience(Audience::Group("第一党小组".into())),
             V::Agenda("一、学习\n二、讨论".into()),
+            V::Credit(None),
+            V::Online(false),
         ])
     );
     let all_bad = MeetingDraft {
@@ -888,7 +894,7 @@ fn meeting_events_round_trip_through_the_document() {
         },
     });
     let text = document::to_json(&b.records);
-    assert!(text.contains("\"schema\":3"), "{text}");
+    assert!(text.contains(&format!("\"schema\":{}", document::SCHEMA)), "{text}");
     let doc = document::parse(&text).unwrap();
     assert_eq!(doc.events.len(), 5);
     assert!(doc.snapshot.as_ref().unwrap().meeting(&m).is_some(), "the snapshot carries the meeting tables");
@@ -1151,7 +1157,7 @@ fn receipts_carry_a_members_own_check_in_back() {
     let added = b.records.pending().find(|e| matches!(e.payload, Payload::MemberAdded { .. })).unwrap().clone();
     assert_eq!(
         join::open_receipt(&join::receipt([&checked, &added])),
-        Err(DocError::Invalid { path: "events[1]".into(), message: "not a check-in or leave request".into() })
+        Err(DocError::Invalid { path: "events[1]".into(), message: "not a check-in, leave request or self-study".into() })
     );
     let decided = event(
         None,

@@ -1,0 +1,420 @@
+//! Training classes (培训班): a title, who runs it, its target roster, its
+//! dates and its sessions. A session is a meeting of kind
+//! [`MeetingKind::Training`] that names the class, so attendance, self
+//! check-in, leave and the sheet are the meetings' own. This module adds
+//! what a class has besides: completion and coverage (覆盖率).
+
+use crate::date::Date;
+use crate::hours;
+use crate::ids::{ClassId, MemberId};
+use crate::meetings::{Audience, Meeting, MeetingKind, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use crate::settings::Settings;
+use crate::sheet::{self, Source};
+use crate::state::State;
+use crate::table::Table;
+use crate::token::SecretKey;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One field of a class, as events carry it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassValue {
+    /// 名称
+    Title(String),
+    /// 主办 (who runs it).
+    Organizer(String),
+    /// 培训对象: who is expected.
+    Audience(Audience),
+    /// 简介
+    Description(String),
+    /// First and last day.
+    Dates(Date, Date),
+    /// Completion threshold in percent of the class's 学时; `None` for the branch setting.
+    Completion(Option<u32>),
+}
+
+/// A class's registers, one per field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum ClassField {
+    Title,
+    Organizer,
+    Audience,
+    Description,
+    Dates,
+    Completion,
+}
+
+impl ClassValue {
+    /// The register this value goes in.
+    pub fn field(&self) -> ClassField {
+        match self {
+            ClassValue::Title(_) => ClassField::Title,
+            ClassValue::Organizer(_) => ClassField::Organizer,
+            ClassValue::Audience(_) => ClassField::Audience,
+            ClassValue::Description(_) => ClassField::Description,
+            ClassValue::Dates(..) => ClassField::Dates,
+            ClassValue::Completion(_) => ClassField::Completion,
+        }
+    }
+}
+
+/// A class as the app shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Class {
+    /// Identity.
+    pub id: ClassId,
+    /// 名称
+    pub title: String,
+    /// 主办
+    pub organizer: String,
+    /// 培训对象
+    pub audience: Audience,
+    /// 简介
+    pub description: String,
+    /// First day.
+    pub from: Date,
+    /// Last day.
+    pub to: Date,
+    /// Completion threshold override, percent.
+    pub completion: Option<u32>,
+}
+
+impl Class {
+    /// Reads a class from its registers; `None` until title and dates are known.
+    pub fn from_table(id: &ClassId, table: &Table<ClassField, ClassValue>) -> Option<Class> {
+        let (mut title, mut dates) = (None, None);
+        let mut class = Class {
+            id: id.clone(),
+            title: String::new(),
+            organizer: String::new(),
+            audience: Audience::Branch,
+            description: String::new(),
+            from: Date::from_ymd(2000, 1, 1).expect("valid"),
+            to: Date::from_ymd(2000, 1, 1).expect("valid"),
+            completion: None,
+        };
+        for (_, value) in table.values() {
+            match value.clone() {
+                ClassValue::Title(v) => title = Some(v),
+                ClassValue::Organizer(v) => class.organizer = v,
+                ClassValue::Audience(v) => class.audience = v,
+                ClassValue::Description(v) => class.description = v,
+                ClassValue::Dates(from, to) => dates = Some((from, to)),
+                ClassValue::Completion(v) => class.completion = v,
+            }
+        }
+        (class.title, (class.from, class.to)) = (title?, dates?);
+        Some(class)
+    }
+
+    /// The completion threshold in force, percent.
+    pub fn completion(&self, settings: &Settings) -> u32 {
+        self.completion.unwrap_or(settings.completion)
+    }
+
+    /// Its sessions (not cancelled), by start.
+    pub fn sessions(&self, state: &State) -> Vec<Meeting> {
+        state.meetings().into_iter().filter(|m| m.class.as_ref() == Some(&self.id) && !m.is_cancelled()).collect()
+    }
+
+    /// The year it belongs to (its first day's).
+    pub fn year(&self) -> i32 {
+        self.from.ymd().0
+    }
+}
+
+/// What the class form holds, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClassDraft {
+    /// 名称
+    pub title: String,
+    /// 主办
+    pub organizer: String,
+    /// 培训对象
+    pub audience: Option<Audience>,
+    /// 简介
+    pub description: String,
+    /// First day, as typed.
+    pub from: String,
+    /// Last day, as typed.
+    pub to: String,
+    /// Completion percentage, as typed; empty for the branch setting.
+    pub completion: String,
+}
+
+/// A problem with a class.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClassProblem {
+    /// No title.
+    TitleRequired,
+    /// A text is longer than allowed.
+    TooLong {
+        /// Which field.
+        field: ClassField,
+        /// The limit in characters.
+        max: usize,
+    },
+    /// A date not understood.
+    BadDate,
+    /// The last day is before the first.
+    EndsBeforeStart,
+    /// Completion not a whole percentage from 1 to 100.
+    BadCompletion,
+    /// Nobody would be expected.
+    NoAttendees,
+    /// Sessions already dated outside the new dates.
+    SessionsOutside {
+        /// How many.
+        count: usize,
+    },
+}
+
+impl ClassDraft {
+    /// The draft of an existing class, for editing.
+    pub fn of(class: &Class) -> ClassDraft {
+        ClassDraft {
+            title: class.title.clone(),
+            organizer: class.organizer.clone(),
+            audience: Some(class.audience.clone()),
+            description: class.description.clone(),
+            from: class.from.to_string(),
+            to: class.to.to_string(),
+            completion: class.completion.map(|c| c.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// Checks the draft; `existing` is the class being edited (its sessions
+    /// must stay inside its dates). Returns every field's value or every problem.
+    pub fn validate(&self, state: &State, existing: Option<&Class>) -> Result<Vec<ClassValue>, Vec<ClassProblem>> {
+        let mut problems = Vec::new();
+        let title = self.title.trim();
+        if title.is_empty() {
+            problems.push(ClassProblem::TitleRequired);
+        }
+        for (field, text, max) in [
+            (ClassField::Title, title, MAX_SHORT_TEXT),
+            (ClassField::Organizer, self.organizer.trim(), MAX_SHORT_TEXT),
+            (ClassField::Description, self.description.trim(), MAX_LONG_TEXT),
+        ] {
+            if text.chars().count() > max {
+                problems.push(ClassProblem::TooLong { field, max });
+            }
+        }
+        let (from, to) = (Date::parse(&self.from), Date::parse(&self.to));
+        match (from, to) {
+            (Some(f), Some(t)) if t < f => problems.push(ClassProblem::EndsBeforeStart),
+            (Some(_), Some(_)) => {}
+            _ => problems.push(ClassProblem::BadDate),
+        }
+        let completion = match self.completion.trim().trim_end_matches(['%', '％']) {
+            "" => Some(None),
+            text => text.trim().parse::<u32>().ok().filter(|c| (1..=100).contains(c)).map(Some),
+        };
+        if completion.is_none() {
+            problems.push(ClassProblem::BadCompletion);
+        }
+        let audience = self.audience.clone().unwrap_or(Audience::Branch);
+        if audience.expected(state).is_empty() {
+            problems.push(ClassProblem::NoAttendees);
+        }
+        if let (Some(class), Some(f), Some(t)) = (existing, from, to) {
+            let zone = state.settings().zone;
+            let count = class
+                .sessions(state)
+                .iter()
+                .filter(|s| {
+                    let day = zone.local(s.start).date();
+                    day < f || day > t
+                })
+                .count();
+            if count > 0 {
+                problems.push(ClassProblem::SessionsOutside { count });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(vec![
+            ClassValue::Title(title.to_owned()),
+            ClassValue::Organizer(self.organizer.trim().to_owned()),
+            ClassValue::Audience(audience),
+            ClassValue::Description(self.description.trim().to_owned()),
+            ClassValue::Dates(from.expect("checked"), to.expect("checked")),
+            ClassValue::Completion(completion.expect("checked")),
+        ])
+    }
+}
+
+/// The values an edit changes.
+pub fn edit_changes(class: &Class, values: Vec<ClassValue>) -> Vec<ClassValue> {
+    values
+        .into_iter()
+        .filter(|v| match v {
+            ClassValue::Title(t) => *t != class.title,
+            ClassValue::Organizer(o) => *o != class.organizer,
+            ClassValue::Audience(a) => *a != class.audience,
+            ClassValue::Description(d) => *d != class.description,
+            ClassValue::Dates(f, t) => (*f, *t) != (class.from, class.to),
+            ClassValue::Completion(c) => *c != class.completion,
+        })
+        .collect()
+}
+
+/// Who attended a meeting, proven: the organizer's mark or a verified own
+/// check-in (an unverified code does not count until checked).
+pub fn attendees(state: &State, meeting: &Meeting, settings: &Settings, secret: Option<&SecretKey>) -> Vec<MemberId> {
+    sheet::sheet(state, meeting, settings, secret)
+        .rows
+        .into_iter()
+        .filter(|r| {
+            r.status.is_some_and(sheet::attended) && matches!(r.source, Some(Source::Organizer | Source::Verified))
+        })
+        .map(|r| r.member)
+        .collect()
+}
+
+/// One member's line in a class.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassLine {
+    /// The member.
+    pub member: MemberId,
+    /// Per session (in the report's order): attended.
+    pub attended: Vec<bool>,
+    /// 学时 earned in the class, tenths.
+    pub earned: u32,
+    /// Reached the completion threshold.
+    pub completed: bool,
+    /// In the class's target roster (someone outside it may still attend).
+    pub targeted: bool,
+}
+
+/// A class with its sessions, attendance, completion and coverage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassReport {
+    /// The class.
+    pub class: Class,
+    /// Its sessions, not cancelled, by start.
+    pub sessions: Vec<Meeting>,
+    /// Each session's 学时, tenths.
+    pub credits: Vec<u32>,
+    /// The class's 学时, tenths.
+    pub total: u32,
+    /// 学时 needed to complete, tenths.
+    pub needed: u32,
+    /// Target roster first (roster order), then others who attended.
+    pub lines: Vec<ClassLine>,
+    /// Coverage.
+    pub coverage: Coverage,
+}
+
+/// 覆盖率: of a target roster, who attended at least one session and who completed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Members targeted.
+    pub targeted: usize,
+    /// Of them, attended at least one session.
+    pub attended: usize,
+    /// Of them, completed.
+    pub completed: usize,
+    /// Targeted members who attended nothing, in roster order.
+    pub missing: Vec<MemberId>,
+}
+
+impl Coverage {
+    /// Share who attended, per mille; `None` with nobody targeted.
+    pub fn attended_permille(&self) -> Option<u32> {
+        permille(self.attended, self.targeted)
+    }
+
+    /// Share who completed, per mille.
+    pub fn completed_permille(&self) -> Option<u32> {
+        permille(self.completed, self.targeted)
+    }
+
+    /// 培训全覆盖: everyone targeted attended.
+    pub fn full(&self) -> bool {
+        self.targeted > 0 && self.missing.is_empty()
+    }
+}
+
+fn permille(part: usize, whole: usize) -> Option<u32> {
+    (whole > 0).then(|| (part * 1000 / whole) as u32)
+}
+
+/// The report of one class.
+pub fn report(state: &State, class: &Class, settings: &Settings, secret: Option<&SecretKey>) -> ClassReport {
+    let sessions = class.sessions(state);
+    let credits: Vec<u32> = sessions.iter().map(|s| hours::credit(s, settings)).collect();
+    let total: u32 = credits.iter().sum();
+    // Rounded up: 80% of 2.5 学时 is 2 学时, not 1.9.
+    let needed = (u64::from(total) * u64::from(class.completion(settings))).div_ceil(100) as u32;
+    let present: Vec<BTreeSet<MemberId>> =
+        sessions.iter().map(|s| attendees(state, s, settings, secret).into_iter().collect()).collect();
+    let target = class.audience.expected(state);
+    let targeted: BTreeSet<&MemberId> = target.iter().collect();
+    let mut others: Vec<MemberId> =
+        present.iter().flatten().filter(|m| !targeted.contains(m)).cloned().collect::<BTreeSet<_>>().into_iter().collect();
+    others.sort_by_cached_key(|m| state.member(m).map(|m| crate::search::sort_key(&m.fields.name)));
+    let line = |member: &MemberId, targeted: bool| {
+        let attended: Vec<bool> = present.iter().map(|p| p.contains(member)).collect();
+        let earned = attended.iter().zip(&credits).filter(|(a, _)| **a).map(|(_, c)| *c).sum();
+        ClassLine { member: member.clone(), completed: total > 0 && earned >= needed, earned, attended, targeted }
+    };
+    let lines: Vec<ClassLine> =
+        target.iter().map(|m| line(m, true)).chain(others.iter().map(|m| line(m, false))).collect();
+    let mut coverage = Coverage { targeted: target.len(), ..Coverage::default() };
+    for l in lines.iter().filter(|l| l.targeted) {
+        if l.attended.contains(&true) {
+            coverage.attended += 1;
+        } else {
+            coverage.missing.push(l.member.clone());
+        }
+        coverage.completed += usize::from(l.completed);
+    }
+    ClassReport { class: class.clone(), sessions, credits, total, needed, lines, coverage }
+}
+
+/// Coverage over a year's classes: the union of their target rosters; a
+/// member counts as attended with any session of a class aimed at them,
+/// and as completed when they completed every class aimed at them.
+pub fn year_coverage(reports: &[ClassReport]) -> Coverage {
+    let mut by_member: BTreeMap<&MemberId, (bool, bool)> = BTreeMap::new();
+    let mut order: Vec<&MemberId> = Vec::new();
+    for report in reports {
+        for line in report.lines.iter().filter(|l| l.targeted) {
+            let entry = by_member.entry(&line.member).or_insert_with(|| {
+                order.push(&line.member);
+                (false, true)
+            });
+            entry.0 |= line.attended.contains(&true);
+            entry.1 &= line.completed;
+        }
+    }
+    let mut coverage = Coverage { targeted: order.len(), ..Coverage::default() };
+    for member in order {
+        let (attended, completed) = by_member[member];
+        if attended {
+            coverage.attended += 1;
+        } else {
+            coverage.missing.push(member.clone());
+        }
+        coverage.completed += usize::from(completed);
+    }
+    coverage
+}
+
+/// Every class whose title and dates are known, by first day.
+pub fn classes(state: &State) -> Vec<Class> {
+    let mut list: Vec<Class> = state.classes.iter().filter_map(|(id, t)| Class::from_table(id, t)).collect();
+    list.sort_by(|a, b| (a.from, &a.id).cmp(&(b.from, &b.id)));
+    list
+}
+
+/// A standalone training (kind 培训 with no class) or a class session: whether
+/// it is training rather than a meeting that also counts.
+pub fn is_training(meeting: &Meeting) -> bool {
+    meeting.kind == MeetingKind::Training
+}
