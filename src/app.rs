@@ -4,19 +4,22 @@ use crate::components::lang_switch::LangSwitch;
 use crate::components::meeting_form::MeetingForm;
 use crate::components::notices::Notices;
 use crate::i18n::{I18n, use_i18n};
+use crate::pages::class::{Certificate, ClassForm, ClassPage};
+use crate::pages::hours::MemberHoursPage;
 use crate::pages::import::ImportPage;
 use crate::pages::me::{JoinPage, MePage};
 use crate::pages::meeting::MeetingPage;
 use crate::pages::meetings::MeetingsPage;
 use crate::pages::roster::RosterPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::study::StudyPage;
 use crate::pages::year::YearPage;
 use crate::platform;
 use crate::session::Session;
 use crate::storage::{self, Store};
 use leptos::prelude::*;
 use std::time::Duration;
-use zhibu_core::ids::{DeviceId, MeetingId};
+use zhibu_core::ids::{ClassId, DeviceId, MeetingId, MemberId};
 
 /// The app's records, shared through context.
 pub type SessionSignal = RwSignal<Session>;
@@ -58,6 +61,27 @@ pub enum Route {
     Join(String),
     /// A check-in link (a scanned QR opened by the phone's camera app).
     CheckIn(String),
+    /// 学习教育: the year's 学时, coverage, classes, self-study to confirm.
+    Study(Option<i32>),
+    /// New training class form.
+    NewClass,
+    /// A training class.
+    Class(ClassId, ClassView),
+    /// One member's 学时 in a year.
+    Hours(MemberId, Option<i32>),
+}
+
+/// What a class route shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClassView {
+    /// Details, sessions, attendance.
+    Page,
+    /// The edit form.
+    Edit,
+    /// A new session's form.
+    NewSession,
+    /// A member's certificate.
+    Certificate(MemberId),
 }
 
 impl Route {
@@ -78,6 +102,22 @@ impl Route {
             "me" => Route::Me,
             "join" => Route::Join(rest.to_owned()),
             "c" => Route::CheckIn(rest.to_owned()),
+            "study" => Route::Study(rest.parse().ok()),
+            "classes" if rest == "new" => Route::NewClass,
+            "class" if !rest.is_empty() => {
+                let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
+                let view = match tail.split_once('/') {
+                    Some(("cert", member)) => ClassView::Certificate(MemberId(member.to_owned())),
+                    _ if tail == "edit" => ClassView::Edit,
+                    _ if tail == "session" => ClassView::NewSession,
+                    _ => ClassView::Page,
+                };
+                Route::Class(ClassId(id.to_owned()), view)
+            }
+            "hours" if !rest.is_empty() => {
+                let (member, year) = rest.split_once('/').map_or((rest, None), |(m, y)| (m, y.parse().ok()));
+                Route::Hours(MemberId(member.to_owned()), year)
+            }
             _ => Route::Roster,
         }
     }
@@ -89,6 +129,7 @@ impl Route {
             Route::Settings => Tab::Settings,
             Route::Meetings | Route::NewMeeting | Route::Meeting(..) | Route::Year(_) => Tab::Meetings,
             Route::Me | Route::Join(_) | Route::CheckIn(_) => Tab::Me,
+            Route::Study(_) | Route::NewClass | Route::Class(..) | Route::Hours(..) => Tab::Study,
         }
     }
 }
@@ -105,18 +146,20 @@ pub fn go(hash: &str) {
 enum Tab {
     Roster,
     Meetings,
+    Study,
     Me,
     Import,
     Settings,
 }
 
 impl Tab {
-    const ALL: [Tab; 5] = [Tab::Roster, Tab::Meetings, Tab::Me, Tab::Import, Tab::Settings];
+    const ALL: [Tab; 6] = [Tab::Roster, Tab::Meetings, Tab::Study, Tab::Me, Tab::Import, Tab::Settings];
 
     fn slug(self) -> &'static str {
         match self {
             Tab::Roster => "roster",
             Tab::Meetings => "meetings",
+            Tab::Study => "study",
             Tab::Me => "me",
             Tab::Import => "import",
             Tab::Settings => "settings",
@@ -127,6 +170,7 @@ impl Tab {
         match self {
             Tab::Roster => "nav.roster",
             Tab::Meetings => "nav.meetings",
+            Tab::Study => "nav.study",
             Tab::Me => "nav.me",
             Tab::Import => "nav.import",
             Tab::Settings => "nav.settings",
@@ -137,6 +181,7 @@ impl Tab {
         match self {
             Tab::Roster => "👥",
             Tab::Meetings => "📅",
+            Tab::Study => "📚",
             Tab::Me => "🙋",
             Tab::Import => "📥",
             Tab::Settings => "⚙️",
@@ -222,6 +267,13 @@ pub fn App() -> impl IntoView {
                 Route::Me => view! { <MePage token=None/> }.into_any(),
                 Route::Join(card) => view! { <JoinPage card/> }.into_any(),
                 Route::CheckIn(token) => view! { <MePage token=Some(token)/> }.into_any(),
+                Route::Study(year) => view! { <StudyPage year/> }.into_any(),
+                Route::NewClass => view! { <ClassForm class=None/> }.into_any(),
+                Route::Class(id, ClassView::Page) => view! { <ClassPage id edit=false/> }.into_any(),
+                Route::Class(id, ClassView::Edit) => view! { <ClassPage id edit=true/> }.into_any(),
+                Route::Class(id, ClassView::NewSession) => view! { <MeetingForm meeting=None class=id/> }.into_any(),
+                Route::Class(class, ClassView::Certificate(member)) => view! { <Certificate class member/> }.into_any(),
+                Route::Hours(member, year) => view! { <MemberHoursPage member year/> }.into_any(),
             }}
         </main>
         <TabBar route/>

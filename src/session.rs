@@ -8,7 +8,7 @@ use zhibu_core::attendance::{Attendance, AttendanceStatus};
 use zhibu_core::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, ImportedMember, Payload};
-use zhibu_core::ids::MeetingId;
+use zhibu_core::ids::{ClassId, MeetingId, StudyId};
 use zhibu_core::ids::{DeviceId, EventId, MemberId};
 use zhibu_core::join::{self, CardError};
 use zhibu_core::meetings::{self, MeetingProblem, MeetingStatus, MeetingValue};
@@ -16,6 +16,8 @@ use zhibu_core::records::MergeReport;
 use zhibu_core::records::{EventStamp, Records};
 use zhibu_core::roster::MemberFields;
 use zhibu_core::settings::Setting;
+use zhibu_core::study::{self, SelfStudy, StudyProblem};
+use zhibu_core::training::{self, ClassValue};
 use zhibu_core::token::SecretKey;
 
 /// The records of this tab and their save state.
@@ -286,32 +288,68 @@ impl Session {
         let me = self.me()?;
         let state = self.records.state();
         let key = (meeting.clone(), me.clone());
-        let event = |reg_stamp: &zhibu_core::clock::Stamp, payload: Payload| {
-            let mut random = [0u8; 16];
-            random[..8].copy_from_slice(&reg_stamp.clock.to_le_bytes());
-            for (i, b) in reg_stamp.device.as_str().bytes().enumerate() {
-                random[8 + i % 8] ^= b;
-            }
-            Event {
-                id: EventId::generate(reg_stamp.clock, random),
-                device: reg_stamp.device.clone(),
-                clock: reg_stamp.clock,
-                actor: Some(me.clone()),
-                at: platform::now_ms(),
-                payload,
-            }
-        };
         let mut events = Vec::new();
         if let Some(reg) = state.check_ins.0.get(&key) {
             let payload = Payload::CheckedIn { meeting: meeting.clone(), member: me.clone(), check: reg.value.clone() };
-            events.push(event(&reg.stamp, payload));
+            events.push(replay(&me, &reg.stamp, payload));
         }
         if let Some(reg) = state.leave_requests.0.get(&key) {
             let payload =
                 Payload::LeaveRequested { meeting: meeting.clone(), member: me.clone(), request: reg.value.clone() };
-            events.push(event(&reg.stamp, payload));
+            events.push(replay(&me, &reg.stamp, payload));
         }
         (!events.is_empty()).then(|| join::receipt(&events))
+    }
+
+    /// This phone's self-study records, as a receipt for the organizer.
+    pub fn study_receipt(&self) -> Option<String> {
+        let me = self.me()?;
+        let events: Vec<Event> = self
+            .records
+            .state()
+            .studies
+            .0
+            .iter()
+            .filter(|(_, reg)| reg.value.member == me)
+            .map(|(id, reg)| {
+                let payload = Payload::SelfStudyRecorded { study: id.clone(), record: reg.value.clone() };
+                replay(&me, &reg.stamp, payload)
+            })
+            .collect();
+        (!events.is_empty()).then(|| join::receipt(&events))
+    }
+
+    /// Creates a training class (`None`) or records what an edit changed.
+    pub fn save_class(&mut self, id: Option<&ClassId>, values: Vec<ClassValue>) -> ClassId {
+        let (class, changes) = match id.and_then(|id| self.records.state().class(id)) {
+            Some(existing) => (existing.id.clone(), training::edit_changes(&existing, values)),
+            None => (ClassId::generate(platform::now_ms() as u64, platform::random16()), values),
+        };
+        if !changes.is_empty() {
+            let _ = self.record(Payload::ClassSaved { class: class.clone(), changes });
+        }
+        class
+    }
+
+    /// A member's own self-study record (new, or withdrawn), made as them.
+    pub fn record_study(&mut self, id: Option<&StudyId>, record: SelfStudy) -> StudyId {
+        let study = id.cloned().unwrap_or_else(|| StudyId::generate(platform::now_ms() as u64, platform::random16()));
+        let actor = record.member.clone();
+        let _ = self.record_as(Some(actor), Payload::SelfStudyRecorded { study: study.clone(), record });
+        study
+    }
+
+    /// Confirms or refuses a self-study record, as the named confirmer.
+    pub fn decide_study(
+        &mut self,
+        id: &StudyId,
+        by: &MemberId,
+        confirmed: bool,
+        note: &str,
+    ) -> Result<(), StudyProblem> {
+        let decision = study::decide(self.records.state(), id, by, confirmed, note)?;
+        let _ = self.record_as(Some(by.clone()), Payload::SelfStudyDecided { study: id.clone(), decision });
+        Ok(())
     }
 
     /// Opens a join link: the branch's public records merge in.
@@ -391,5 +429,23 @@ impl Session {
                 storage::Foreign { changed: true, compact: false }
             }
         }
+    }
+}
+
+/// A member's own event rebuilt from its register, with the original stamp
+/// (and an id derived from it, so re-sending it is a duplicate, not a copy).
+fn replay(me: &MemberId, stamp: &zhibu_core::clock::Stamp, payload: Payload) -> Event {
+    let mut random = [0u8; 16];
+    random[..8].copy_from_slice(&stamp.clock.to_le_bytes());
+    for (i, b) in stamp.device.as_str().bytes().enumerate() {
+        random[8 + i % 8] ^= b;
+    }
+    Event {
+        id: EventId::generate(stamp.clock, random),
+        device: stamp.device.clone(),
+        clock: stamp.clock,
+        actor: Some(me.clone()),
+        at: platform::now_ms(),
+        payload,
     }
 }

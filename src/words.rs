@@ -4,12 +4,15 @@ use crate::i18n::{Lang, format, text};
 use crate::storage::SaveError;
 use zhibu_core::attendance::AttendanceStatus;
 use zhibu_core::checkin::CheckInProblem;
+use zhibu_core::date::Date;
 use zhibu_core::document::DocError;
 use zhibu_core::join::CardError;
 use zhibu_core::meetings::{Frequency, MeetingKind, MeetingProblem, MeetingStatus};
 use zhibu_core::roster::{Field, FieldError, Problem, Role, Status};
 use zhibu_core::sheet::Source;
 use zhibu_core::token::TokenError;
+use zhibu_core::study::StudyProblem;
+use zhibu_core::training::ClassProblem;
 use zhibu_core::zone::Zone;
 
 /// 正式党员 / Full member.
@@ -137,6 +140,11 @@ pub fn meeting_problem(lang: Lang, problem: &MeetingProblem) -> String {
         MeetingProblem::HeldAudienceFrozen => text(lang, "mproblem.frozen"),
         MeetingProblem::NotPlanned => text(lang, "mproblem.not_planned"),
         MeetingProblem::ReasonRequired => text(lang, "mproblem.reason"),
+        MeetingProblem::BadCredit => text(lang, "mproblem.credit"),
+        MeetingProblem::UnknownClass => text(lang, "mproblem.unknown_class"),
+        MeetingProblem::OutsideClass { from, to } => {
+            format(lang, "mproblem.outside_class", &[("from", &date(lang, *from)), ("to", &date(lang, *to))])
+        }
     }
 }
 
@@ -189,6 +197,15 @@ pub fn date_time(lang: Lang, zone: Zone, unix: i64) -> String {
     }
 }
 
+/// 2026年11月26日 / 2026-11-26.
+pub fn date(lang: Lang, date: Date) -> String {
+    let (y, m, d) = date.ymd();
+    match lang {
+        Lang::Zh => format!("{y}年{m}月{d}日"),
+        Lang::En => date.to_string(),
+    }
+}
+
 /// 14:30.
 pub fn clock(zone: Zone, unix: i64) -> String {
     let l = zone.local(unix);
@@ -198,4 +215,34 @@ pub fn clock(zone: Zone, unix: i64) -> String {
 /// A rate in per mille as "83.3%".
 pub fn percent(permille: u32) -> String {
     format!("{}.{}%", permille / 10, permille % 10)
+}
+
+/// Why a self-study record or its confirmation was refused.
+pub fn study_problem(lang: Lang, problem: &StudyProblem) -> String {
+    match problem {
+        StudyProblem::BadDate => text(lang, "mproblem.date"),
+        StudyProblem::InFuture => text(lang, "sproblem.future"),
+        StudyProblem::MaterialRequired => text(lang, "sproblem.material"),
+        StudyProblem::TooLong { max } => format(lang, "problem.too_long", &[("max", max)]),
+        StudyProblem::BadHours => text(lang, "sproblem.hours"),
+        StudyProblem::DayOverfull { already } => {
+            format(lang, "sproblem.day_full", &[("already", &zhibu_core::hours::format(*already))])
+        }
+        StudyProblem::UnknownMember => text(lang, "sproblem.member"),
+        StudyProblem::OwnRecord => text(lang, "sproblem.own"),
+        StudyProblem::UnknownRecord => text(lang, "sproblem.record"),
+    }
+}
+
+/// Why a class form was refused.
+pub fn class_problem(lang: Lang, problem: &ClassProblem) -> String {
+    match problem {
+        ClassProblem::TitleRequired => text(lang, "clproblem.title"),
+        ClassProblem::TooLong { max, .. } => format(lang, "problem.too_long", &[("max", max)]),
+        ClassProblem::BadDate => text(lang, "mproblem.date"),
+        ClassProblem::EndsBeforeStart => text(lang, "clproblem.order"),
+        ClassProblem::BadCompletion => text(lang, "clproblem.completion"),
+        ClassProblem::NoAttendees => text(lang, "mproblem.no_attendees"),
+        ClassProblem::SessionsOutside { count } => format(lang, "clproblem.outside", &[("n", count)]),
+    }
 }

@@ -5,7 +5,7 @@ use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;
-use zhibu_core::ids::{MeetingId, MemberId};
+use zhibu_core::ids::{ClassId, MeetingId, MemberId};
 use zhibu_core::meetings::{Audience, MeetingDraft, MeetingKind, MeetingProblem};
 
 /// The audience select's value for an audience.
@@ -18,24 +18,40 @@ fn audience_value(a: &Audience) -> String {
     }
 }
 
-/// The form page. `meeting` is `None` for a new one.
+/// The form page. `meeting` is `None` for a new one; `class` makes a new
+/// one a session of that training class.
 #[component]
-pub fn MeetingForm(meeting: Option<MeetingId>) -> impl IntoView {
+pub fn MeetingForm(meeting: Option<MeetingId>, #[prop(optional)] class: Option<ClassId>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let zone = session.with_untracked(|s| s.records().state().settings().zone);
     let existing = meeting.as_ref().and_then(|id| session.with_untracked(|s| s.records().state().meeting(id)));
     let held = existing.as_ref().is_some_and(|m| m.is_held());
+    let class_of = existing.as_ref().and_then(|m| m.class.clone()).or(class);
+    let class = class_of.as_ref().and_then(|id| session.with_untracked(|s| s.records().state().class(id)));
     let initial = existing.as_ref().map(|m| MeetingDraft::of(m, zone)).unwrap_or_else(|| {
         let today = zone.local(platform::now_ms() / 1000).date();
-        MeetingDraft {
-            kind: Some(MeetingKind::General),
-            date: today.to_string(),
-            time: "14:30".into(),
-            minutes: "90".into(),
-            ..Default::default()
+        match &class {
+            // A session: on the class's first day (or today, inside it), for its roster.
+            Some(c) => MeetingDraft {
+                kind: Some(MeetingKind::Training),
+                date: if c.from <= today && today <= c.to { today } else { c.from }.to_string(),
+                time: "09:00".into(),
+                minutes: "180".into(),
+                audience: Some(c.audience.clone()),
+                class: Some(c.id.clone()),
+                ..Default::default()
+            },
+            None => MeetingDraft {
+                kind: Some(MeetingKind::General),
+                date: today.to_string(),
+                time: "14:30".into(),
+                minutes: "90".into(),
+                ..Default::default()
+            },
         }
     });
+    let settings = session.with_untracked(|s| s.records().state().settings());
     let draft = RwSignal::new(initial);
     let problems = RwSignal::new(Vec::<MeetingProblem>::new());
     let roster = Memo::new(move |_| {
@@ -53,7 +69,20 @@ pub fn MeetingForm(meeting: Option<MeetingId>) -> impl IntoView {
     };
     let audience = move || draft.with(|d| d.audience.clone().or_else(|| d.kind.map(MeetingKind::default_audience)));
     let picked = move |id: &MemberId| matches!(audience(), Some(Audience::List(ids)) if ids.contains(id));
-    let back = existing.as_ref().map_or("#/meetings".to_owned(), |m| format!("#/meeting/{}", m.id));
+    let back = match (&existing, &class) {
+        (Some(m), _) => format!("#/meeting/{}", m.id),
+        (None, Some(c)) => format!("#/class/{}", c.id),
+        (None, None) => "#/meetings".to_owned(),
+    };
+    let is_training = move || draft.with(|d| d.kind == Some(MeetingKind::Training));
+    let counts_hours = move || draft.with(|d| d.kind.is_some_and(|k| settings.counts_hours(k)));
+    let rule_hours = move || {
+        let minutes = draft.with(|d| d.minutes.trim().parse::<u32>().unwrap_or(0));
+        let settings = session.with_untracked(|s| s.records().state().settings());
+        zhibu_core::hours::format(zhibu_core::hours::rule(minutes, &settings))
+    };
+    let class_title = class.as_ref().map(|c| (c.title.clone(), (c.from, c.to)));
+    let to_class = (existing.is_none()).then(|| class.as_ref().map(|c| c.id.clone())).flatten();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -63,7 +92,10 @@ pub fn MeetingForm(meeting: Option<MeetingId>) -> impl IntoView {
             s.save_meeting(meeting.as_ref(), values).map_err(|p| vec![p])
         });
         match result {
-            Some(Ok(id)) => go(&format!("#/meeting/{id}")),
+            Some(Ok(id)) => match &to_class {
+                Some(class) => go(&format!("#/class/{class}")),
+                None => go(&format!("#/meeting/{id}")),
+            },
             Some(Err(found)) => problems.set(found),
             None => {}
         }
@@ -99,7 +131,15 @@ pub fn MeetingForm(meeting: Option<MeetingId>) -> impl IntoView {
                 </h2>
             </div>
             <form class="card" on:submit=submit novalidate data-testid="meeting-form">
-                <div class="form-row">
+                {class_title.clone().map(|(title, (from, to))| {
+                    view! {
+                        <p class="class-of" data-testid="session-class">
+                            {i18n.t("mform.session_of")} " " <strong>{title}</strong>
+                            {move || format!(" · {} – {}", words::date(i18n.lang.get(), from), words::date(i18n.lang.get(), to))}
+                        </p>
+                    }
+                })}
+                <div class="form-row" hidden=class_title.is_some()>
                     <label for="meeting-kind">{i18n.t("mform.kind")}</label>
                     <select
                         id="meeting-kind"
@@ -128,7 +168,40 @@ pub fn MeetingForm(meeting: Option<MeetingId>) -> impl IntoView {
                 </div>
                 {text("meeting-minutes", "mform.minutes", "number", |d| d.minutes.clone(), |d, v| d.minutes = v)}
                 {text("meeting-place", "mform.place", "text", |d| d.place.clone(), |d, v| d.place = v)}
-                {text("meeting-host", "mform.host", "text", |d| d.host.clone(), |d, v| d.host = v)}
+                <label class="check-row">
+                    <input
+                        type="checkbox"
+                        data-testid="meeting-online"
+                        prop:checked=move || draft.with(|d| d.online)
+                        on:change=move |ev| draft.update(|d| d.online = event_target_checked(&ev))
+                    />
+                    <span>{i18n.t("mform.online")}</span>
+                </label>
+                <div class="form-row">
+                    <label for="meeting-host">
+                        {move || if is_training() { i18n.now("mform.lecturer") } else { i18n.now("mform.host") }}
+                    </label>
+                    <input
+                        id="meeting-host"
+                        type="text"
+                        autocomplete="off"
+                        prop:value=move || draft.with(|d| d.host.clone())
+                        on:input=move |ev| draft.update(|d| d.host = event_target_value(&ev))
+                    />
+                </div>
+                <div class="form-row" hidden=move || !counts_hours()>
+                    <label for="meeting-credit">{i18n.t("mform.credit")}</label>
+                    <input
+                        id="meeting-credit"
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        placeholder=rule_hours
+                        prop:value=move || draft.with(|d| d.credit.clone())
+                        on:input=move |ev| draft.update(|d| d.credit = event_target_value(&ev))
+                    />
+                    <p class="hint">{move || i18n.fmt("mform.credit_hint", &[("hours", &rule_hours())])}</p>
+                </div>
                 <div class="form-row">
                     <label for="meeting-audience">{i18n.t("mform.audience")}</label>
                     <select
@@ -231,3 +304,4 @@ pub fn MeetingForm(meeting: Option<MeetingId>) -> impl IntoView {
         </section>
     }
 }
+

@@ -1,9 +1,11 @@
 //! Pieces shared by pages.
 
 pub mod branch_settings;
+pub mod hours_settings;
 pub mod lang_switch;
 pub mod meeting_form;
 pub mod member_form;
 pub mod notices;
 pub mod qr;
+pub mod receipt_intake;
 pub mod scanner;

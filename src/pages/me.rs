@@ -6,6 +6,7 @@
 use crate::app::{go, use_session};
 use crate::components::qr::QrCode;
 use crate::components::scanner::QrScanner;
+use crate::pages::hours::{HoursCard, StudyForm};
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
@@ -154,6 +155,8 @@ fn MyMeetings(member: MemberId, me: RwSignal<Option<MemberId>>, message: RwSigna
     let session = use_session();
     let now = platform::now_ms() / 1000;
     let member_for_data = member.clone();
+    let hours_member = member.clone();
+    let this_year = session.with_untracked(|s| s.records().state().settings().zone.local(now).year);
     let data = Memo::new(move |_| {
         session.with(|s| {
             let state = s.records().state();
@@ -199,6 +202,9 @@ fn MyMeetings(member: MemberId, me: RwSignal<Option<MemberId>>, message: RwSigna
                     .into_any()
             }
         }}
+        <h3>{i18n.t("me.hours")}</h3>
+        <HoursCard member=hours_member.clone() year=this_year/>
+        <StudyForm member=hours_member/>
         <h3>{i18n.t("me.record")}</h3>
         <ul class="plain my-record" data-testid="my-record">
             {move || {

@@ -7,7 +7,7 @@ use crate::app::use_session;
 use crate::components::branch_settings::KeyElsewhere;
 use crate::components::meeting_form::MeetingForm;
 use crate::components::qr::QrCode;
-use crate::components::scanner::QrScanner;
+use crate::components::receipt_intake::ReceiptIntake;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
@@ -17,7 +17,7 @@ use zhibu_core::attendance::AttendanceStatus;
 use zhibu_core::checkin;
 use zhibu_core::ids::{MeetingId, MemberId};
 use zhibu_core::ledger;
-use zhibu_core::meetings::{self, Meeting, MeetingStatus};
+use zhibu_core::meetings::{self, Meeting, MeetingKind, MeetingStatus};
 use zhibu_core::search::NameKey;
 use zhibu_core::settings::Settings;
 use zhibu_core::sheet::{self, Row, Sheet, Source};
@@ -133,6 +133,9 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                 let planned = matches!(m.status, MeetingStatus::Planned);
                 let status = m.status.clone();
                 let id_edit = m.id.clone();
+                let class_title = m.class.as_ref().and_then(|id| {
+                    session.with_untracked(|s| s.records().state().class(id)).map(|c| (c.id, c.title))
+                });
                 view! {
                     <section class="page ledger" aria-labelledby="meeting-title" data-testid="meeting-page">
                         <p class="crumb no-print"><a href="#/meetings">{i18n.t("meeting.back")}</a></p>
@@ -148,9 +151,23 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                                 {words::clock(zone, v.meeting.end())}
                             </dd>
                             <dt>{i18n.t("mform.place")}</dt>
-                            <dd>{v.meeting.place.clone()}</dd>
-                            <dt>{i18n.t("mform.host")}</dt>
+                            <dd>
+                                {v.meeting.place.clone()}
+                                {v.meeting.online.then(|| format!(" （{}）", i18n.now("mform.online")))}
+                            </dd>
+                            <dt>{if v.meeting.kind == MeetingKind::Training { i18n.t("mform.lecturer") } else { i18n.t("mform.host") }}</dt>
                             <dd>{v.meeting.host.clone()}</dd>
+                            {v.settings.counts_hours(v.meeting.kind).then(|| {
+                                let credit = zhibu_core::hours::credit(&v.meeting, &v.settings);
+                                view! {
+                                    <dt>{i18n.t("mform.credit")}</dt>
+                                    <dd data-testid="meeting-credit">{move || i18n.fmt("hours.n", &[("n", &zhibu_core::hours::format(credit))])}</dd>
+                                }
+                            })}
+                            {class_title.clone().map(|(id, title)| view! {
+                                <dt>{i18n.t("mform.class")}</dt>
+                                <dd><a href=format!("#/class/{id}") data-testid="meeting-class">{title}</a></dd>
+                            })}
                             <dt>{i18n.t("meeting.state")}</dt>
                             <dd data-testid="meeting-status">{move || words::meeting_status(i18n.lang.get(), &status)}</dd>
                         </dl>
@@ -254,30 +271,7 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                             show_scan
                                 .get()
                                 .then(|| {
-                                    view! {
-                                        <div class="card no-print">
-                                            <p>{i18n.t("meeting.scan_hint")}</p>
-                                            <QrScanner on_text=on_receipt/>
-                                            <label for="receipt-text">{i18n.t("meeting.receipt_paste")}</label>
-                                            <textarea id="receipt-text" rows="2" data-testid="receipt-text"></textarea>
-                                            <button
-                                                type="button"
-                                                class="button"
-                                                data-testid="receipt-submit"
-                                                on:click=move |_| {
-                                                    let text = web_sys::window()
-                                                        .and_then(|w| w.document())
-                                                        .and_then(|d| d.get_element_by_id("receipt-text"))
-                                                        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlTextAreaElement>(e).ok())
-                                                        .map(|t| t.value())
-                                                        .unwrap_or_default();
-                                                    on_receipt.run(text)
-                                                }
-                                            >
-                                                {i18n.t("meeting.receipt_submit")}
-                                            </button>
-                                        </div>
-                                    }
+                                    view! { <ReceiptIntake on_text=on_receipt hint="meeting.scan_hint"/> }
                                 })
                         }}
                         <SheetList view=v.clone() filter/>

@@ -1,9 +1,12 @@
 //! One screen per file.
 
+pub mod class;
+pub mod hours;
 pub mod import;
 pub mod me;
 pub mod meeting;
 pub mod meetings;
 pub mod roster;
 pub mod settings;
+pub mod study;
 pub mod year;

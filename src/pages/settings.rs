@@ -3,6 +3,7 @@
 
 use crate::app::use_session;
 use crate::components::branch_settings::{BranchSettings, JoinCard, KeyElsewhere};
+use crate::components::hours_settings::HoursSettings;
 use crate::components::lang_switch::LangSwitch;
 use crate::i18n::use_i18n;
 use crate::platform;
@@ -76,7 +77,7 @@ pub fn SettingsPage() -> impl IntoView {
 
             {move || {
                 if organizer.get() {
-                    view! { <BranchSettings/> <JoinCard/> }.into_any()
+                    view! { <BranchSettings/> <HoursSettings/> <JoinCard/> }.into_any()
                 } else if session.with(|s| s.me().is_none()) {
                     // The branch's key is on another device (a restored backup,
                     // a new laptop): offer to take over, explaining the cost.

@@ -1,0 +1,264 @@
+//! One member's 学时: this year's hours against the target with a progress
+//! bar and what is left, where they came from, upcoming sessions, and (on
+//! the member's own phone) self-study: the form, the records, the receipt.
+
+use crate::app::use_session;
+use crate::components::qr::QrCode;
+use crate::i18n::use_i18n;
+use crate::pages::study::Bar;
+use crate::platform;
+use crate::words;
+use leptos::prelude::*;
+use zhibu_core::hours::{self, MemberHours};
+use zhibu_core::ids::MemberId;
+use zhibu_core::meetings::Meeting;
+use zhibu_core::study::{self, StudyDraft, StudyEntry, StudyProblem, StudyState};
+
+/// What the card shows.
+#[derive(Clone, PartialEq)]
+struct Card {
+    line: Option<MemberHours>,
+    credits: Vec<hours::Credit>,
+    upcoming: Vec<Meeting>,
+    studies: Vec<StudyEntry>,
+    days_left: u32,
+}
+
+/// A member's hours page (the organizer opens it from the branch view).
+#[component]
+pub fn MemberHoursPage(member: MemberId, year: Option<i32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let zone = session.with_untracked(|s| s.records().state().settings().zone);
+    let year = year.unwrap_or_else(|| zone.local(platform::now_ms() / 1000).year);
+    let name = session.with_untracked(|s| s.records().state().member(&member).map(|m| m.fields.name)).unwrap_or_default();
+    view! {
+        <section class="page" aria-labelledby="hours-title">
+            <p class="crumb no-print"><a href=format!("#/study/{year}")>{i18n.t("hours.back")}</a></p>
+            <h2 id="hours-title">{move || i18n.fmt("hours.title", &[("name", &name), ("year", &year)])}</h2>
+            <HoursCard member year/>
+        </section>
+    }
+}
+
+/// Hours against the target, what is left, the credits, upcoming sessions
+/// and self-study records.
+#[component]
+pub fn HoursCard(member: MemberId, year: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let now = platform::now_ms() / 1000;
+    let zone = session.with_untracked(|s| s.records().state().settings().zone);
+    let id = member.clone();
+    let card = Memo::new(move |_| {
+        session.with(|s| {
+            let state = s.records().state();
+            let settings = state.settings();
+            let mut h = hours::year(state, year, &settings, s.organizer_key().as_ref());
+            let line = h.lines.into_iter().find(|l| l.member.id == id);
+            let credits = h.credits.remove(&id).unwrap_or_default();
+            let upcoming = state
+                .meetings()
+                .into_iter()
+                .filter(|m| !m.is_cancelled() && !m.is_held() && m.end() >= now)
+                .filter(|m| settings.counts_hours(m.kind) && m.expected(state).contains(&id))
+                .collect();
+            let studies = study::entries(state, &settings)
+                .into_iter()
+                .filter(|e| e.study.member == id && e.study.date.ymd().0 == year)
+                .collect();
+            Card { line, credits, upcoming, studies, days_left: hours::days_left(year, now, &settings) }
+        })
+    });
+    view! {
+        {move || {
+            let c = card.get();
+            let Some(line) = c.line.clone() else {
+                return view! { <p class="empty">{i18n.t("hours.not_member")}</p> }.into_any();
+            };
+            let exempt = line.exempt();
+            view! {
+                <div class="card hours-card" data-testid="hours-card">
+                    <p class="hours-big">
+                        <span data-testid="my-total">{hours::format(line.total())}</span>
+                        " / "
+                        <span data-testid="my-target">{hours::format(line.target)}</span>
+                        " "
+                        {i18n.t("hours.unit")}
+                    </p>
+                    <Bar permille=line.progress_permille() exempt/>
+                    <p data-testid="my-left">
+                        {if exempt {
+                            i18n.now("hours.exempt_note")
+                        } else if line.left() == 0 {
+                            i18n.now("hours.done")
+                        } else {
+                            i18n.fmt("hours.left_note", &[("left", &hours::format(line.left())), ("days", &c.days_left)])
+                        }}
+                    </p>
+                    <dl class="facts">
+                        <dt>{i18n.t("hours.training")}</dt><dd data-testid="my-training">{hours::format(line.training)}</dd>
+                        <dt>{i18n.t("hours.meetings")}</dt><dd data-testid="my-meetings">{hours::format(line.meetings)}</dd>
+                        <dt>{i18n.t("hours.self_study")}</dt><dd data-testid="my-self-study">{hours::format(line.self_study)}</dd>
+                        <dt>{i18n.t("hours.pending")}</dt><dd data-testid="my-pending">{hours::format(line.pending)}</dd>
+                    </dl>
+                </div>
+                <h3>{i18n.t("hours.upcoming")}</h3>
+                {if c.upcoming.is_empty() {
+                    view! { <p class="empty">{i18n.t("me.none_upcoming")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain" data-testid="my-sessions">
+                            {c.upcoming.into_iter().map(|m| {
+                                let credit = session.with_untracked(|s| hours::credit(&m, &s.records().state().settings()));
+                                view! {
+                                    <li>
+                                        <span>{move || words::date_time(i18n.lang.get(), zone, m.start)}</span>
+                                        " "
+                                        <span>{m.topic.clone()}</span>
+                                        " · "
+                                        <span>{move || i18n.fmt("hours.n", &[("n", &hours::format(credit))])}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }}
+                <h3>{i18n.t("hours.credits")}</h3>
+                <ul class="plain" data-testid="my-credits">
+                    {c.credits.into_iter().map(|cr| {
+                        let what = cr.meeting.as_ref().map(|m| m.topic.clone()).unwrap_or_else(|| {
+                            c.studies.iter().find(|e| Some(&e.id) == cr.study.as_ref()).map(|e| e.study.material.clone()).unwrap_or_default()
+                        });
+                        let is_study = cr.study.is_some();
+                        view! {
+                            <li>
+                                <span>{move || words::date(i18n.lang.get(), zone.local(cr.at).date())}</span>
+                                " "
+                                {is_study.then(|| view! { <span class="badge">{i18n.t("hours.self_study")}</span> " " })}
+                                <span>{what}</span>
+                                " · "
+                                <span>{move || i18n.fmt("hours.n", &[("n", &hours::format(cr.tenths))])}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <h3>{i18n.t("hours.studies")}</h3>
+                <ul class="plain" data-testid="my-studies">
+                    {c.studies.into_iter().map(|e| {
+                        let key = match e.state {
+                            StudyState::Pending => "pending",
+                            StudyState::Confirmed => "confirmed",
+                            StudyState::Refused => "refused",
+                            StudyState::Withdrawn => "withdrawn",
+                        };
+                        view! {
+                            <li data-testid="study-entry" data-state=key>
+                                <span>{move || words::date(i18n.lang.get(), e.study.date)}</span>
+                                " "
+                                <span>{e.study.material.clone()}</span>
+                                " · "
+                                <span>{move || i18n.fmt("hours.n", &[("n", &hours::format(e.study.tenths))])}</span>
+                                " "
+                                <span class=format!("badge badge-study-{key}")>{move || i18n.now(&format!("sstate.{key}"))}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        }}
+    }
+}
+
+/// The member's self-study form and receipt (their own phone only).
+#[component]
+pub fn StudyForm(member: MemberId) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let zone = session.with_untracked(|s| s.records().state().settings().zone);
+    let today = move || zone.local(platform::now_ms() / 1000).date();
+    let draft = RwSignal::new(StudyDraft { date: today().to_string(), ..Default::default() });
+    let problems = RwSignal::new(Vec::<StudyProblem>::new());
+    let saved = RwSignal::new(false);
+    let show_receipt = RwSignal::new(false);
+    let receipt = Signal::derive(move || session.with(|s| s.study_receipt()).unwrap_or_default());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let d = draft.get_untracked();
+        let result = session.try_update(|s| {
+            let record = d.validate(s.records().state(), &member, today())?;
+            s.record_study(None, record);
+            Ok::<_, Vec<StudyProblem>>(())
+        });
+        match result {
+            Some(Ok(())) => {
+                problems.set(Vec::new());
+                saved.set(true);
+                draft.set(StudyDraft { date: today().to_string(), ..Default::default() });
+            }
+            Some(Err(found)) => {
+                saved.set(false);
+                problems.set(found)
+            }
+            None => {}
+        }
+    };
+    let field = move |id: &'static str, label: &'static str, kind: &'static str, get: fn(&StudyDraft) -> String, put: fn(&mut StudyDraft, String)| {
+        view! {
+            <div class="form-row">
+                <label for=id>{i18n.t(label)}</label>
+                <input
+                    id=id
+                    type=kind
+                    autocomplete="off"
+                    prop:value=move || draft.with(get)
+                    on:input=move |ev| draft.update(|d| put(d, event_target_value(&ev)))
+                />
+            </div>
+        }
+    };
+    view! {
+        <h3>{i18n.t("study.self_title")}</h3>
+        <form class="card" on:submit=submit novalidate data-testid="study-form">
+            <div class="form-pair">
+                {field("study-date", "study.date", "date", |d| d.date.clone(), |d, v| d.date = v)}
+                {field("study-hours", "study.hours", "text", |d| d.hours.clone(), |d, v| d.hours = v)}
+            </div>
+            {field("study-material", "study.material", "text", |d| d.material.clone(), |d, v| d.material = v)}
+            <div class="form-row">
+                <label for="study-note">{i18n.t("study.note")}</label>
+                <textarea
+                    id="study-note"
+                    rows="2"
+                    prop:value=move || draft.with(|d| d.note.clone())
+                    on:input=move |ev| draft.update(|d| d.note = event_target_value(&ev))
+                ></textarea>
+            </div>
+            <ul class="form-errors" role="alert" data-testid="study-errors">
+                {move || problems.with(|p| p.iter().map(|p| view! { <li>{words::study_problem(i18n.lang.get(), p)}</li> }).collect_view())}
+            </ul>
+            <p class="message" role="status">{move || saved.get().then(|| i18n.now("study.saved"))}</p>
+            <div class="form-actions">
+                <button type="submit" class="button button-primary" data-testid="save-study">{i18n.t("study.record")}</button>
+                <button type="button" class="button" data-testid="study-receipt" on:click=move |_| show_receipt.update(|v| *v = !*v)>
+                    {i18n.t("study.receipt")}
+                </button>
+            </div>
+        </form>
+        {move || show_receipt.get().then(|| {
+            if receipt.get().is_empty() {
+                view! { <p class="hint">{i18n.t("study.receipt_empty")}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="receipt card" data-testid="study-receipt-qr">
+                        <p class="hint">{i18n.t("study.receipt_show")}</p>
+                        <QrCode text=receipt label=i18n.now("study.receipt")/>
+                    </div>
+                }
+                .into_any()
+            }
+        })}
+    }
+}
