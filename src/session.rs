@@ -17,8 +17,8 @@ use zhibu_core::records::{EventStamp, Records};
 use zhibu_core::roster::MemberFields;
 use zhibu_core::settings::Setting;
 use zhibu_core::study::{self, SelfStudy, StudyProblem};
-use zhibu_core::training::{self, ClassValue};
 use zhibu_core::token::SecretKey;
+use zhibu_core::training::{self, ClassValue};
 
 /// The records of this tab and their save state.
 pub struct Session {

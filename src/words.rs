@@ -10,8 +10,8 @@ use zhibu_core::join::CardError;
 use zhibu_core::meetings::{Frequency, MeetingKind, MeetingProblem, MeetingStatus};
 use zhibu_core::roster::{Field, FieldError, Problem, Role, Status};
 use zhibu_core::sheet::Source;
-use zhibu_core::token::TokenError;
 use zhibu_core::study::StudyProblem;
+use zhibu_core::token::TokenError;
 use zhibu_core::training::ClassProblem;
 use zhibu_core::zone::Zone;
 

@@ -304,4 +304,3 @@ pub fn MeetingForm(meeting: Option<MeetingId>, #[prop(optional)] class: Option<C
         </section>
     }
 }
-

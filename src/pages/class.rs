@@ -129,7 +129,7 @@ pub fn ClassPage(id: ClassId, edit: bool) -> impl IntoView {
                             <button type="button" class="button" data-testid="export-class-xlsx" on:click=move |_| export(true)>{i18n.t("meeting.export_xlsx")}</button>
                             <button type="button" class="button" on:click=print>{i18n.t("meeting.print")}</button>
                         </div>
-                        <div class="summary-grid">
+                        <div class="summary-grid stats-auto">
                             <div class="stat"><span class="stat-n" data-testid="class-targeted">{cov.targeted}</span><span>{i18n.t("class.targeted")}</span></div>
                             <div class="stat"><span class="stat-n" data-testid="class-attended">{cov.attended}</span><span>{i18n.t("class.attended")}</span></div>
                             <div class="stat"><span class="stat-n" data-testid="class-coverage">{pct(cov.attended_permille())}</span><span>{i18n.t("study.coverage")}</span></div>
@@ -200,12 +200,12 @@ pub fn ClassPage(id: ClassId, edit: bool) -> impl IntoView {
                                                 <tr data-testid="class-row" data-member=l.member.to_string()>
                                                     <td>{name}{(!l.targeted).then(|| view! { <span class="muted">" *"</span> })}</td>
                                                     {l.attended.iter().map(|a| view! { <td class="tick-cell">{if *a { "✓" } else { "" }}</td> }).collect_view()}
-                                                    <td data-testid="class-earned">{format!("{} / {}", hours::format(l.earned), hours::format(total))}</td>
+                                                    <td class="nowrap" data-testid="class-earned">{format!("{} / {}", hours::format(l.earned), hours::format(total))}</td>
                                                     <td>
                                                         {if l.completed {
                                                             view! { <span class="badge badge-present" data-testid="completed">{i18n.t("class.done")}</span> }.into_any()
                                                         } else {
-                                                            view! { <Bar permille=if total == 0 { 0 } else { l.earned * 1000 / total }/> }.into_any()
+                                                            view! { <Bar permille=(l.earned * 1000).checked_div(total).unwrap_or(0)/> }.into_any()
                                                         }}
                                                     </td>
                                                     <td class="no-print">
@@ -238,17 +238,28 @@ pub fn ClassForm(class: Option<ClassId>) -> impl IntoView {
     let initial = existing.as_ref().map(ClassDraft::of).unwrap_or_else(|| {
         let zone = session.with_untracked(|s| s.records().state().settings().zone);
         let today = zone.local(platform::now_ms() / 1000).date();
-        ClassDraft { from: today.to_string(), to: today.to_string(), audience: Some(Audience::Branch), ..Default::default() }
+        ClassDraft {
+            from: today.to_string(),
+            to: today.to_string(),
+            audience: Some(Audience::Branch),
+            ..Default::default()
+        }
     });
     let draft = RwSignal::new(initial);
     let problems = RwSignal::new(Vec::<ClassProblem>::new());
     let roster = Memo::new(move |_| {
         session.with(|s| {
-            s.records().state().active_by_name().into_iter().map(|m| (m.id, m.fields.name, m.fields.group)).collect::<Vec<_>>()
+            s.records()
+                .state()
+                .active_by_name()
+                .into_iter()
+                .map(|m| (m.id, m.fields.name, m.fields.group))
+                .collect::<Vec<_>>()
         })
     });
     let groups = move || {
-        let mut g: Vec<String> = roster.with(|r| r.iter().map(|(_, _, g)| g.clone()).filter(|g| !g.is_empty()).collect());
+        let mut g: Vec<String> =
+            roster.with(|r| r.iter().map(|(_, _, g)| g.clone()).filter(|g| !g.is_empty()).collect());
         g.sort();
         g.dedup();
         g
@@ -271,7 +282,11 @@ pub fn ClassForm(class: Option<ClassId>) -> impl IntoView {
             None => {}
         }
     };
-    let field = move |id: &'static str, label: &'static str, kind: &'static str, get: fn(&ClassDraft) -> String, put: fn(&mut ClassDraft, String)| {
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      kind: &'static str,
+                      get: fn(&ClassDraft) -> String,
+                      put: fn(&mut ClassDraft, String)| {
         view! {
             <div class="form-row">
                 <label for=id>{i18n.t(label)}</label>
@@ -425,7 +440,7 @@ pub fn Certificate(class: ClassId, member: MemberId) -> impl IntoView {
                         <p class="cert-sign">{move || words::date(i18n.lang.get(), today)}</p>
                     </div>
                     <div class="actions no-print">
-                        <button type="button" class="button button-primary" on:click=print data-testid="print-certificate">{i18n.t("meeting.print")}</button>
+                        <button type="button" class="button button-primary" on:click=print data-testid="print-certificate">{i18n.t("cert.print")}</button>
                     </div>
                 </section>
             }

@@ -31,7 +31,8 @@ pub fn MemberHoursPage(member: MemberId, year: Option<i32>) -> impl IntoView {
     let session = use_session();
     let zone = session.with_untracked(|s| s.records().state().settings().zone);
     let year = year.unwrap_or_else(|| zone.local(platform::now_ms() / 1000).year);
-    let name = session.with_untracked(|s| s.records().state().member(&member).map(|m| m.fields.name)).unwrap_or_default();
+    let name =
+        session.with_untracked(|s| s.records().state().member(&member).map(|m| m.fields.name)).unwrap_or_default();
     view! {
         <section class="page" aria-labelledby="hours-title">
             <p class="crumb no-print"><a href=format!("#/study/{year}")>{i18n.t("hours.back")}</a></p>
@@ -60,7 +61,7 @@ pub fn HoursCard(member: MemberId, year: i32) -> impl IntoView {
             let upcoming = state
                 .meetings()
                 .into_iter()
-                .filter(|m| !m.is_cancelled() && !m.is_held() && m.end() >= now)
+                .filter(|m| !m.is_cancelled() && !m.is_held() && m.start > now)
                 .filter(|m| settings.counts_hours(m.kind) && m.expected(state).contains(&id))
                 .collect();
             let studies = study::entries(state, &settings)
@@ -205,7 +206,11 @@ pub fn StudyForm(member: MemberId) -> impl IntoView {
             None => {}
         }
     };
-    let field = move |id: &'static str, label: &'static str, kind: &'static str, get: fn(&StudyDraft) -> String, put: fn(&mut StudyDraft, String)| {
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      kind: &'static str,
+                      get: fn(&StudyDraft) -> String,
+                      put: fn(&mut StudyDraft, String)| {
         view! {
             <div class="form-row">
                 <label for=id>{i18n.t(label)}</label>

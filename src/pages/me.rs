@@ -6,8 +6,8 @@
 use crate::app::{go, use_session};
 use crate::components::qr::QrCode;
 use crate::components::scanner::QrScanner;
-use crate::pages::hours::{HoursCard, StudyForm};
 use crate::i18n::use_i18n;
+use crate::pages::hours::{HoursCard, StudyForm};
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;

@@ -161,7 +161,7 @@ fn Summary(data: Memo<YearView>) -> impl IntoView {
             let full = d.coverage.full();
             let names = d.names.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join("、");
             view! {
-                <div class="summary-grid">
+                <div class="summary-grid stats-auto">
                     <div class="stat"><span class="stat-n" data-testid="hours-met">{met}</span><span>{i18n.t("study.met")}</span></div>
                     <div class="stat"><span class="stat-n" data-testid="hours-behind">{behind}</span><span>{i18n.t("study.behind")}</span></div>
                     <div class="stat"><span class="stat-n" data-testid="coverage">{pct(d.coverage.attended_permille())}</span><span>{i18n.t("study.coverage")}</span></div>
@@ -213,7 +213,9 @@ fn BehindTable(data: Memo<YearView>, year: i32) -> impl IntoView {
                     Show::Exempt => l.exempt(),
                 })
                 .filter(|l| group.is_empty() || l.member.fields.group == group)
-                .filter(|l| query.trim().is_empty() || zhibu_core::search::NameKey::new(&l.member.fields.name).matches(&query))
+                .filter(|l| {
+                    query.trim().is_empty() || zhibu_core::search::NameKey::new(&l.member.fields.name).matches(&query)
+                })
                 .cloned()
                 .collect()
         });
@@ -323,16 +325,16 @@ fn BehindTable(data: Memo<YearView>, year: i32) -> impl IntoView {
 #[component]
 pub fn Bar(permille: u32, #[prop(optional)] exempt: bool) -> impl IntoView {
     let class = if exempt {
-        "bar bar-exempt"
+        "meter meter-exempt"
     } else if permille >= 1000 {
-        "bar bar-done"
+        "meter meter-done"
     } else {
-        "bar"
+        "meter"
     };
     view! {
         <span class=class role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=permille / 10>
-            <span class="bar-fill" style=format!("width:{}%", permille.min(1000) as f64 / 10.0)></span>
-            <span class="bar-text">{words::percent(permille)}</span>
+            <span class="meter-fill" style=format!("width:{}%", permille.min(1000) as f64 / 10.0)></span>
+            <span class="meter-text">{words::percent(permille)}</span>
         </span>
     }
 }

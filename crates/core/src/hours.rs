@@ -38,7 +38,7 @@ pub fn parse(text: &str) -> Option<u32> {
 
 /// Tenths as text: `8`, `1.5`.
 pub fn format(tenths: u32) -> String {
-    if tenths % 10 == 0 { (tenths / 10).to_string() } else { format!("{}.{}", tenths / 10, tenths % 10) }
+    if tenths.is_multiple_of(10) { (tenths / 10).to_string() } else { format!("{}.{}", tenths / 10, tenths % 10) }
 }
 
 /// The counting rule: a full day (≥ 6 h) earns the full-day 学时, a half
@@ -105,7 +105,7 @@ impl MemberHours {
 
     /// Share of the target reached, per mille (capped at 1000).
     pub fn progress_permille(&self) -> u32 {
-        if self.target == 0 { 1000 } else { (self.total() * 1000 / self.target).min(1000) }
+        (self.total() * 1000).checked_div(self.target).map_or(1000, |p| p.min(1000))
     }
 }
 
@@ -158,7 +158,10 @@ pub fn year(state: &State, year: i32, settings: &Settings, secret: Option<&Secre
         .iter()
         .map(|m| {
             let target = target(m.fields.role, settings) * 10;
-            (m.id.clone(), MemberHours { member: m.clone(), target, training: 0, meetings: 0, self_study: 0, pending: 0 })
+            (
+                m.id.clone(),
+                MemberHours { member: m.clone(), target, training: 0, meetings: 0, self_study: 0, pending: 0 },
+            )
         })
         .collect();
     let mut months = [0u32; 12];

@@ -198,14 +198,12 @@ pub fn open_receipt(text: &str) -> Result<Vec<Event>, DocError> {
         return Err(DocError::NotZhibu);
     }
     let doc = document::parse(&serde_json::json!({ "schema": document::SCHEMA, "events": events }).to_string())?;
-    if let Some(index) =
-        doc.events.iter().position(|e| {
-            !matches!(
-                e.payload,
-                Payload::CheckedIn { .. } | Payload::LeaveRequested { .. } | Payload::SelfStudyRecorded { .. }
-            )
-        })
-    {
+    if let Some(index) = doc.events.iter().position(|e| {
+        !matches!(
+            e.payload,
+            Payload::CheckedIn { .. } | Payload::LeaveRequested { .. } | Payload::SelfStudyRecorded { .. }
+        )
+    }) {
         return Err(DocError::Invalid {
             path: format!("events[{index}]"),
             message: "not a check-in, leave request or self-study".into(),

@@ -6,10 +6,10 @@
 
 use crate::attendance::AttendanceStatus;
 use crate::hours::{self, YearHours};
-use crate::training::ClassReport;
 use crate::meetings::{Meeting, MeetingKind};
 use crate::sheet::{self, Sheet, Source};
 use crate::state::State;
+use crate::training::ClassReport;
 use crate::zone::Zone;
 
 /// A table to export.
@@ -145,7 +145,17 @@ pub fn hours_table(hours: &YearHours) -> Table {
         .collect();
     Table {
         header: header(&[
-            "姓名", "党小组", "职务", "目标学时", "培训学时", "会议学时", "自学学时", "合计", "尚差", "待确认自学", "状态",
+            "姓名",
+            "党小组",
+            "职务",
+            "目标学时",
+            "培训学时",
+            "会议学时",
+            "自学学时",
+            "合计",
+            "尚差",
+            "待确认自学",
+            "状态",
         ]),
         rows,
         numeric: (3..10).collect(),

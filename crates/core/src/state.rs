@@ -15,8 +15,8 @@ use crate::meetings::{Meeting, MeetingField, MeetingValue};
 use crate::roster::{FieldValue, MemberFields, Role, Status};
 use crate::settings::{Setting, SettingKey, Settings};
 use crate::study::{SelfStudy, StudyDecision};
-use crate::training::{Class, ClassField, ClassValue};
 use crate::table::Table;
+use crate::training::{Class, ClassField, ClassValue};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -402,15 +402,11 @@ impl State {
                 self.ext.make_ups.contains(&(meeting.clone(), member.clone()), make_up, &stamp)
             }
             Payload::DeviceConfirmed { device, member } => self.ext.devices.contains(device, member, &stamp),
-            Payload::ClassSaved { class, changes } => self
-                .ext
-                .classes
-                .get(class)
-                .is_some_and(|t| changes.iter().all(|c| t.contains(&c.field(), c, &stamp))),
-            Payload::SelfStudyRecorded { study, record } => self.ext.studies.contains(study, record, &stamp),
-            Payload::SelfStudyDecided { study, decision } => {
-                self.ext.study_decisions.contains(study, decision, &stamp)
+            Payload::ClassSaved { class, changes } => {
+                self.ext.classes.get(class).is_some_and(|t| changes.iter().all(|c| t.contains(&c.field(), c, &stamp)))
             }
+            Payload::SelfStudyRecorded { study, record } => self.ext.studies.contains(study, record, &stamp),
+            Payload::SelfStudyDecided { study, decision } => self.ext.study_decisions.contains(study, decision, &stamp),
         }
     }
 

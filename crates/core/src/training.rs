@@ -7,7 +7,7 @@
 use crate::date::Date;
 use crate::hours;
 use crate::ids::{ClassId, MemberId};
-use crate::meetings::{Audience, Meeting, MeetingKind, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use crate::meetings::{Audience, MAX_LONG_TEXT, MAX_SHORT_TEXT, Meeting, MeetingKind};
 use crate::settings::Settings;
 use crate::sheet::{self, Source};
 use crate::state::State;
@@ -355,8 +355,14 @@ pub fn report(state: &State, class: &Class, settings: &Settings, secret: Option<
         sessions.iter().map(|s| attendees(state, s, settings, secret).into_iter().collect()).collect();
     let target = class.audience.expected(state);
     let targeted: BTreeSet<&MemberId> = target.iter().collect();
-    let mut others: Vec<MemberId> =
-        present.iter().flatten().filter(|m| !targeted.contains(m)).cloned().collect::<BTreeSet<_>>().into_iter().collect();
+    let mut others: Vec<MemberId> = present
+        .iter()
+        .flatten()
+        .filter(|m| !targeted.contains(m))
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     others.sort_by_cached_key(|m| state.member(m).map(|m| crate::search::sort_key(&m.fields.name)));
     let line = |member: &MemberId, targeted: bool| {
         let attended: Vec<bool> = present.iter().map(|p| p.contains(member)).collect();

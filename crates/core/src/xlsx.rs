@@ -193,6 +193,15 @@ fn zip_stored(parts: &[(&str, String)]) -> Vec<u8> {
     out
 }
 
+/// `12`, `1.5`, `-3`: digits with at most one point, nothing a spreadsheet
+/// could read another way (no exponent, no leading zero but `0.x`).
+fn is_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all(whole) && all(frac) && (whole == "0" || !whole.starts_with('0')) && whole.len() <= 12
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,13 +216,4 @@ mod tests {
         assert_eq!(sheet_title("::"), "Sheet1");
         assert_eq!(escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
     }
-}
-
-/// `12`, `1.5`, `-3`: digits with at most one point, nothing a spreadsheet
-/// could read another way (no exponent, no leading zero but `0.x`).
-fn is_decimal(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "0"));
-    let all = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    all(whole) && all(frac) && (whole == "0" || !whole.starts_with('0')) && whole.len() <= 12
 }

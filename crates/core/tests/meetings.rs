@@ -1157,7 +1157,10 @@ fn receipts_carry_a_members_own_check_in_back() {
     let added = b.records.pending().find(|e| matches!(e.payload, Payload::MemberAdded { .. })).unwrap().clone();
     assert_eq!(
         join::open_receipt(&join::receipt([&checked, &added])),
-        Err(DocError::Invalid { path: "events[1]".into(), message: "not a check-in, leave request or self-study".into() })
+        Err(DocError::Invalid {
+            path: "events[1]".into(),
+            message: "not a check-in, leave request or self-study".into()
+        })
     );
     let decided = event(
         None,
