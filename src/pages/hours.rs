@@ -50,6 +50,7 @@ pub fn HoursCard(member: MemberId, year: i32) -> impl IntoView {
     let session = use_session();
     let now = platform::now_ms() / 1000;
     let zone = session.with_untracked(|s| s.records().state().settings().zone);
+    let own = session.with_untracked(|s| s.me()).as_ref() == Some(&member);
     let id = member.clone();
     let card = Memo::new(move |_| {
         session.with(|s| {
@@ -163,6 +164,25 @@ pub fn HoursCard(member: MemberId, year: i32) -> impl IntoView {
                                 <span>{move || i18n.fmt("hours.n", &[("n", &hours::format(e.study.tenths))])}</span>
                                 " "
                                 <span class=format!("badge badge-study-{key}")>{move || i18n.now(&format!("sstate.{key}"))}</span>
+                                {(own && e.state == StudyState::Pending).then(|| {
+                                    let (id, record) = (e.id.clone(), e.study.clone());
+                                    view! {
+                                        " "
+                                        <button
+                                            type="button"
+                                            class="link-button"
+                                            data-testid="withdraw-study"
+                                            on:click=move |_| {
+                                                let record = study::SelfStudy { withdrawn: true, ..record.clone() };
+                                                session.update(|s| {
+                                                    s.record_study(Some(&id), record);
+                                                });
+                                            }
+                                        >
+                                            {i18n.t("study.withdraw")}
+                                        </button>
+                                    }
+                                })}
                             </li>
                         }
                     }).collect_view()}

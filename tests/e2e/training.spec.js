@@ -172,6 +172,15 @@ test('a committee class, self-study confirmed by another, and who is short of th
   await expect(phone.getByTestId('study-errors')).toBeEmpty();
   await expect(phone.getByTestId('study-entry')).toHaveAttribute('data-state', 'pending');
   await expect(phone.getByTestId('my-pending')).toHaveText('3');
+  // A second record, withdrawn before the organizer sees it.
+  await phone.locator('#study-material').fill('误录的一条');
+  await phone.locator('#study-hours').fill('1');
+  await phone.getByTestId('save-study').click();
+  await expect(phone.getByTestId('my-pending')).toHaveText('4');
+  const mistaken = phone.getByTestId('study-entry').filter({ hasText: '误录的一条' });
+  await mistaken.getByTestId('withdraw-study').click();
+  await expect(mistaken).toHaveAttribute('data-state', 'withdrawn');
+  await expect(phone.getByTestId('my-pending')).toHaveText('3');
   await phone.getByTestId('study-receipt').click();
   const receipt = await phone.getByTestId('study-receipt-qr').getByTestId('qr').getAttribute('data-text');
   expect(receipt).toMatch(/^ZBR1:/);
@@ -182,7 +191,7 @@ test('a committee class, self-study confirmed by another, and who is short of th
   await page.getByTestId('study-receipt-open').click();
   await page.getByTestId('receipt-text').fill(receipt);
   await page.getByTestId('receipt-submit').click();
-  await expect(page.getByTestId('study-message')).toContainText('1');
+  await expect(page.getByTestId('study-message')).toContainText('新增 2 条');
   await expect(page.getByTestId('pending-item')).toHaveCount(1);
   const zhao = await page.getByTestId('confirmer').locator('option', { hasText: '赵一' }).getAttribute('value');
   await page.getByTestId('confirmer').selectOption(zhao);
