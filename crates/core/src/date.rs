@@ -30,6 +30,16 @@ impl Date {
         time::Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok().map(Date)
     }
 
+    /// The day after.
+    pub fn next_day(self) -> Option<Date> {
+        self.0.next_day().map(Date)
+    }
+
+    /// Day of the week, Monday = 1 … Sunday = 7.
+    pub fn weekday(self) -> u8 {
+        self.0.weekday().number_from_monday()
+    }
+
     /// Year, month (1–12) and day.
     pub fn ymd(self) -> (i32, u8, u8) {
         (self.0.year(), self.0.month() as u8, self.0.day())

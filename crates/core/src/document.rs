@@ -260,6 +260,33 @@ pub fn check_content(event: &Event) -> Result<(), String> {
                 Err(format!("{} tenths of an hour in a day", record.tenths))
             }
         }
+        Payload::RoundSaved { changes, .. } if changes.is_empty() => Err("no round fields".into()),
+        Payload::RoundSaved { changes, .. } => changes.iter().try_for_each(|c| {
+            use crate::rounds::RoundValue as R;
+            let hash = |h: &String| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit());
+            match c {
+                R::Rules(rules) => rules.check().map_err(|p| format!("round rules: {p:?}")),
+                R::Codes(codes) if codes.len() > 10_000 || !codes.iter().all(hash) => {
+                    Err("ballot code hashes are malformed".into())
+                }
+                _ => Ok(()),
+            }
+        }),
+        Payload::Nominated { record, .. } => {
+            own(&record.by)?;
+            if record.deeds.trim().is_empty() {
+                return Err("a nomination needs deeds".into());
+            }
+            long(&record.deeds, crate::rounds::MAX_DEEDS, "deeds")
+        }
+        Payload::Reviewed { review, .. } => long(&review.reason, crate::rounds::MAX_SHORT, "reason"),
+        Payload::Voted { voter, .. } => match voter {
+            crate::rounds::Voter::Member(m) => own(m),
+            crate::rounds::Voter::Code(h) if h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(()),
+            crate::rounds::Voter::Code(_) => Err("ballot code hash is malformed".into()),
+        },
+        Payload::ObjectionFiled { record, .. } => long(&record.text, crate::rounds::MAX_OBJECTION, "objection"),
+        Payload::ObjectionHandled { handling, .. } => long(&handling.note, crate::rounds::MAX_SHORT, "note"),
         Payload::SelfStudyDecided { decision, .. } => {
             own(&decision.by)?;
             long(&decision.note, crate::study::MAX_NOTE, "note")

@@ -7,7 +7,8 @@
 use crate::attendance::Attendance;
 use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use crate::clock::Stamp;
-use crate::ids::{ClassId, DeviceId, EventId, MeetingId, MemberId, StudyId};
+use crate::ids::{ClassId, DeviceId, EventId, MeetingId, MemberId, NominationId, ObjectionId, RoundId, StudyId};
+use crate::rounds::{Handling, Nomination, Objection, Review, RoundValue, Voter};
 use crate::meetings::MeetingValue;
 use crate::roster::{FieldValue, MemberFields};
 use crate::settings::Setting;
@@ -201,5 +202,55 @@ pub enum Payload {
         study: StudyId,
         /// The answer (its `by` is the event's actor).
         decision: StudyDecision,
+    },
+    /// A "身边最美党员" round created, its rules or stage changed, codes issued.
+    RoundSaved {
+        /// The round.
+        round: RoundId,
+        /// New field values.
+        changes: Vec<RoundValue>,
+    },
+    /// A member nominated (or seconded) someone.
+    Nominated {
+        /// The round.
+        round: RoundId,
+        /// The nomination.
+        nomination: NominationId,
+        /// Who, by whom (the event's actor), the deeds.
+        record: Nomination,
+    },
+    /// The organizer reviewed a nominee.
+    Reviewed {
+        /// The round.
+        round: RoundId,
+        /// The nominee.
+        nominee: MemberId,
+        /// Approved or rejected, why.
+        review: Review,
+    },
+    /// Someone (a member, or a code) voted: the roll, never the ballot.
+    Voted {
+        /// The round.
+        round: RoundId,
+        /// Who or which code (a named voter is the event's actor).
+        voter: Voter,
+    },
+    /// An objection (异议) filed during 公示.
+    ObjectionFiled {
+        /// The round.
+        round: RoundId,
+        /// The objection.
+        objection: ObjectionId,
+        /// About whom, what.
+        record: Objection,
+    },
+    /// The organizer handled an objection.
+    ObjectionHandled {
+        /// The round.
+        round: RoundId,
+        /// The objection.
+        objection: ObjectionId,
+        /// Upheld or dismissed, and what was done.
+        handling: Handling,
     },
 }

@@ -67,3 +67,15 @@ string_id!(
     /// Identifies one self-study record (自学).
     StudyId
 );
+string_id!(
+    /// Identifies one "身边最美党员" round.
+    RoundId
+);
+string_id!(
+    /// Identifies one nomination.
+    NominationId
+);
+string_id!(
+    /// Identifies one objection (异议).
+    ObjectionId
+);

@@ -15,6 +15,7 @@
 
 pub mod alerts;
 pub mod attendance;
+pub mod ballot;
 pub mod checkin;
 pub mod clock;
 pub mod compliance;
@@ -28,6 +29,7 @@ pub mod ledger;
 pub mod meetings;
 pub mod records;
 pub mod roster;
+pub mod rounds;
 pub mod roster_csv;
 pub mod search;
 pub mod settings;
@@ -36,6 +38,7 @@ pub mod snapshot;
 pub mod state;
 pub mod study;
 pub mod table;
+pub mod tally;
 pub mod token;
 pub mod training;
 pub mod xlsx;

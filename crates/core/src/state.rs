@@ -10,7 +10,9 @@ use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use crate::clock::{Lww, Stamp};
 use crate::date::Date;
 use crate::event::{Event, Payload};
-use crate::ids::{ClassId, MeetingId, MemberId, StudyId};
+use crate::ballot::Boxes;
+use crate::ids::{ClassId, EventId, MeetingId, MemberId, NominationId, ObjectionId, RoundId, StudyId};
+use crate::rounds::{AuditEntry, Audited, Handling, Nomination, Objection, Review, RoundField, RoundValue, Voter};
 use crate::meetings::{Meeting, MeetingField, MeetingValue};
 use crate::roster::{FieldValue, MemberFields, Role, Status};
 use crate::settings::{Setting, SettingKey, Settings};
@@ -237,6 +239,30 @@ pub struct Extras {
     /// Answers to self-study records.
     #[serde(default, rename = "std", skip_serializing_if = "Table::is_empty")]
     pub study_decisions: Table<StudyId, StudyDecision>,
+    /// "身边最美党员" rounds by id, one register per field.
+    #[serde(default, rename = "rnd", skip_serializing_if = "BTreeMap::is_empty")]
+    pub rounds: BTreeMap<RoundId, Table<RoundField, RoundValue>>,
+    /// Nominations.
+    #[serde(default, rename = "nom", skip_serializing_if = "Table::is_empty")]
+    pub nominations: Table<(RoundId, NominationId), Nomination>,
+    /// Reviews of nominees.
+    #[serde(default, rename = "rev", skip_serializing_if = "Table::is_empty")]
+    pub reviews: Table<(RoundId, MemberId), Review>,
+    /// The roll: who (or which code) has voted. Never what.
+    #[serde(default, rename = "rol", skip_serializing_if = "Table::is_empty")]
+    pub roll: Table<(RoundId, Voter), bool>,
+    /// Objections during 公示.
+    #[serde(default, rename = "obj", skip_serializing_if = "Table::is_empty")]
+    pub objections: Table<(RoundId, ObjectionId), Objection>,
+    /// How objections were handled.
+    #[serde(default, rename = "hdl", skip_serializing_if = "Table::is_empty")]
+    pub handlings: Table<(RoundId, ObjectionId), Handling>,
+    /// Each round's audit log (ballots never appear).
+    #[serde(default, rename = "aud", skip_serializing_if = "Table::is_empty")]
+    pub audit: Table<(RoundId, EventId), AuditEntry>,
+    /// Ballot boxes: no stamps, no order of voting.
+    #[serde(default, rename = "bal", skip_serializing_if = "Boxes::is_empty")]
+    pub ballots: Boxes,
 }
 
 impl Extras {
@@ -255,6 +281,16 @@ impl Extras {
         }
         changed |= self.studies.join(&other.studies);
         changed |= self.study_decisions.join(&other.study_decisions);
+        for (id, theirs) in &other.rounds {
+            changed |= self.rounds.entry(id.clone()).or_default().join(theirs);
+        }
+        changed |= self.nominations.join(&other.nominations);
+        changed |= self.reviews.join(&other.reviews);
+        changed |= self.roll.join(&other.roll);
+        changed |= self.objections.join(&other.objections);
+        changed |= self.handlings.join(&other.handlings);
+        changed |= self.audit.join(&other.audit);
+        changed |= self.ballots.join(&other.ballots);
         changed | self.make_ups.join(&other.make_ups)
     }
 
@@ -271,6 +307,13 @@ impl Extras {
             .chain(self.classes.values().flat_map(Table::clocks))
             .chain(self.studies.clocks())
             .chain(self.study_decisions.clocks())
+            .chain(self.rounds.values().flat_map(Table::clocks))
+            .chain(self.nominations.clocks())
+            .chain(self.reviews.clocks())
+            .chain(self.roll.clocks())
+            .chain(self.objections.clocks())
+            .chain(self.handlings.clocks())
+            .chain(self.audit.clocks())
     }
 }
 
@@ -303,6 +346,7 @@ impl State {
             // Like an empty member edit: no entry for the meeting either.
             Payload::MeetingSaved { changes, .. } if changes.is_empty() => false,
             Payload::ClassSaved { changes, .. } if changes.is_empty() => false,
+            Payload::RoundSaved { changes, .. } if changes.is_empty() => false,
             Payload::MemberEdited { member, changes } => {
                 let record = self.members.entry(member.clone()).or_default();
                 changes.iter().fold(false, |acc, c| record.set(c, &stamp) | acc)
@@ -349,6 +393,36 @@ impl State {
             Payload::SelfStudyRecorded { study, record } => self.ext.studies.set(study, record.clone(), stamp),
             Payload::SelfStudyDecided { study, decision } => {
                 self.ext.study_decisions.set(study, decision.clone(), stamp)
+            }
+            Payload::RoundSaved { round, changes } => {
+                let table = self.ext.rounds.entry(round.clone()).or_default();
+                let changed = changes.iter().fold(false, |acc, c| table.set(&c.field(), c.clone(), stamp.clone()) | acc);
+                for c in changes {
+                    let what = match c {
+                        RoundValue::Rules(r) => Audited::Rules(r.fingerprint()),
+                        RoundValue::Stage(s) => Audited::Stage(s.stage),
+                        RoundValue::Codes(c) => Audited::Codes(c.len() as u32),
+                    };
+                    self.audit_entry(event, round, what);
+                }
+                changed
+            }
+            Payload::Nominated { round, nomination, record } => {
+                self.audit_entry(event, round, Audited::Nominated(record.nominee.clone()));
+                self.ext.nominations.set(&(round.clone(), nomination.clone()), record.clone(), stamp)
+            }
+            Payload::Reviewed { round, nominee, review } => {
+                self.audit_entry(event, round, Audited::Reviewed(nominee.clone(), review.approved));
+                self.ext.reviews.set(&(round.clone(), nominee.clone()), review.clone(), stamp)
+            }
+            Payload::Voted { round, voter } => self.ext.roll.set(&(round.clone(), voter.clone()), true, stamp),
+            Payload::ObjectionFiled { round, objection, record } => {
+                self.audit_entry(event, round, Audited::Objection(objection.clone()));
+                self.ext.objections.set(&(round.clone(), objection.clone()), record.clone(), stamp)
+            }
+            Payload::ObjectionHandled { round, objection, handling } => {
+                self.audit_entry(event, round, Audited::Handled(objection.clone(), handling.upheld));
+                self.ext.handlings.set(&(round.clone(), objection.clone()), handling.clone(), stamp)
             }
         };
         changed
@@ -407,7 +481,30 @@ impl State {
             }
             Payload::SelfStudyRecorded { study, record } => self.ext.studies.contains(study, record, &stamp),
             Payload::SelfStudyDecided { study, decision } => self.ext.study_decisions.contains(study, decision, &stamp),
+            Payload::RoundSaved { round, changes } => self
+                .ext
+                .rounds
+                .get(round)
+                .is_some_and(|t| changes.iter().all(|c| t.contains(&c.field(), c, &stamp))),
+            Payload::Nominated { round, nomination, record } => {
+                self.ext.nominations.contains(&(round.clone(), nomination.clone()), record, &stamp)
+            }
+            Payload::Reviewed { round, nominee, review } => {
+                self.ext.reviews.contains(&(round.clone(), nominee.clone()), review, &stamp)
+            }
+            Payload::Voted { round, voter } => self.ext.roll.contains(&(round.clone(), voter.clone()), &true, &stamp),
+            Payload::ObjectionFiled { round, objection, record } => {
+                self.ext.objections.contains(&(round.clone(), objection.clone()), record, &stamp)
+            }
+            Payload::ObjectionHandled { round, objection, handling } => {
+                self.ext.handlings.contains(&(round.clone(), objection.clone()), handling, &stamp)
+            }
         }
+    }
+
+    fn audit_entry(&mut self, event: &Event, round: &RoundId, what: Audited) {
+        let entry = AuditEntry { actor: event.actor.clone(), at: event.at, what };
+        self.ext.audit.set(&(round.clone(), event.id.clone()), entry, event.stamp());
     }
 
     fn set_all(&mut self, member: &MemberId, fields: &MemberFields, stamp: &Stamp) -> bool {
@@ -487,6 +584,17 @@ impl State {
     /// One training class.
     pub fn class(&self, id: &ClassId) -> Option<Class> {
         Class::from_table(id, self.ext.classes.get(id)?)
+    }
+
+    /// One round.
+    pub fn round(&self, id: &RoundId) -> Option<crate::rounds::Round> {
+        crate::rounds::Round::from_table(id, self.ext.rounds.get(id)?)
+    }
+
+    /// Puts a ballot in a round's box (not an event: it carries nothing
+    /// but its slot and choices). Returns whether anything changed.
+    pub fn cast(&mut self, round: &RoundId, slot: &str, ballot: crate::ballot::Ballot) -> bool {
+        self.ext.ballots.put(round, slot, ballot)
     }
 
     /// Number of attendance marks recorded.

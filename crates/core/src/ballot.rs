@@ -1,0 +1,242 @@
+//! The ballot box, ballot codes, receipts and the anonymous export.
+//!
+//! A ballot is `(slot, revision, sorted choices)` and nothing else. The slot
+//! is random (a code's ballot, or a named voter who may not revise) or the
+//! hash of a secret only the voter's own phone keeps (a named voter who may
+//! revise: the same slot again replaces the ballot). Boxes merge by slot,
+//! the higher revision winning, so duplicates never add a ballot.
+//!
+//! Codes (投票码) come from the caller's CSPRNG: ten characters from an
+//! alphabet without look-alikes (no 0/O, 1/I/L), 50 bits. Only
+//! `code_hash(round, code)` is stored.
+
+use crate::ids::{MemberId, RoundId};
+use crate::rounds::Round;
+use crate::state::State;
+use crate::tally::{self, Tally, TallyRules};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Characters of a ballot code: digits and capitals without 0, 1, I, L, O.
+pub const CODE_ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// Characters in a code (≈ 49.5 bits).
+pub const CODE_LEN: usize = 10;
+
+/// One ballot in the box.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Ballot {
+    /// Revision (0 first; a revised ballot replaces a lower one).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rev: u32,
+    /// The chosen candidates, sorted (empty: blank).
+    pub choices: Vec<MemberId>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// Ballot boxes by round, then slot.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Boxes(pub BTreeMap<RoundId, BTreeMap<String, Ballot>>);
+
+impl Boxes {
+    /// Puts a ballot in its slot; keeps the higher revision (then the
+    /// greater ballot, so every device keeps the same one). Returns whether
+    /// anything changed.
+    pub fn put(&mut self, round: &RoundId, slot: &str, ballot: Ballot) -> bool {
+        let slots = self.0.entry(round.clone()).or_default();
+        match slots.get(slot) {
+            Some(existing) if *existing >= ballot => false,
+            _ => {
+                slots.insert(slot.to_owned(), ballot);
+                true
+            }
+        }
+    }
+
+    /// Merges another set of boxes in.
+    pub fn join(&mut self, other: &Boxes) -> bool {
+        let mut changed = false;
+        for (round, slots) in &other.0 {
+            for (slot, ballot) in slots {
+                changed |= self.put(round, slot, ballot.clone());
+            }
+        }
+        changed
+    }
+
+    /// Whether there are no ballots.
+    pub fn is_empty(&self) -> bool {
+        self.0.values().all(BTreeMap::is_empty)
+    }
+}
+
+/// A round's ballots in slot order (which says nothing about voting order).
+pub fn box_of(state: &State, round: &RoundId) -> Vec<Ballot> {
+    state.ballots.0.get(round).map(|slots| slots.values().cloned().collect()).unwrap_or_default()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A digest of a box (its ballots sorted), to seal it at the close.
+pub fn digest(ballots: &[Ballot]) -> String {
+    let mut sorted: Vec<&Ballot> = ballots.iter().collect();
+    sorted.sort();
+    let json = serde_json::to_string(&sorted).expect("ballots serialize");
+    hex(&Sha256::digest(json.as_bytes())[..16])
+}
+
+/// A code as typed, normalised: upper case, no spaces or dashes, look-alikes mapped.
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect()
+}
+
+/// What the round stores of a code.
+pub fn code_hash(round: &RoundId, code: &str) -> String {
+    let text = format!("zhibu-ballot-code\n{round}\n{}", normalise_code(code));
+    hex(&Sha256::digest(text.as_bytes())[..16])
+}
+
+/// Makes ballot codes from random bytes (16 per code, from a CSPRNG).
+/// Rejection sampling keeps every character equally likely.
+pub fn make_codes(randomness: &[[u8; 16]]) -> Vec<String> {
+    randomness
+        .iter()
+        .map(|bytes| {
+            let mut code = String::new();
+            // 256 = 8 × 31 + 8: bytes ≥ 248 are skipped so each character is uniform.
+            for b in bytes.iter().copied().filter(|b| *b < 248) {
+                if code.len() == CODE_LEN {
+                    break;
+                }
+                code.push(CODE_ALPHABET[(b % 31) as usize] as char);
+            }
+            code
+        })
+        .collect()
+}
+
+/// A code grouped for reading aloud and typing: `ABCDE-FGHJK`.
+pub fn display_code(code: &str) -> String {
+    let n = normalise_code(code);
+    if n.len() == CODE_LEN { format!("{}-{}", &n[..5], &n[5..]) } else { n }
+}
+
+/// A named voter's slot from the secret their phone keeps.
+pub fn slot_of_secret(round: &RoundId, secret: &[u8; 16]) -> String {
+    let text = format!("zhibu-ballot-slot\n{round}\n{}", hex(secret));
+    hex(&Sha256::digest(text.as_bytes())[..16])
+}
+
+/// A fresh random slot.
+pub fn random_slot(random: &[u8; 16]) -> String {
+    hex(random)
+}
+
+/// The receipt a voter gets: a hash of the ballot (its slot, revision and
+/// choices). The published list lets a voter see their ballot was counted
+/// without showing what it says.
+pub fn receipt(round: &RoundId, slot: &str, ballot: &Ballot) -> String {
+    let ids: Vec<&str> = ballot.choices.iter().map(MemberId::as_str).collect();
+    let text = format!("zhibu-receipt\n{round}\n{slot}\n{}\n{}", ballot.rev, ids.join(","));
+    let h = hex(&Sha256::digest(text.as_bytes())[..8]).to_uppercase();
+    format!("{}-{}-{}-{}", &h[..4], &h[4..8], &h[8..12], &h[12..])
+}
+
+/// Every receipt of a round's box, sorted.
+pub fn receipts(state: &State, round: &RoundId) -> Vec<String> {
+    let mut list: Vec<String> = state
+        .ballots
+        .0
+        .get(round)
+        .map(|slots| slots.iter().map(|(slot, b)| receipt(round, slot, b)).collect())
+        .unwrap_or_default();
+    list.sort();
+    list
+}
+
+/// The anonymous export anyone can recount: rules, candidates, ballots
+/// (sorted; no slots) and receipts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoxExport {
+    /// Marks the file.
+    pub kind: String,
+    /// Round title.
+    pub title: String,
+    /// Rules fingerprint.
+    pub fingerprint: String,
+    /// The tally's numbers.
+    pub rules: TallyRules,
+    /// Candidates: id and name.
+    pub candidates: Vec<(MemberId, String)>,
+    /// Every ballot's choices, sorted.
+    pub ballots: Vec<Vec<MemberId>>,
+    /// Every receipt, sorted.
+    pub receipts: Vec<String>,
+    /// The tally the app computed.
+    pub tally: Tally,
+}
+
+/// Marks an export file.
+pub const EXPORT_KIND: &str = "zhibu-ballot-box";
+
+/// The export of a closed round.
+pub fn export(state: &State, round: &Round) -> Option<BoxExport> {
+    let tally = crate::rounds::results(state, round)?;
+    let mut ballots: Vec<Vec<MemberId>> = box_of(state, &round.id).into_iter().map(|b| b.choices).collect();
+    ballots.sort();
+    let candidates = crate::rounds::candidates(state, round)
+        .into_iter()
+        .map(|c| {
+            let name = state.member(&c).map(|m| m.fields.name).unwrap_or_default();
+            (c, name)
+        })
+        .collect();
+    Some(BoxExport {
+        kind: EXPORT_KIND.to_owned(),
+        title: round.rules.title.clone(),
+        fingerprint: round.rules.fingerprint(),
+        rules: TallyRules {
+            honours: round.rules.honours as usize,
+            k: round.rules.k as usize,
+            basis: round.rules.basis,
+            entitled: round.entitled(state).len(),
+        },
+        candidates,
+        ballots,
+        receipts: receipts(state, &round.id),
+        tally,
+    })
+}
+
+/// What a recount found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recount {
+    /// The recount agrees with the tally in the file.
+    Agrees(Tally),
+    /// It does not: the recount's tally.
+    Differs(Tally),
+}
+
+/// Recounts an exported box from its ballots and rules alone.
+pub fn recount(json: &str) -> Result<Recount, String> {
+    let export: BoxExport = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    if export.kind != EXPORT_KIND {
+        return Err("not a ballot box export".into());
+    }
+    let candidates: BTreeSet<MemberId> = export.candidates.iter().map(|(c, _)| c.clone()).collect();
+    let tally = tally::tally(&export.rules, &candidates, export.ballots.iter().map(Vec::as_slice));
+    Ok(if tally == export.tally { Recount::Agrees(tally) } else { Recount::Differs(tally) })
+}
