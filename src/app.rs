@@ -7,6 +7,9 @@ use crate::i18n::{I18n, use_i18n};
 use crate::pages::class::{Certificate, ClassForm, ClassPage};
 use crate::pages::hours::MemberHoursPage;
 use crate::pages::import::ImportPage;
+use crate::pages::kiosk::KioskPage;
+use crate::pages::round::{RoundPage, RoundView};
+use crate::pages::rounds::{RoundForm, RoundsPage};
 use crate::pages::me::{JoinPage, MePage};
 use crate::pages::meeting::MeetingPage;
 use crate::pages::meetings::MeetingsPage;
@@ -19,7 +22,7 @@ use crate::session::Session;
 use crate::storage::{self, Store};
 use leptos::prelude::*;
 use std::time::Duration;
-use zhibu_core::ids::{ClassId, DeviceId, MeetingId, MemberId};
+use zhibu_core::ids::{ClassId, DeviceId, MeetingId, MemberId, RoundId};
 
 /// The app's records, shared through context.
 pub type SessionSignal = RwSignal<Session>;
@@ -69,6 +72,14 @@ pub enum Route {
     Class(ClassId, ClassView),
     /// One member's 学时 in a year.
     Hours(MemberId, Option<i32>),
+    /// 评选: "身边最美党员" rounds.
+    Rounds,
+    /// New round form.
+    NewRound,
+    /// A round.
+    Round(RoundId, RoundView),
+    /// Kiosk mode for a code round.
+    Kiosk(RoundId),
 }
 
 /// What a class route shows.
@@ -118,6 +129,21 @@ impl Route {
                 let (member, year) = rest.split_once('/').map_or((rest, None), |(m, y)| (m, y.parse().ok()));
                 Route::Hours(MemberId(member.to_owned()), year)
             }
+            "rounds" if rest == "new" => Route::NewRound,
+            "rounds" => Route::Rounds,
+            "round" if !rest.is_empty() => {
+                let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
+                let view = match tail {
+                    "edit" => RoundView::Edit,
+                    "vote" => RoundView::Vote,
+                    "codes" => RoundView::Codes,
+                    "notice" => RoundView::Notice,
+                    "honours" => RoundView::Honours,
+                    _ => RoundView::Page,
+                };
+                Route::Round(RoundId(id.to_owned()), view)
+            }
+            "kiosk" if !rest.is_empty() => Route::Kiosk(RoundId(rest.to_owned())),
             _ => Route::Roster,
         }
     }
@@ -130,6 +156,7 @@ impl Route {
             Route::Meetings | Route::NewMeeting | Route::Meeting(..) | Route::Year(_) => Tab::Meetings,
             Route::Me | Route::Join(_) | Route::CheckIn(_) => Tab::Me,
             Route::Study(_) | Route::NewClass | Route::Class(..) | Route::Hours(..) => Tab::Study,
+            Route::Rounds | Route::NewRound | Route::Round(..) | Route::Kiosk(_) => Tab::Rounds,
         }
     }
 }
@@ -147,19 +174,21 @@ enum Tab {
     Roster,
     Meetings,
     Study,
+    Rounds,
     Me,
     Import,
     Settings,
 }
 
 impl Tab {
-    const ALL: [Tab; 6] = [Tab::Roster, Tab::Meetings, Tab::Study, Tab::Me, Tab::Import, Tab::Settings];
+    const ALL: [Tab; 7] = [Tab::Roster, Tab::Meetings, Tab::Study, Tab::Rounds, Tab::Me, Tab::Import, Tab::Settings];
 
     fn slug(self) -> &'static str {
         match self {
             Tab::Roster => "roster",
             Tab::Meetings => "meetings",
             Tab::Study => "study",
+            Tab::Rounds => "rounds",
             Tab::Me => "me",
             Tab::Import => "import",
             Tab::Settings => "settings",
@@ -171,6 +200,7 @@ impl Tab {
             Tab::Roster => "nav.roster",
             Tab::Meetings => "nav.meetings",
             Tab::Study => "nav.study",
+            Tab::Rounds => "nav.rounds",
             Tab::Me => "nav.me",
             Tab::Import => "nav.import",
             Tab::Settings => "nav.settings",
@@ -182,6 +212,7 @@ impl Tab {
             Tab::Roster => "👥",
             Tab::Meetings => "📅",
             Tab::Study => "📚",
+            Tab::Rounds => "🗳️",
             Tab::Me => "🙋",
             Tab::Import => "📥",
             Tab::Settings => "⚙️",
@@ -274,6 +305,10 @@ pub fn App() -> impl IntoView {
                 Route::Class(id, ClassView::NewSession) => view! { <MeetingForm meeting=None class=id/> }.into_any(),
                 Route::Class(class, ClassView::Certificate(member)) => view! { <Certificate class member/> }.into_any(),
                 Route::Hours(member, year) => view! { <MemberHoursPage member year/> }.into_any(),
+                Route::Rounds => view! { <RoundsPage/> }.into_any(),
+                Route::NewRound => view! { <RoundForm round=None/> }.into_any(),
+                Route::Round(id, view) => view! { <RoundPage id view/> }.into_any(),
+                Route::Kiosk(id) => view! { <KioskPage id/> }.into_any(),
             }}
         </main>
         <TabBar route/>

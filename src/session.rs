@@ -8,7 +8,9 @@ use zhibu_core::attendance::{Attendance, AttendanceStatus};
 use zhibu_core::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, ImportedMember, Payload};
-use zhibu_core::ids::{ClassId, MeetingId, StudyId};
+use zhibu_core::ballot::{self, Ballot};
+use zhibu_core::ids::{ClassId, MeetingId, NominationId, ObjectionId, RoundId, StudyId};
+use zhibu_core::rounds::{self, RoundProblem, RoundValue, Rules, Stage, Voter};
 use zhibu_core::ids::{DeviceId, EventId, MemberId};
 use zhibu_core::join::{self, CardError};
 use zhibu_core::meetings::{self, MeetingProblem, MeetingStatus, MeetingValue};
@@ -352,6 +354,152 @@ impl Session {
         Ok(())
     }
 
+    /// Creates a round (`None`) or changes its rules (refused once voting opened).
+    pub fn save_round(&mut self, id: Option<&RoundId>, rules: Rules) -> Result<RoundId, RoundProblem> {
+        let existing = id.and_then(|id| self.records.state().round(id));
+        let rules = rounds::set_rules(existing.as_ref(), rules)?;
+        let round = match existing {
+            Some(r) if r.rules == rules => return Ok(r.id),
+            Some(r) => r.id,
+            None => RoundId::generate(platform::now_ms() as u64, platform::random16()),
+        };
+        let _ = self.record(Payload::RoundSaved { round: round.clone(), changes: vec![RoundValue::Rules(rules)] });
+        Ok(round)
+    }
+
+    /// Moves a round to a stage (guarded by the core).
+    pub fn advance_round(&mut self, id: &RoundId, to: Stage) -> Result<(), RoundProblem> {
+        let state = self.records.state();
+        let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
+        let value = rounds::advance(state, &round, to, platform::now_ms() / 1000)?;
+        let _ = self.record(Payload::RoundSaved { round: id.clone(), changes: vec![value] });
+        Ok(())
+    }
+
+    /// Issues `n` ballot codes: returns them (to print once) and stores only
+    /// their hashes.
+    pub fn issue_codes(&mut self, id: &RoundId, n: usize) -> Result<Vec<String>, RoundProblem> {
+        let round = self.records.state().round(id).ok_or(RoundProblem::UnknownRound)?;
+        if round.stage() >= Stage::Voting {
+            return Err(RoundProblem::RulesLocked);
+        }
+        if round.rules.mode != rounds::Mode::Codes {
+            return Err(RoundProblem::WrongMode);
+        }
+        let randomness: Vec<[u8; 16]> = (0..n).map(|_| platform::random16()).collect();
+        let codes = ballot::make_codes(&randomness);
+        let hashes = codes.iter().map(|c| ballot::code_hash(id, c)).collect();
+        let _ = self.record(Payload::RoundSaved { round: id.clone(), changes: vec![RoundValue::Codes(hashes)] });
+        Ok(codes)
+    }
+
+    /// A nomination, made as the nominator.
+    pub fn nominate(&mut self, id: &RoundId, by: &MemberId, nominee: &MemberId, deeds: &str) -> Result<(), RoundProblem> {
+        let state = self.records.state();
+        let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
+        let record = rounds::nominate(state, &round, by, nominee, deeds)?;
+        let nomination = NominationId::generate(platform::now_ms() as u64, platform::random16());
+        let _ = self.record_as(Some(by.clone()), Payload::Nominated { round: id.clone(), nomination, record });
+        Ok(())
+    }
+
+    /// The organizer's review of a nominee.
+    pub fn review(&mut self, id: &RoundId, nominee: &MemberId, approved: bool, reason: &str) -> Result<(), RoundProblem> {
+        let state = self.records.state();
+        let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
+        let review = rounds::review(state, &round, nominee, approved, reason)?;
+        let _ = self.record(Payload::Reviewed { round: id.clone(), nominee: nominee.clone(), review });
+        Ok(())
+    }
+
+    /// A named voter's ballot: the roll entry (an event naming them), then
+    /// the ballot (no name, no time) in the box. Returns the receipt.
+    pub fn vote_named(&mut self, id: &RoundId, voter: &MemberId, choices: &[MemberId]) -> Result<String, RoundProblem> {
+        let state = self.records.state();
+        let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
+        rounds::may_vote(state, &round, voter)?;
+        let choices = rounds::check_choices(state, &round, Some(voter), choices)?;
+        // Only the voter's own phone may keep the secret that lets them
+        // revise; a shared device keeps nothing.
+        let own_phone = self.me().as_ref() == Some(voter);
+        let slot = if round.rules.revision && own_phone {
+            let key = format!("ballot:{id}");
+            let secret = storage::identity(&key)
+                .and_then(|hex| {
+                    let bytes: Vec<u8> =
+                        (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()).collect();
+                    <[u8; 16]>::try_from(bytes).ok()
+                })
+                .unwrap_or_else(|| {
+                    let secret = platform::random16();
+                    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+                    let _ = storage::set_identity(&key, &hex);
+                    secret
+                });
+            ballot::slot_of_secret(id, &secret)
+        } else {
+            ballot::random_slot(&platform::random16())
+        };
+        let rev = state.ballots.0.get(id).and_then(|b| b.get(&slot)).map_or(0, |b| b.rev + 1);
+        let ballot = Ballot { rev, choices };
+        let _ = self.record_as(Some(voter.clone()), Payload::Voted { round: id.clone(), voter: Voter::Member(voter.clone()) });
+        Ok(self.put_ballot(id, &slot, ballot))
+    }
+
+    /// A ballot by code (kiosk): the code's hash on the roll, the ballot in
+    /// the box, nothing linking them. Returns the receipt.
+    pub fn vote_code(&mut self, id: &RoundId, code: &str, choices: &[MemberId]) -> Result<String, RoundProblem> {
+        let state = self.records.state();
+        let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
+        let hash = rounds::check_code(state, &round, code)?;
+        let choices = rounds::check_choices(state, &round, None, choices)?;
+        let slot = ballot::random_slot(&platform::random16());
+        let _ = self.record(Payload::Voted { round: id.clone(), voter: Voter::Code(hash) });
+        Ok(self.put_ballot(id, &slot, Ballot { rev: 0, choices }))
+    }
+
+    fn put_ballot(&mut self, id: &RoundId, slot: &str, ballot: Ballot) -> String {
+        let receipt = ballot::receipt(id, slot, &ballot);
+        self.records.cast(id, slot, ballot);
+        if let Err(e) = self.store.save_boxes(&self.records) {
+            self.saved = Err(e);
+        }
+        receipt
+    }
+
+    /// A run-off among the tied candidates of a closed round.
+    pub fn start_runoff(&mut self, id: &RoundId, title: &str) -> Result<RoundId, RoundProblem> {
+        let state = self.records.state();
+        let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
+        let rules = rounds::runoff(state, &round, title)?;
+        self.save_round(None, rules)
+    }
+
+    /// An objection during 公示 (as the member, on their phone).
+    pub fn object(&mut self, id: &RoundId, about: Option<&MemberId>, text: &str) -> Result<(), RoundProblem> {
+        let round = self.records.state().round(id).ok_or(RoundProblem::UnknownRound)?;
+        let record = rounds::object(&round, about, text)?;
+        let objection = ObjectionId::generate(platform::now_ms() as u64, platform::random16());
+        let me = self.me();
+        let _ = self.record_as(me, Payload::ObjectionFiled { round: id.clone(), objection, record });
+        Ok(())
+    }
+
+    /// The organizer's handling of an objection.
+    pub fn handle_objection(
+        &mut self,
+        id: &RoundId,
+        objection: &ObjectionId,
+        upheld: bool,
+        note: &str,
+    ) -> Result<(), RoundProblem> {
+        let state = self.records.state();
+        let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
+        let handling = rounds::handle(state, &round, objection, upheld, note)?;
+        let _ = self.record(Payload::ObjectionHandled { round: id.clone(), objection: objection.clone(), handling });
+        Ok(())
+    }
+
     /// Opens a join link: the branch's public records merge in.
     pub fn join(&mut self, card: &str) -> Result<(), CardError> {
         let known = self.records.state().settings().organizer_key;
@@ -449,3 +597,4 @@ fn replay(me: &MemberId, stamp: &zhibu_core::clock::Stamp, payload: Payload) -> 
         payload,
     }
 }
+

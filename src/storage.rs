@@ -8,6 +8,9 @@
 //! - `zhibu:lease:<writer>` — when that writer was last alive; a log whose
 //!   writer has been gone for [`LEASE_MS`] is folded into the snapshot and
 //!   removed by whichever tab compacts next.
+//! - `zhibu:box` — the ballot boxes alone (a document whose snapshot holds
+//!   only ballots), rewritten whole on every vote: ballots are not events,
+//!   so they never sit in a log beside the roll entry made with them.
 //! - `zhibu:aside:<key>` — stored data that could not be read, kept aside
 //!   untouched for the user to download; never deleted by the app.
 //! - `zhibu:pref:*` — small preferences (language).
@@ -32,6 +35,8 @@ use zhibu_core::records::Records;
 pub const PREFIX: &str = "zhibu:";
 /// Key of the snapshot document.
 pub const SNAPSHOT_KEY: &str = "zhibu:snap";
+/// Key of the ballot boxes.
+pub const BOX_KEY: &str = "zhibu:box";
 const LOG_PREFIX: &str = "zhibu:log:";
 const LEASE_PREFIX: &str = "zhibu:lease:";
 const ASIDE_PREFIX: &str = "zhibu:aside:";
@@ -159,6 +164,14 @@ impl Store {
                 Err(e) => set_aside(SNAPSHOT_KEY, &text, &e),
             }
         }
+        if let Some(text) = get(BOX_KEY) {
+            match document::parse(&text) {
+                Ok(doc) => {
+                    doc.merge_into(&mut records);
+                }
+                Err(e) => set_aside(BOX_KEY, &text, &e),
+            }
+        }
         for key in keys().into_iter().filter(|k| k.starts_with(LOG_PREFIX)) {
             let Some(text) = get(&key) else { continue };
             match document::parse(&text) {
@@ -184,6 +197,14 @@ impl Store {
         };
         self.touch_lease();
         result
+    }
+
+    /// Writes every ballot box this tab knows (slot order; no stamps).
+    pub fn save_boxes(&self, records: &Records) -> Result<(), SaveError> {
+        if records.state().ballots.is_empty() {
+            return Ok(());
+        }
+        set(BOX_KEY, &document::ballots_to_json(&records.state().ballots))
     }
 
     /// Marks this writer alive.
@@ -255,6 +276,7 @@ impl Store {
         let Some(key) = key else {
             // Cleared: write back what we hold; the snapshot needs rewriting.
             self.save_own(own)?;
+            self.save_boxes(records)?;
             return Ok(Foreign { changed: false, compact: *records.snapshot() != Default::default() });
         };
         if key == self.log_key() {
@@ -296,7 +318,7 @@ pub struct Foreign {
 
 /// Whether a storage key is one of the record keys another tab may change.
 pub fn is_record_key(key: &str) -> bool {
-    key == SNAPSHOT_KEY || key.starts_with(LOG_PREFIX)
+    key == SNAPSHOT_KEY || key == BOX_KEY || key.starts_with(LOG_PREFIX)
 }
 
 fn set_aside(key: &str, text: &str, error: &DocError) {

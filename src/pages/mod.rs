@@ -3,10 +3,13 @@
 pub mod class;
 pub mod hours;
 pub mod import;
+pub mod kiosk;
 pub mod me;
 pub mod meeting;
 pub mod meetings;
 pub mod roster;
+pub mod round;
+pub mod rounds;
 pub mod settings;
 pub mod study;
 pub mod year;

@@ -1,0 +1,148 @@
+//! Kiosk mode: one shared device is the ballot box at the meeting. A voter
+//! types their ballot code, votes, and sees a privacy screen with their
+//! receipt; nothing leads back to the previous ballot, and a ballot left
+//! untouched clears itself.
+
+use crate::app::use_session;
+use crate::components::ballot_form::{BallotForm, Choice};
+use crate::i18n::use_i18n;
+use crate::pages::round::Receipt;
+use crate::pages::rounds::problem_text;
+use crate::platform;
+use leptos::prelude::*;
+use std::time::Duration;
+use zhibu_core::ids::{MemberId, RoundId};
+use zhibu_core::rounds::{self, Stage};
+
+/// Seconds of inactivity after which an open ballot clears itself.
+pub const IDLE_SECS: i64 = 90;
+
+#[derive(Clone, PartialEq)]
+enum Screen {
+    Code,
+    Ballot(String),
+    Done(String),
+}
+
+/// The kiosk for a round.
+#[component]
+pub fn KioskPage(id: RoundId) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let screen = RwSignal::new(Screen::Code);
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let last_touch = RwSignal::new(platform::now_ms());
+    let id_info = id.clone();
+    let info = Memo::new(move |_| {
+        session.with(|s| {
+            let state = s.records().state();
+            state.round(&id_info).map(|r| {
+                let (voted, entitled) = rounds::turnout(state, &r);
+                (r.rules.title.clone(), r.stage(), voted, entitled, r.rules.k as usize)
+            })
+        })
+    });
+    // An open ballot nobody touches clears itself.
+    let timer = set_interval_with_handle(
+        move || {
+            if matches!(screen.get_untracked(), Screen::Ballot(_) | Screen::Done(_))
+                && platform::now_ms() - last_touch.get_untracked() > IDLE_SECS * 1000
+            {
+                screen.set(Screen::Code);
+                error.set(Some(i18n.now("kiosk.timed_out")));
+            }
+        },
+        Duration::from_secs(5),
+    );
+    on_cleanup(move || {
+        if let Ok(t) = timer {
+            t.clear();
+        }
+    });
+    let id_check = id.clone();
+    let start = Callback::new(move |()| {
+        let typed = code.get_untracked();
+        let result = session.with_untracked(|s| {
+            let state = s.records().state();
+            let round = state.round(&id_check).ok_or(rounds::RoundProblem::UnknownRound)?;
+            rounds::check_code(state, &round, &typed).map(|_| ())
+        });
+        code.set(String::new());
+        match result {
+            Ok(()) => {
+                error.set(None);
+                last_touch.set(platform::now_ms());
+                screen.set(Screen::Ballot(typed));
+            }
+            Err(p) => error.set(Some(problem_text(i18n, &p))),
+        }
+    });
+    let id_cast = id.clone();
+    let on_cast = Callback::new(move |chosen: Vec<MemberId>| {
+        let Screen::Ballot(typed) = screen.get_untracked() else { return };
+        match session.try_update(|s| s.vote_code(&id_cast, &typed, &chosen)) {
+            Some(Ok(receipt)) => {
+                last_touch.set(platform::now_ms());
+                screen.set(Screen::Done(receipt));
+            }
+            Some(Err(p)) => {
+                screen.set(Screen::Code);
+                error.set(Some(problem_text(i18n, &p)));
+            }
+            None => {}
+        }
+    });
+    let id_choices = id.clone();
+    view! {
+        <section
+            class="page kiosk"
+            data-testid="kiosk"
+            on:pointerdown=move |_| last_touch.set(platform::now_ms())
+            on:keydown=move |_| last_touch.set(platform::now_ms())
+        >
+            {move || info.get().map(|(title, stage, voted, entitled, _)| view! {
+                <h2>{title}</h2>
+                <p data-testid="turnout">{move || i18n.fmt("round.turnout", &[("voted", &voted), ("entitled", &entitled)])}</p>
+                {(stage != Stage::Voting).then(|| view! { <p class="notice-warn" data-testid="kiosk-closed">{i18n.t("kiosk.not_open")}</p> })}
+            })}
+            <p class="form-errors" role="alert" data-testid="kiosk-error">{move || error.get()}</p>
+            {move || match screen.get() {
+                Screen::Code => view! {
+                    <form class="card kiosk-code" on:submit=move |ev| { ev.prevent_default(); start.run(()); }>
+                        <label for="ballot-code">{i18n.t("kiosk.code")}</label>
+                        <input id="ballot-code" data-testid="ballot-code" autocomplete="off" autocapitalize="characters" spellcheck="false"
+                            prop:value=code on:input=move |ev| code.set(event_target_value(&ev))/>
+                        <button type="submit" class="button button-primary button-wide" data-testid="enter-code">{i18n.t("kiosk.enter")}</button>
+                    </form>
+                }
+                .into_any(),
+                Screen::Ballot(_) => {
+                    let (candidates, k) = session.with_untracked(|s| {
+                        let state = s.records().state();
+                        let Some(round) = state.round(&id_choices) else { return (Vec::new(), 0) };
+                        let nominees = rounds::nominees(state, &id_choices);
+                        let list = rounds::candidates(state, &round)
+                            .into_iter()
+                            .map(|c| {
+                                let m = state.member(&c);
+                                Choice {
+                                    name: m.as_ref().map_or_else(|| c.to_string(), |m| m.fields.name.clone()),
+                                    group: m.map(|m| m.fields.group).unwrap_or_default(),
+                                    deeds: nominees.iter().find(|n| n.member == c).map(|n| n.nominations.iter().map(|(_, x)| x.deeds.clone()).collect()).unwrap_or_default(),
+                                    id: c,
+                                }
+                            })
+                            .collect();
+                        (list, round.rules.k as usize)
+                    });
+                    view! { <BallotForm candidates k on_cast/> }.into_any()
+                }
+                Screen::Done(receipt) => view! {
+                    <Receipt receipt on_next=Callback::new(move |_| { error.set(None); screen.set(Screen::Code) })/>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,856 @@
+//! One "身边最美党员" round: stages, nominations, review, voting (named on
+//! this device, or codes at a kiosk), results with ties and run-off,
+//! receipts, the recountable export, 公示 with objections, 表彰, audit.
+//! Also the printable code slips, 公示 notice and commendation list.
+
+use crate::app::{go, use_session};
+use crate::components::ballot_form::{BallotForm, Choice};
+use crate::i18n::{I18n, use_i18n};
+use crate::pages::rounds::{RoundForm, problem_text};
+use crate::platform;
+use crate::words;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use zhibu_core::ballot::{self, Recount};
+use zhibu_core::ids::{MemberId, ObjectionId, RoundId};
+use zhibu_core::rounds::{self, AuditEntry, Audited, Mode, Nominee, Round, Stage};
+use zhibu_core::state::State;
+use zhibu_core::tally::Tally;
+
+thread_local! {
+    /// Codes just issued, kept in memory only until printed (never stored).
+    static ISSUED: RefCell<Option<(RoundId, Vec<String>)>> = const { RefCell::new(None) };
+}
+
+/// What a round route shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoundView {
+    /// The round.
+    Page,
+    /// The rules form.
+    Edit,
+    /// Named voting on this device.
+    Vote,
+    /// Printable code slips.
+    Codes,
+    /// Printable 公示 notice.
+    Notice,
+    /// Printable commendation list.
+    Honours,
+}
+
+/// Everything the page shows.
+#[derive(Clone, PartialEq)]
+struct View {
+    round: Round,
+    nominees: Vec<Nominee>,
+    candidates: Vec<MemberId>,
+    turnout: (usize, usize),
+    tally: Option<Tally>,
+    receipts: Vec<String>,
+    sealed_ok: bool,
+    audit: Vec<AuditEntry>,
+    objections: Vec<(ObjectionId, zhibu_core::rounds::Objection, Option<zhibu_core::rounds::Handling>)>,
+    honoured: Vec<MemberId>,
+    branch: String,
+}
+
+fn view_of(state: &State, id: &RoundId) -> Option<View> {
+    let round = state.round(id)?;
+    let tally = rounds::results(state, &round);
+    let sealed_ok = round.stage.sealed.as_ref().is_none_or(|(n, digest)| {
+        let b = ballot::box_of(state, id);
+        b.len() as u32 == *n && ballot::digest(&b) == *digest
+    });
+    let objections = state
+        .objections
+        .0
+        .iter()
+        .filter(|((r, _), _)| r == id)
+        .map(|((r, o), reg)| (o.clone(), reg.value.clone(), state.handlings.get(&(r.clone(), o.clone())).cloned()))
+        .collect();
+    Some(View {
+        nominees: rounds::nominees(state, id),
+        candidates: rounds::candidates(state, &round),
+        turnout: rounds::turnout(state, &round),
+        receipts: if round.stage() >= Stage::Closed { ballot::receipts(state, id) } else { Vec::new() },
+        audit: rounds::audit(state, id),
+        honoured: rounds::honoured(state, &round),
+        branch: state.settings().branch_name,
+        tally,
+        sealed_ok,
+        objections,
+        round,
+    })
+}
+
+fn name_of(state: &State, id: &MemberId) -> String {
+    state.member(id).map_or_else(|| id.to_string(), |m| m.fields.name)
+}
+
+/// The ballot's candidates with their deeds.
+fn choices(state: &State, view: &View) -> Vec<Choice> {
+    view.candidates
+        .iter()
+        .map(|c| {
+            let m = state.member(c);
+            Choice {
+                id: c.clone(),
+                name: m.as_ref().map_or_else(|| c.to_string(), |m| m.fields.name.clone()),
+                group: m.map(|m| m.fields.group).unwrap_or_default(),
+                deeds: view
+                    .nominees
+                    .iter()
+                    .find(|n| &n.member == c)
+                    .map(|n| n.nominations.iter().map(|(_, x)| x.deeds.clone()).collect())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The round route.
+#[component]
+pub fn RoundPage(id: RoundId, view: RoundView) -> impl IntoView {
+    match view {
+        RoundView::Edit => view! { <RoundForm round=Some(id)/> }.into_any(),
+        RoundView::Vote => view! { <NamedVote id/> }.into_any(),
+        RoundView::Codes => view! { <CodeSlips id/> }.into_any(),
+        RoundView::Notice => view! { <Notice id honours=false/> }.into_any(),
+        RoundView::Honours => view! { <Notice id honours=true/> }.into_any(),
+        RoundView::Page => view! { <RoundMain id/> }.into_any(),
+    }
+}
+
+#[component]
+fn RoundMain(id: RoundId) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let organizer = Memo::new(move |_| session.with(|s| s.is_organizer()));
+    let id_data = id.clone();
+    let data = Memo::new(move |_| session.with(|s| view_of(s.records().state(), &id_data)));
+    let message = RwSignal::new(None::<String>);
+    let id_adv = id.clone();
+    let advance = Callback::new(move |to: Stage| {
+        let result = session.try_update(|s| s.advance_round(&id_adv, to));
+        message.set(match result {
+            Some(Err(p)) => Some(problem_text(i18n, &p)),
+            _ => None,
+        });
+    });
+    view! {
+        {move || match data.get() {
+            None => view! { <section class="page"><p class="empty">{i18n.t("round.missing")}</p></section> }.into_any(),
+            Some(v) => {
+                let stage = v.round.stage();
+                let rid = v.round.id.clone();
+                let next = stage.next().or(None);
+                let runoff_direct = v.round.rules.candidates.is_some() && stage == Stage::Setup;
+                let next = if runoff_direct { Some(Stage::Voting) } else { next };
+                view! {
+                    <section class="page ledger" aria-labelledby="round-title" data-testid="round-page" data-stage=stage.key()>
+                        <p class="crumb no-print"><a href="#/rounds">{i18n.t("round.back")}</a></p>
+                        <p class="meeting-kind">{move || i18n.fmt("rounds.year", &[("year", &v.round.rules.year)])}</p>
+                        <h2 id="round-title">{v.round.rules.title.clone()}</h2>
+                        <ol class="stages" aria-label=i18n.t("round.stages")>
+                            {Stage::ALL.into_iter().map(|s| view! {
+                                <li class=if s == stage { "stage stage-now" } else if s < stage { "stage stage-done" } else { "stage" }
+                                    aria-current=(s == stage).then_some("step")>
+                                    {move || words::stage(i18n.lang.get(), s)}
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                        <p class="fingerprint">
+                            {i18n.t("round.fingerprint")} " "
+                            <code data-testid="fingerprint">{v.round.rules.fingerprint()}</code>
+                            {(stage >= Stage::Voting).then(|| view! { " " <span class="badge">{i18n.t("round.locked")}</span> })}
+                        </p>
+                        <RulesSummary round=v.round.clone()/>
+                        {move || organizer.get().then(|| {
+                            let rid = rid.clone();
+                            view! {
+                                <div class="actions no-print">
+                                    {(stage < Stage::Voting).then(|| view! {
+                                        <a class="button" href=format!("#/round/{rid}/edit") data-testid="edit-round">{i18n.t("round.edit")}</a>
+                                    })}
+                                    {next.map(|to| view! {
+                                        <button type="button" class="button button-primary" data-testid="advance" data-to=to.key()
+                                            on:click=move |_| advance.run(to)>
+                                            {move || i18n.fmt("round.advance", &[("stage", &words::stage(i18n.lang.get(), to))])}
+                                        </button>
+                                    })}
+                                </div>
+                            }
+                        })}
+                        <p class="message" role="status" data-testid="round-message">{move || message.get()}</p>
+                        {(stage >= Stage::Nomination && v.round.rules.candidates.is_none()).then(|| view! { <Nominations view=v.clone() organizer message/> })}
+                        {(stage == Stage::Voting || (v.round.rules.mode == Mode::Codes && stage < Stage::Voting)).then(|| view! { <Voting view=v.clone() organizer message/> })}
+                        {(stage >= Stage::Closed).then(|| view! { <Results view=v.clone() organizer message/> })}
+                        {(stage >= Stage::Publicity).then(|| view! { <Publicity view=v.clone() organizer message/> })}
+                        <AuditLog entries=v.audit.clone()/>
+                    </section>
+                }
+                .into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn RulesSummary(round: Round) -> impl IntoView {
+    let i18n = use_i18n();
+    let r = round.rules;
+    let yes = move |b: bool| if b { i18n.now("round.yes") } else { i18n.now("round.no") };
+    view! {
+        <dl class="facts">
+            <dt>{i18n.t("rform.honours")}</dt><dd data-testid="rule-honours">{r.honours}</dd>
+            <dt>{i18n.t("rform.k")}</dt><dd>{r.k}</dd>
+            <dt>{i18n.t("rform.mode")}</dt>
+            <dd>{if r.mode == Mode::Codes { i18n.t("rform.codes") } else { i18n.t("rform.named") }}</dd>
+            <dt>{i18n.t("rform.basis")}</dt>
+            <dd>{if r.basis == zhibu_core::tally::Basis::Cast { i18n.t("rform.cast") } else { i18n.t("rform.entitled") }}</dd>
+            <dt>{i18n.t("rform.self_nomination")}</dt><dd>{move || yes(r.self_nomination)}</dd>
+            <dt>{i18n.t("rform.self_vote")}</dt><dd>{move || yes(r.self_vote)}</dd>
+            <dt>{i18n.t("rform.revision")}</dt><dd>{move || yes(r.revision)}</dd>
+            <dt>{i18n.t("rform.days")}</dt><dd>{r.publicity_days}</dd>
+        </dl>
+    }
+}
+
+/// Nominees with their nominations and seconders; the nomination form; review.
+#[component]
+fn Nominations(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let stage = view.round.stage();
+    let id = view.round.id.clone();
+    let people = Memo::new(move |_| {
+        session.with(|s| s.records().state().active_by_name().into_iter().map(|m| (m.id, m.fields.name)).collect::<Vec<_>>())
+    });
+    let (by, nominee, deeds) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    if let Some(me) = session.with_untracked(|s| s.me()) {
+        by.set(me.to_string());
+    }
+    let id_nom = id.clone();
+    let nominate = move |_| {
+        let (b, n) = (MemberId(by.get_untracked()), MemberId(nominee.get_untracked()));
+        let result = session.try_update(|s| s.nominate(&id_nom, &b, &n, &deeds.get_untracked()));
+        match result {
+            Some(Ok(())) => {
+                deeds.set(String::new());
+                message.set(Some(i18n.now("round.nominated")));
+            }
+            Some(Err(p)) => message.set(Some(problem_text(i18n, &p))),
+            None => {}
+        }
+    };
+    let names = Memo::new(move |_| people.get());
+    let name = move |id: &MemberId| names.with(|n| n.iter().find(|(m, _)| m == id).map(|(_, n)| n.clone()).unwrap_or_default());
+    view! {
+        <section class="card" aria-labelledby="nominees-title">
+            <h3 id="nominees-title">{i18n.t("round.nominees")}</h3>
+            {(stage == Stage::Nomination).then(|| view! {
+                <form class="nominate no-print" data-testid="nominate-form" on:submit=|ev| ev.prevent_default()>
+                    <div class="form-pair">
+                        <div class="form-row">
+                            <label for="nominator">{i18n.t("round.by")}</label>
+                            <select id="nominator" data-testid="nominator" on:change=move |ev| by.set(event_target_value(&ev))>
+                                <option value="">{i18n.t("round.choose")}</option>
+                                {move || people.get().into_iter().map(|(id, n)| {
+                                    let selected = by.get_untracked() == id.as_str();
+                                    view! { <option value=id.to_string() selected=selected>{n}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="form-row">
+                            <label for="nominee">{i18n.t("round.nominee")}</label>
+                            <select id="nominee" data-testid="nominee" on:change=move |ev| nominee.set(event_target_value(&ev))>
+                                <option value="">{i18n.t("round.choose")}</option>
+                                {move || people.get().into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                    <div class="form-row">
+                        <label for="deeds">{i18n.t("round.deeds")}</label>
+                        <textarea id="deeds" rows="4" maxlength=rounds::MAX_DEEDS data-testid="deeds"
+                            prop:value=deeds on:input=move |ev| deeds.set(event_target_value(&ev))></textarea>
+                        <p class="hint">{move || format!("{} / {}", deeds.with(|d| d.chars().count()), rounds::MAX_DEEDS)}</p>
+                    </div>
+                    <button type="button" class="button button-primary" data-testid="submit-nomination" on:click=nominate>{i18n.t("round.nominate")}</button>
+                </form>
+            })}
+            {if view.nominees.is_empty() {
+                view! { <p class="empty">{i18n.t("round.no_nominees")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain nominee-list">
+                        {view.nominees.clone().into_iter().map(|n| {
+                            let member = n.member.clone();
+                            let seconders = n.nominations.len().saturating_sub(1);
+                            let review = n.review.clone();
+                            let who = name(&member);
+                            view! {
+                                <li class="nominee" data-testid="nominee-item" data-name=who.clone()>
+                                    <p class="nominee-head">
+                                        <strong>{who.clone()}</strong>
+                                        {(seconders > 0).then(|| view! { " " <span class="badge" data-testid="seconders">{move || i18n.fmt("round.seconders", &[("n", &seconders)])}</span> })}
+                                        {review.clone().map(|r| view! {
+                                            " "
+                                            <span class=if r.approved { "badge badge-present" } else { "badge badge-absent" } data-testid="review-state">
+                                                {if r.approved { i18n.t("round.approved") } else { i18n.t("round.rejected") }}
+                                            </span>
+                                            {(!r.reason.is_empty()).then(|| view! { <span class="muted">{format!(" {}", r.reason)}</span> })}
+                                        })}
+                                    </p>
+                                    {n.nominations.iter().map(|(_, x)| {
+                                        let by = name(&x.by);
+                                        view! { <p class="prose deeds-text"><span class="muted">{move || i18n.fmt("round.nominated_by", &[("name", &by)])}</span>" "{x.deeds.clone()}</p> }
+                                    }).collect_view()}
+                                    {(stage == Stage::Review).then(|| view! { <ReviewControls round=id.clone() member=member.clone() organizer message/> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ReviewControls(round: RoundId, member: MemberId, organizer: Memo<bool>, message: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let reason = RwSignal::new(String::new());
+    let decide = move |approved: bool| {
+        let result = session.try_update(|s| s.review(&round, &member, approved, &reason.get_untracked()));
+        message.set(match result {
+            Some(Err(p)) => Some(problem_text(i18n, &p)),
+            _ => None,
+        });
+    };
+    let decide = StoredValue::new(decide);
+    view! {
+        {move || organizer.get().then(|| view! {
+            <div class="review no-print">
+                <input type="text" data-testid="review-reason" placeholder=i18n.t("round.reason") aria-label=i18n.t("round.reason")
+                    prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/>
+                <button type="button" class="button button-primary" data-testid="approve" on:click=move |_| decide.with_value(|d| d(true))>{i18n.t("round.approve")}</button>
+                <button type="button" class="button" data-testid="reject" on:click=move |_| decide.with_value(|d| d(false))>{i18n.t("round.reject")}</button>
+            </div>
+        })}
+    }
+}
+
+/// Turnout, codes and where to vote.
+#[component]
+fn Voting(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let stage = view.round.stage();
+    let id = view.round.id.clone();
+    let (voted, entitled) = view.turnout;
+    let count = RwSignal::new(entitled.max(1).to_string());
+    let id_codes = id.clone();
+    let issue = move |_| {
+        let Ok(n) = count.get_untracked().trim().parse::<usize>() else { return };
+        let n = n.clamp(1, 1000);
+        match session.try_update(|s| s.issue_codes(&id_codes, n)) {
+            Some(Ok(codes)) => {
+                ISSUED.with(|c| *c.borrow_mut() = Some((id_codes.clone(), codes)));
+                go(&format!("#/round/{id_codes}/codes"));
+            }
+            Some(Err(p)) => message.set(Some(problem_text(i18n, &p))),
+            None => {}
+        }
+    };
+    let codes_mode = view.round.rules.mode == Mode::Codes;
+    let issued = view.round.codes.len();
+    view! {
+        <section class="card" aria-labelledby="voting-title">
+            <h3 id="voting-title">{i18n.t("round.voting")}</h3>
+            {(stage == Stage::Voting).then(|| view! {
+                <p class="turnout" data-testid="turnout">{move || i18n.fmt("round.turnout", &[("voted", &voted), ("entitled", &entitled)])}</p>
+                <p class="hint">{i18n.t("round.hidden")}</p>
+            })}
+            {(codes_mode && issued > 0).then(|| view! { <p data-testid="codes-issued">{move || i18n.fmt("round.codes_issued", &[("n", &issued)])}</p> })}
+            {move || organizer.get().then(|| {
+                let id = id.clone();
+                view! {
+                    <div class="actions no-print">
+                        {(codes_mode && stage < Stage::Voting && issued == 0).then(|| view! {
+                            <label class="inline-field">
+                                <span>{i18n.t("round.code_count")}</span>
+                                <input type="number" min="1" max="1000" data-testid="code-count" prop:value=count on:input=move |ev| count.set(event_target_value(&ev))/>
+                            </label>
+                            <button type="button" class="button button-primary" data-testid="issue-codes" on:click=issue.clone()>{i18n.t("round.issue_codes")}</button>
+                        })}
+                        {(codes_mode && stage == Stage::Voting).then(|| view! {
+                            <a class="button button-primary" href=format!("#/kiosk/{id}") data-testid="open-kiosk">{i18n.t("round.kiosk")}</a>
+                        })}
+                        {(!codes_mode && stage == Stage::Voting).then(|| view! {
+                            <a class="button button-primary" href=format!("#/round/{id}/vote") data-testid="open-vote">{i18n.t("round.vote_here")}</a>
+                        })}
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
+
+/// The tally, ties and run-off, receipts, export and recount.
+#[component]
+fn Results(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let Some(t) = view.tally.clone() else { return ().into_any() };
+    let id = view.round.id.clone();
+    let names: Vec<(MemberId, String)> =
+        session.with_untracked(|s| t.counts.iter().map(|(c, _)| (c.clone(), name_of(s.records().state(), c))).collect());
+    let name = move |c: &MemberId| names.iter().find(|(m, _)| m == c).map(|(_, n)| n.clone()).unwrap_or_default();
+    let tied_names = t.tied.iter().map(&name).collect::<Vec<_>>().join("、");
+    let id_run = id.clone();
+    let title = view.round.rules.title.clone();
+    let runoff = move |_| {
+        let new_title = format!("{title}（{}）", i18n.now("round.runoff_suffix"));
+        match session.try_update(|s| s.start_runoff(&id_run, &new_title)) {
+            Some(Ok(new)) => go(&format!("#/round/{new}")),
+            Some(Err(p)) => message.set(Some(problem_text(i18n, &p))),
+            None => {}
+        }
+    };
+    let id_export = id.clone();
+    let export = move |_| {
+        let json = session.with_untracked(|s| {
+            let state = s.records().state();
+            state.round(&id_export).and_then(|r| ballot::export(state, &r)).map(|e| serde_json::to_string_pretty(&e).unwrap_or_default())
+        });
+        if let Some(json) = json {
+            let _ = platform::download("票箱-匿名.json", "application/json", json.as_bytes());
+        }
+    };
+    let recount_msg = RwSignal::new(None::<String>);
+    let recount_own = {
+        let id = id.clone();
+        move |_| {
+            let json = session.with_untracked(|s| {
+                let state = s.records().state();
+                state.round(&id).and_then(|r| ballot::export(state, &r)).map(|e| serde_json::to_string(&e).unwrap_or_default())
+            });
+            recount_msg.set(json.map(|j| recount_text(i18n, ballot::recount(&j))));
+        }
+    };
+    let recount_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        leptos::task::spawn_local(async move {
+            let text = platform::read_file(file).await.ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default();
+            recount_msg.set(Some(recount_text(i18n, ballot::recount(&text))));
+        });
+    };
+    let turnout = t.turnout_permille().map(words::percent).unwrap_or_default();
+    let counts = t.counts.clone();
+    let receipt_count = view.receipts.len();
+    let (elected, tied) = (t.elected.clone(), t.tied.clone());
+    view! {
+        <section class="card" aria-labelledby="results-title" data-testid="results">
+            <h3 id="results-title">{i18n.t("round.results")}</h3>
+            {(!view.sealed_ok).then(|| view! { <p class="notice-warn" role="alert" data-testid="box-changed">{i18n.t("round.box_changed")}</p> })}
+            <div class="summary-grid stats-auto">
+                <div class="stat"><span class="stat-n" data-testid="cast">{t.cast}</span><span>{i18n.t("round.cast")}</span></div>
+                <div class="stat"><span class="stat-n" data-testid="valid">{t.valid}</span><span>{i18n.t("round.valid")}</span></div>
+                <div class="stat"><span class="stat-n" data-testid="blank">{t.blank}</span><span>{i18n.t("round.blank")}</span></div>
+                <div class="stat"><span class="stat-n" data-testid="invalid">{t.invalid}</span><span>{i18n.t("round.invalid")}</span></div>
+                <div class="stat"><span class="stat-n" data-testid="turnout-rate">{turnout}</span><span>{i18n.t("round.turnout_rate")}</span></div>
+            </div>
+            <p class="hint">{move || i18n.fmt("round.needed", &[("n", &t.needed)])}</p>
+            <table class="ledger-table" data-testid="tally-table">
+                <thead><tr><th>{i18n.t("round.candidate")}</th><th>{i18n.t("round.votes")}</th><th>{i18n.t("round.outcome")}</th></tr></thead>
+                <tbody>
+                    {counts.into_iter().map(|(c, n)| {
+                        let outcome = if elected.contains(&c) { "elected" } else if tied.contains(&c) { "tied" } else { "not" };
+                        let who = name(&c);
+                        let label = who.clone();
+                        view! {
+                            <tr data-testid="tally-row" data-name=label data-outcome=outcome>
+                                <td>{who}</td>
+                                <td data-testid="votes">{n}</td>
+                                <td>{move || i18n.now(&format!("round.outcome_{outcome}"))}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {(!t.tied.is_empty()).then(|| view! {
+                <p class="notice-warn" data-testid="tie">{move || i18n.fmt("round.tie", &[("names", &tied_names), ("seats", &t.tied_seats)])}</p>
+                {move || organizer.get().then(|| view! {
+                    <button type="button" class="button button-primary no-print" data-testid="start-runoff" on:click=runoff.clone()>{i18n.t("round.runoff")}</button>
+                })}
+            })}
+            <details class="receipts">
+                <summary>{move || i18n.fmt("round.receipts", &[("n", &receipt_count)])}</summary>
+                <p class="hint">{i18n.t("round.receipts_hint")}</p>
+                <ul class="plain receipt-list" data-testid="receipts">
+                    {view.receipts.iter().map(|r| view! { <li><code>{r.clone()}</code></li> }).collect_view()}
+                </ul>
+            </details>
+            <div class="actions no-print">
+                <button type="button" class="button" data-testid="export-box" on:click=export>{i18n.t("round.export")}</button>
+                <button type="button" class="button" data-testid="recount" on:click=recount_own>{i18n.t("round.recount")}</button>
+                <label class="button file-button">
+                    {i18n.t("round.recount_file")}
+                    <input type="file" accept="application/json,.json" class="visually-hidden" data-testid="recount-file" on:change=recount_file/>
+                </label>
+            </div>
+            <p class="message" role="status" data-testid="recount-message">{move || recount_msg.get()}</p>
+        </section>
+    }
+    .into_any()
+}
+
+fn recount_text(i18n: I18n, result: Result<Recount, String>) -> String {
+    match result {
+        Ok(Recount::Agrees(t)) => i18n.fmt("round.recount_ok", &[("n", &t.cast)]),
+        Ok(Recount::Differs(_)) => i18n.now("round.recount_differs"),
+        Err(e) => i18n.fmt("round.recount_bad", &[("error", &e)]),
+    }
+}
+
+/// 公示: end date, notice, objections and their handling; 表彰 list.
+#[component]
+fn Publicity(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let id = view.round.id.clone();
+    let zone = session.with_untracked(|s| s.records().state().settings().zone);
+    let start = zone.local(view.round.stage.at).date();
+    let rules = &view.round.rules;
+    let end = rounds::publicity_end(start, rules.publicity_days, &rules.holidays, &rules.workdays);
+    let elected = view.tally.as_ref().map(|t| t.elected.clone()).unwrap_or_default();
+    let names: Vec<(MemberId, String)> =
+        session.with_untracked(|s| elected.iter().map(|c| (c.clone(), name_of(s.records().state(), c))).collect());
+    let about = RwSignal::new(String::new());
+    let text = RwSignal::new(String::new());
+    let id_obj = id.clone();
+    let file = move |_| {
+        let who = about.get_untracked();
+        let who = (!who.is_empty()).then(|| MemberId(who));
+        match session.try_update(|s| s.object(&id_obj, who.as_ref(), &text.get_untracked())) {
+            Some(Ok(())) => {
+                text.set(String::new());
+                message.set(Some(i18n.now("round.objection_filed")));
+            }
+            Some(Err(p)) => message.set(Some(problem_text(i18n, &p))),
+            None => {}
+        }
+    };
+    let stage = view.round.stage();
+    let names_for_list = names.clone();
+    view! {
+        <section class="card" aria-labelledby="publicity-title" data-testid="publicity">
+            <h3 id="publicity-title">{i18n.t("round.publicity")}</h3>
+            <p data-testid="publicity-end">{move || i18n.fmt("round.publicity_end", &[("date", &words::date(i18n.lang.get(), end))])}</p>
+            <div class="actions no-print">
+                <a class="button" href=format!("#/round/{id}/notice") data-testid="open-notice">{i18n.t("round.notice")}</a>
+                {(stage == Stage::Final).then(|| view! { <a class="button" href=format!("#/round/{id}/honours") data-testid="open-honours">{i18n.t("round.honours")}</a> })}
+            </div>
+            {(stage == Stage::Publicity).then(|| view! {
+                <form class="no-print" data-testid="objection-form" on:submit=|ev| ev.prevent_default()>
+                    <div class="form-row">
+                        <label for="objection-about">{i18n.t("round.objection_about")}</label>
+                        <select id="objection-about" data-testid="objection-about" on:change=move |ev| about.set(event_target_value(&ev))>
+                            <option value="">{i18n.t("round.objection_general")}</option>
+                            {names.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="form-row">
+                        <label for="objection-text">{i18n.t("round.objection")}</label>
+                        <textarea id="objection-text" rows="3" data-testid="objection-text" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <button type="button" class="button" data-testid="file-objection" on:click=file>{i18n.t("round.file_objection")}</button>
+                </form>
+            })}
+            <ul class="plain objection-list">
+                {view.objections.iter().cloned().map(|(oid, o, handled)| {
+                    let about = o.about.as_ref().and_then(|a| names_for_list.iter().find(|(m, _)| m == a)).map(|(_, n)| n.clone());
+                    view! {
+                        <li class="objection" data-testid="objection-item">
+                            {about.map(|a| view! { <strong>{a}</strong> " " })}
+                            <span>{o.text.clone()}</span>
+                            {match handled {
+                                Some(h) => view! {
+                                    <p class="muted" data-testid="handled">
+                                        {if h.upheld { i18n.t("round.upheld") } else { i18n.t("round.dismissed") }}
+                                        {format!("：{}", h.note)}
+                                    </p>
+                                }.into_any(),
+                                None => view! { <HandleObjection round=view.round.id.clone() objection=oid organizer message/> }.into_any(),
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn HandleObjection(round: RoundId, objection: ObjectionId, organizer: Memo<bool>, message: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let note = RwSignal::new(String::new());
+    let act = StoredValue::new(move |upheld: bool| {
+        let result = session.try_update(|s| s.handle_objection(&round, &objection, upheld, &note.get_untracked()));
+        message.set(match result {
+            Some(Err(p)) => Some(problem_text(i18n, &p)),
+            _ => None,
+        });
+    });
+    view! {
+        {move || organizer.get().then(|| view! {
+            <div class="review no-print">
+                <input type="text" data-testid="handling-note" placeholder=i18n.t("round.handling_note") aria-label=i18n.t("round.handling_note")
+                    prop:value=note on:input=move |ev| note.set(event_target_value(&ev))/>
+                <button type="button" class="button" data-testid="dismiss" on:click=move |_| act.with_value(|a| a(false))>{i18n.t("round.dismiss")}</button>
+                <button type="button" class="button" data-testid="uphold" on:click=move |_| act.with_value(|a| a(true))>{i18n.t("round.uphold")}</button>
+            </div>
+        })}
+    }
+}
+
+#[component]
+fn AuditLog(entries: Vec<AuditEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let zone = session.with_untracked(|s| s.records().state().settings().zone);
+    let name = move |m: &Option<MemberId>| {
+        m.as_ref().map_or_else(|| i18n.now("round.organizer"), |m| session.with_untracked(|s| name_of(s.records().state(), m)))
+    };
+    view! {
+        <details class="card audit">
+            <summary>{i18n.t("round.audit")}</summary>
+            <table class="ledger-table" data-testid="audit">
+                <tbody>
+                    {entries.into_iter().map(|e| {
+                        let who = name(&e.actor);
+                        let what = match &e.what {
+                            Audited::Rules(f) => i18n.fmt("audit.rules", &[("f", f)]),
+                            Audited::Stage(s) => i18n.fmt("audit.stage", &[("stage", &words::stage(i18n.lang.get_untracked(), *s))]),
+                            Audited::Codes(n) => i18n.fmt("audit.codes", &[("n", n)]),
+                            Audited::Nominated(m) => i18n.fmt("audit.nominated", &[("name", &name(&Some(m.clone())))]),
+                            Audited::Reviewed(m, ok) => i18n.fmt(if *ok { "audit.approved" } else { "audit.rejected" }, &[("name", &name(&Some(m.clone())))]),
+                            Audited::Objection(_) => i18n.now("audit.objection"),
+                            Audited::Handled(_, up) => i18n.now(if *up { "audit.upheld" } else { "audit.dismissed" }),
+                        };
+                        view! {
+                            <tr data-testid="audit-row">
+                                <td>{move || words::date_time(i18n.lang.get(), zone, e.at / 1000)}</td>
+                                <td>{who}</td>
+                                <td>{what}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+}
+
+/// Named voters on this device, one after another: pick yourself, vote,
+/// see your receipt, hand over. Nothing of the ballot stays on screen.
+#[component]
+fn NamedVote(id: RoundId) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let id_data = id.clone();
+    let data = Memo::new(move |_| session.with(|s| view_of(s.records().state(), &id_data)));
+    let voter = RwSignal::new(None::<MemberId>);
+    let receipt = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let pick = RwSignal::new(String::new());
+    let id_cast = id.clone();
+    let on_cast = Callback::new(move |chosen: Vec<MemberId>| {
+        let Some(v) = voter.get_untracked() else { return };
+        match session.try_update(|s| s.vote_named(&id_cast, &v, &chosen)) {
+            Some(Ok(r)) => {
+                voter.set(None);
+                receipt.set(Some(r));
+                error.set(None);
+            }
+            Some(Err(p)) => error.set(Some(problem_text(i18n, &p))),
+            None => {}
+        }
+    });
+    let id_back = id.clone();
+    view! {
+        <section class="page" data-testid="named-vote">
+            <p class="crumb"><a href=format!("#/round/{id_back}")>{i18n.t("round.back_to_round")}</a></p>
+            <p class="form-errors" role="alert" data-testid="vote-error">{move || error.get()}</p>
+            {move || {
+                if let Some(r) = receipt.get() {
+                    return view! { <Receipt receipt=r on_next=Callback::new(move |_| receipt.set(None))/> }.into_any();
+                }
+                let Some(v) = data.get() else { return ().into_any() };
+                match voter.get() {
+                    None => {
+                        let entitled: Vec<(MemberId, String)> = session.with_untracked(|s| {
+                            let state = s.records().state();
+                            v.round.entitled(state).into_iter().map(|m| { let n = name_of(state, &m); (m, n) }).collect()
+                        });
+                        view! {
+                            <h2>{v.round.rules.title.clone()}</h2>
+                            <p data-testid="turnout">{move || i18n.fmt("round.turnout", &[("voted", &v.turnout.0), ("entitled", &v.turnout.1)])}</p>
+                            <div class="form-row">
+                                <label for="voter">{i18n.t("round.i_am")}</label>
+                                <select id="voter" data-testid="voter" on:change=move |ev| pick.set(event_target_value(&ev))>
+                                    <option value="">{i18n.t("round.choose")}</option>
+                                    {entitled.into_iter().map(|(m, n)| view! { <option value=m.to_string()>{n}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <button type="button" class="button button-primary" data-testid="start-ballot" on:click=move |_| {
+                                let m = MemberId(pick.get_untracked());
+                                let check = session.with_untracked(|s| {
+                                    let state = s.records().state();
+                                    state.round(&v.round.id).ok_or(rounds::RoundProblem::UnknownRound).and_then(|r| rounds::may_vote(state, &r, &m))
+                                });
+                                match check {
+                                    Ok(()) => { error.set(None); voter.set(Some(m)); }
+                                    Err(p) => error.set(Some(problem_text(i18n, &p))),
+                                }
+                            }>{i18n.t("round.start_ballot")}</button>
+                        }
+                        .into_any()
+                    }
+                    Some(_) => {
+                        let candidates = session.with_untracked(|s| choices(s.records().state(), &v));
+                        let k = v.round.rules.k as usize;
+                        view! { <BallotForm candidates k on_cast/> }.into_any()
+                    }
+                }
+            }}
+        </section>
+    }
+}
+
+/// After a ballot: the receipt, and a privacy screen before the next voter.
+#[component]
+pub fn Receipt(receipt: String, on_next: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="privacy" data-testid="privacy">
+            <p class="privacy-done">{i18n.t("ballot.done")}</p>
+            <p>{i18n.t("ballot.receipt")}</p>
+            <p class="receipt-code"><code data-testid="ballot-receipt">{receipt}</code></p>
+            <p class="hint">{i18n.t("ballot.receipt_hint")}</p>
+            <button type="button" class="button button-primary button-wide" data-testid="next-voter" on:click=move |_| on_next.run(())>
+                {i18n.t("ballot.next")}
+            </button>
+        </div>
+    }
+}
+
+/// The issued codes as slips with cut lines, for printing once.
+#[component]
+fn CodeSlips(id: RoundId) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let title = session.with_untracked(|s| s.records().state().round(&id).map(|r| r.rules.title)).unwrap_or_default();
+    let codes = ISSUED.with(|c| c.borrow().as_ref().filter(|(r, _)| *r == id).map(|(_, codes)| codes.clone()));
+    let print = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    let id_back = id.clone();
+    let forget = move |_| {
+        ISSUED.with(|c| *c.borrow_mut() = None);
+        go(&format!("#/round/{id_back}"));
+    };
+    view! {
+        <section class="page" data-testid="code-slips">
+            <p class="crumb no-print"><a href=format!("#/round/{id}")>{i18n.t("round.back_to_round")}</a></p>
+            {match codes {
+                None => view! { <p class="empty" data-testid="codes-gone">{i18n.t("round.codes_gone")}</p> }.into_any(),
+                Some(codes) => view! {
+                    <p class="notice-warn no-print">{i18n.t("round.codes_once")}</p>
+                    <div class="actions no-print">
+                        <button type="button" class="button button-primary" data-testid="print-codes" on:click=print>{i18n.t("round.print_codes")}</button>
+                        <button type="button" class="button" data-testid="forget-codes" on:click=forget>{i18n.t("round.forget_codes")}</button>
+                    </div>
+                    <div class="slips">
+                        {codes.into_iter().map(|c| view! {
+                            <div class="slip">
+                                <p class="slip-title">{title.clone()}</p>
+                                <p class="slip-label">{i18n.t("round.slip_label")}</p>
+                                <p class="slip-code" data-testid="slip-code">{ballot::display_code(&c)}</p>
+                                <p class="slip-hint">{i18n.t("round.slip_hint")}</p>
+                            </div>
+                        }).collect_view()}
+                    </div>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The printable 公示 notice (A4), or the 表彰 list.
+#[component]
+fn Notice(id: RoundId, honours: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let Some(v) = session.with_untracked(|s| view_of(s.records().state(), &id)) else {
+        return view! { <p class="empty">{i18n.t("round.missing")}</p> }.into_any();
+    };
+    let zone = session.with_untracked(|s| s.records().state().settings().zone);
+    let start = zone.local(v.round.stage.at).date();
+    let r = &v.round.rules;
+    let end = rounds::publicity_end(start, r.publicity_days, &r.holidays, &r.workdays);
+    let people: Vec<MemberId> = if honours { v.honoured.clone() } else { v.tally.as_ref().map(|t| t.elected.clone()).unwrap_or_default() };
+    let rows: Vec<(String, String, Vec<String>)> = session.with_untracked(|s| {
+        let state = s.records().state();
+        people
+            .iter()
+            .map(|p| {
+                let m = state.member(p);
+                let deeds = v.nominees.iter().find(|n| &n.member == p).map(|n| n.nominations.iter().map(|(_, x)| x.deeds.clone()).collect()).unwrap_or_default();
+                (m.as_ref().map_or_else(|| p.to_string(), |m| m.fields.name.clone()), m.map(|m| m.fields.group).unwrap_or_default(), deeds)
+            })
+            .collect()
+    });
+    let print = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    let title = r.title.clone();
+    let branch = v.branch.clone();
+    view! {
+        <section class="page notice" data-testid=if honours { "honours-list" } else { "notice" }>
+            <p class="crumb no-print"><a href=format!("#/round/{id}")>{i18n.t("round.back_to_round")}</a></p>
+            <h2 class="notice-title">{if honours { i18n.fmt("notice.honours_title", &[("title", &title)]) } else { i18n.fmt("notice.title", &[("title", &title)]) }}</h2>
+            {(!honours).then(|| view! { <p class="prose">{move || i18n.fmt("notice.body", &[("n", &rows_len(&v.tally)), ("start", &words::date(i18n.lang.get(), start)), ("end", &words::date(i18n.lang.get(), end))])}</p> })}
+            <ol class="notice-list">
+                {rows.into_iter().map(|(name, group, deeds)| view! {
+                    <li data-testid="notice-name">
+                        <strong>{name}</strong>{(!group.is_empty()).then(|| format!("（{group}）"))}
+                        {(!honours).then(|| deeds.into_iter().map(|d| view! { <p class="prose">{d}</p> }).collect_view())}
+                    </li>
+                }).collect_view()}
+            </ol>
+            {(!honours).then(|| view! { <p class="prose">{i18n.t("notice.objections")}</p> })}
+            <p class="cert-sign">{branch}</p>
+            <p class="cert-sign">{move || words::date(i18n.lang.get(), start)}</p>
+            <div class="actions no-print">
+                <button type="button" class="button button-primary" data-testid="print-notice" on:click=print>{i18n.t("meeting.print")}</button>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+fn rows_len(t: &Option<Tally>) -> usize {
+    t.as_ref().map_or(0, |t| t.elected.len())
+}

@@ -1,0 +1,250 @@
+//! 评选: the "身边最美党员" rounds, and the form that sets a round's rules.
+
+use crate::app::{go, use_session};
+use crate::i18n::use_i18n;
+use crate::platform;
+use crate::words;
+use leptos::prelude::*;
+use zhibu_core::date::Date;
+use zhibu_core::ids::RoundId;
+use zhibu_core::rounds::{self, Electorate, Mode, RoundProblem, Rules, Stage};
+use zhibu_core::tally::Basis;
+
+/// The list of rounds.
+#[component]
+pub fn RoundsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let organizer = Memo::new(move |_| session.with(|s| s.is_organizer()));
+    let list = Memo::new(move |_| {
+        session.with(|s| {
+            let state = s.records().state();
+            rounds::rounds(state)
+                .into_iter()
+                .map(|r| {
+                    let (voted, entitled) = rounds::turnout(state, &r);
+                    (r.id, r.rules.title, r.rules.year, r.stage.stage, voted, entitled)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <section class="page" aria-labelledby="rounds-title">
+            <div class="page-head">
+                <h2 id="rounds-title">{i18n.t("rounds.title")}</h2>
+                {move || organizer.get().then(|| view! {
+                    <a class="button button-primary" href="#/rounds/new" data-testid="new-round">{i18n.t("rounds.new")}</a>
+                })}
+            </div>
+            {move || {
+                let items = list.get();
+                if items.is_empty() {
+                    return view! { <p class="empty">{i18n.t("rounds.none")}</p> }.into_any();
+                }
+                view! {
+                    <ul class="meeting-list">
+                        {items.into_iter().map(|(id, title, year, stage, voted, entitled)| view! {
+                            <li>
+                                <a class="meeting-item" href=format!("#/round/{id}") data-testid="round-item">
+                                    <span class="meeting-kind">{move || i18n.fmt("rounds.year", &[("year", &year)])}</span>
+                                    <span class="meeting-topic">{title}</span>
+                                    <span class="meeting-state">
+                                        <span class="badge">{move || words::stage(i18n.lang.get(), stage)}</span>
+                                        {(stage >= Stage::Voting).then(|| move || i18n.fmt("round.turnout", &[("voted", &voted), ("entitled", &entitled)]))}
+                                    </span>
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+fn dates_text(dates: &[Date]) -> String {
+    dates.iter().map(Date::to_string).collect::<Vec<_>>().join("\n")
+}
+
+fn parse_dates(text: &str) -> Option<Vec<Date>> {
+    text.split(['\n', ',', '，', ' ']).map(str::trim).filter(|t| !t.is_empty()).map(Date::parse).collect()
+}
+
+/// Create a round or change its rules (until voting opens).
+#[component]
+pub fn RoundForm(round: Option<RoundId>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let existing = round.as_ref().and_then(|id| session.with_untracked(|s| s.records().state().round(id)));
+    let zone = session.with_untracked(|s| s.records().state().settings().zone);
+    let year_now = zone.local(platform::now_ms() / 1000).year;
+    let initial = existing.as_ref().map(|r| r.rules.clone()).unwrap_or_else(|| {
+        Rules::new(&format!("{year_now}年度“身边最美党员”评选"), year_now, 3)
+    });
+    let rules = RwSignal::new(initial.clone());
+    let num = |v: u32| RwSignal::new(v.to_string());
+    let (honours, k, per_member, days) =
+        (num(initial.honours), num(initial.k), num(initial.nominations_per_member), num(initial.publicity_days));
+    let year = RwSignal::new(initial.year.to_string());
+    let holidays = RwSignal::new(dates_text(&initial.holidays));
+    let workdays = RwSignal::new(dates_text(&initial.workdays));
+    let problem = RwSignal::new(None::<String>);
+    let back = existing.as_ref().map_or("#/rounds".to_owned(), |r| format!("#/round/{}", r.id));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lang = i18n.lang.get_untracked();
+        let n = |s: RwSignal<String>| s.get_untracked().trim().parse::<u32>().ok();
+        let (Some(h), Some(kk), Some(p), Some(d), Ok(y)) =
+            (n(honours), n(k), n(per_member), n(days), year.get_untracked().trim().parse::<i32>())
+        else {
+            problem.set(Some(crate::i18n::text(lang, "branch.bad_number")));
+            return;
+        };
+        let (Some(hol), Some(work)) = (parse_dates(&holidays.get_untracked()), parse_dates(&workdays.get_untracked()))
+        else {
+            problem.set(Some(crate::i18n::text(lang, "mproblem.date")));
+            return;
+        };
+        let wanted = Rules {
+            honours: h,
+            k: kk,
+            nominations_per_member: p,
+            publicity_days: d,
+            year: y,
+            holidays: hol,
+            workdays: work,
+            ..rules.get_untracked()
+        };
+        match session.try_update(|s| s.save_round(round.as_ref(), wanted)) {
+            Some(Ok(id)) => go(&format!("#/round/{id}")),
+            Some(Err(p)) => problem.set(Some(words::round_problem(lang, &p))),
+            None => {}
+        }
+    };
+    let number = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
+        view! {
+            <div class="form-row">
+                <label for=id>{i18n.t(label)}</label>
+                <input id=id type="number" min="1" inputmode="numeric" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+            </div>
+        }
+    };
+    let check = move |testid: &'static str, label: &'static str, get: fn(&Rules) -> bool, put: fn(&mut Rules, bool)| {
+        view! {
+            <label class="check-row">
+                <input type="checkbox" data-testid=testid prop:checked=move || rules.with(get) on:change=move |ev| rules.update(|r| put(r, event_target_checked(&ev)))/>
+                <span>{i18n.t(label)}</span>
+            </label>
+        }
+    };
+    view! {
+        <section class="page" aria-labelledby="round-form-title">
+            <h2 id="round-form-title">{move || if existing.is_some() { i18n.now("rform.edit") } else { i18n.now("rform.new") }}</h2>
+            <form class="card" on:submit=submit novalidate data-testid="round-form">
+                <div class="form-row">
+                    <label for="round-title">{i18n.t("rform.title")}</label>
+                    <input id="round-title" prop:value=move || rules.with(|r| r.title.clone()) on:input=move |ev| rules.update(|r| r.title = event_target_value(&ev))/>
+                </div>
+                <div class="form-pair">
+                    {number("round-year", "rform.year", year)}
+                    {number("round-honours", "rform.honours", honours)}
+                </div>
+                <div class="form-pair">
+                    {number("round-k", "rform.k", k)}
+                    {number("round-per-member", "rform.per_member", per_member)}
+                </div>
+                <div class="form-row">
+                    <label for="round-voters">{i18n.t("rform.voters")}</label>
+                    <select id="round-voters" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        rules.update(|r| r.voters = if v == "all" { Electorate::All } else { Electorate::Full })
+                    }>
+                        <option value="full" selected=move || rules.with(|r| r.voters == Electorate::Full)>{i18n.t("rform.full")}</option>
+                        <option value="all" selected=move || rules.with(|r| r.voters == Electorate::All)>{i18n.t("rform.all")}</option>
+                    </select>
+                </div>
+                <div class="form-row">
+                    <label for="round-nominees">{i18n.t("rform.nominees")}</label>
+                    <select id="round-nominees" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        rules.update(|r| r.nominees = if v == "full" { Electorate::Full } else { Electorate::All })
+                    }>
+                        <option value="all" selected=move || rules.with(|r| r.nominees == Electorate::All)>{i18n.t("rform.all")}</option>
+                        <option value="full" selected=move || rules.with(|r| r.nominees == Electorate::Full)>{i18n.t("rform.full")}</option>
+                    </select>
+                </div>
+                <div class="form-row">
+                    <label for="round-mode">{i18n.t("rform.mode")}</label>
+                    <select id="round-mode" data-testid="round-mode" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        rules.update(|r| r.mode = if v == "codes" { Mode::Codes } else { Mode::Named })
+                    }>
+                        <option value="named" selected=move || rules.with(|r| r.mode == Mode::Named)>{i18n.t("rform.named")}</option>
+                        <option value="codes" selected=move || rules.with(|r| r.mode == Mode::Codes)>{i18n.t("rform.codes")}</option>
+                    </select>
+                </div>
+                <div class="form-row">
+                    <label for="round-basis">{i18n.t("rform.basis")}</label>
+                    <select id="round-basis" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        rules.update(|r| r.basis = if v == "cast" { Basis::Cast } else { Basis::Entitled })
+                    }>
+                        <option value="entitled" selected=move || rules.with(|r| r.basis == Basis::Entitled)>{i18n.t("rform.entitled")}</option>
+                        <option value="cast" selected=move || rules.with(|r| r.basis == Basis::Cast)>{i18n.t("rform.cast")}</option>
+                    </select>
+                </div>
+                {check("round-self-nomination", "rform.self_nomination", |r| r.self_nomination, |r, v| r.self_nomination = v)}
+                {check("round-self-vote", "rform.self_vote", |r| r.self_vote, |r, v| r.self_vote = v)}
+                {check("round-revision", "rform.revision", |r| r.revision, |r, v| r.revision = v)}
+                {number("round-days", "rform.days", days)}
+                <div class="form-pair">
+                    <div class="form-row">
+                        <label for="round-holidays">{i18n.t("rform.holidays")}</label>
+                        <textarea id="round-holidays" rows="2" prop:value=holidays on:input=move |ev| holidays.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <div class="form-row">
+                        <label for="round-workdays">{i18n.t("rform.workdays")}</label>
+                        <textarea id="round-workdays" rows="2" prop:value=workdays on:input=move |ev| workdays.set(event_target_value(&ev))></textarea>
+                    </div>
+                </div>
+                <fieldset>
+                    <legend>{i18n.t("rform.schedule")}</legend>
+                    {[Stage::Nomination, Stage::Review, Stage::Voting, Stage::Publicity, Stage::Final].into_iter().map(|stage| {
+                        let id = format!("round-date-{}", stage.key());
+                        view! {
+                            <div class="form-row form-inline">
+                                <label for=id.clone()>{move || words::stage(i18n.lang.get(), stage)}</label>
+                                <input
+                                    id=id
+                                    type="date"
+                                    prop:value=move || rules.with(|r| r.schedule.iter().find(|(s, _)| *s == stage).map(|(_, d)| d.to_string()).unwrap_or_default())
+                                    on:change=move |ev| {
+                                        let date = Date::parse(&event_target_value(&ev));
+                                        rules.update(|r| {
+                                            r.schedule.retain(|(s, _)| *s != stage);
+                                            if let Some(d) = date {
+                                                r.schedule.push((stage, d));
+                                                r.schedule.sort();
+                                            }
+                                        })
+                                    }
+                                />
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <p class="form-errors" role="alert" data-testid="round-errors">{move || problem.get()}</p>
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" data-testid="save-round">{i18n.t("form.save")}</button>
+                    <a class="button" href=back>{i18n.t("form.cancel")}</a>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Why a round action was refused (for pages that show one message).
+pub fn problem_text(i18n: crate::i18n::I18n, p: &RoundProblem) -> String {
+    words::round_problem(i18n.lang.get_untracked(), p)
+}
