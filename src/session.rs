@@ -5,18 +5,18 @@ use crate::platform;
 use crate::storage::{self, SaveError, SetAside, Store};
 use std::collections::BTreeMap;
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
+use zhibu_core::ballot::{self, Ballot};
 use zhibu_core::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, ImportedMember, Payload};
-use zhibu_core::ballot::{self, Ballot};
 use zhibu_core::ids::{ClassId, MeetingId, NominationId, ObjectionId, RoundId, StudyId};
-use zhibu_core::rounds::{self, RoundProblem, RoundValue, Rules, Stage, Voter};
 use zhibu_core::ids::{DeviceId, EventId, MemberId};
 use zhibu_core::join::{self, CardError};
 use zhibu_core::meetings::{self, MeetingProblem, MeetingStatus, MeetingValue};
 use zhibu_core::records::MergeReport;
 use zhibu_core::records::{EventStamp, Records};
 use zhibu_core::roster::MemberFields;
+use zhibu_core::rounds::{self, RoundProblem, RoundValue, Rules, Stage, Voter};
 use zhibu_core::settings::Setting;
 use zhibu_core::study::{self, SelfStudy, StudyProblem};
 use zhibu_core::token::SecretKey;
@@ -394,7 +394,13 @@ impl Session {
     }
 
     /// A nomination, made as the nominator.
-    pub fn nominate(&mut self, id: &RoundId, by: &MemberId, nominee: &MemberId, deeds: &str) -> Result<(), RoundProblem> {
+    pub fn nominate(
+        &mut self,
+        id: &RoundId,
+        by: &MemberId,
+        nominee: &MemberId,
+        deeds: &str,
+    ) -> Result<(), RoundProblem> {
         let state = self.records.state();
         let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
         let record = rounds::nominate(state, &round, by, nominee, deeds)?;
@@ -404,7 +410,13 @@ impl Session {
     }
 
     /// The organizer's review of a nominee.
-    pub fn review(&mut self, id: &RoundId, nominee: &MemberId, approved: bool, reason: &str) -> Result<(), RoundProblem> {
+    pub fn review(
+        &mut self,
+        id: &RoundId,
+        nominee: &MemberId,
+        approved: bool,
+        reason: &str,
+    ) -> Result<(), RoundProblem> {
         let state = self.records.state();
         let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
         let review = rounds::review(state, &round, nominee, approved, reason)?;
@@ -426,8 +438,9 @@ impl Session {
             let key = format!("ballot:{id}");
             let secret = storage::identity(&key)
                 .and_then(|hex| {
-                    let bytes: Vec<u8> =
-                        (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()).collect();
+                    let bytes: Vec<u8> = (0..hex.len() / 2)
+                        .filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+                        .collect();
                     <[u8; 16]>::try_from(bytes).ok()
                 })
                 .unwrap_or_else(|| {
@@ -442,7 +455,8 @@ impl Session {
         };
         let rev = state.ballots.0.get(id).and_then(|b| b.get(&slot)).map_or(0, |b| b.rev + 1);
         let ballot = Ballot { rev, choices };
-        let _ = self.record_as(Some(voter.clone()), Payload::Voted { round: id.clone(), voter: Voter::Member(voter.clone()) });
+        let _ = self
+            .record_as(Some(voter.clone()), Payload::Voted { round: id.clone(), voter: Voter::Member(voter.clone()) });
         Ok(self.put_ballot(id, &slot, ballot))
     }
 
@@ -597,4 +611,3 @@ fn replay(me: &MemberId, stamp: &zhibu_core::clock::Stamp, payload: Payload) -> 
         payload,
     }
 }
-

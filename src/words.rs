@@ -9,8 +9,8 @@ use zhibu_core::document::DocError;
 use zhibu_core::join::CardError;
 use zhibu_core::meetings::{Frequency, MeetingKind, MeetingProblem, MeetingStatus};
 use zhibu_core::roster::{Field, FieldError, Problem, Role, Status};
-use zhibu_core::sheet::Source;
 use zhibu_core::rounds::{RoundProblem, Stage};
+use zhibu_core::sheet::Source;
 use zhibu_core::study::StudyProblem;
 use zhibu_core::token::TokenError;
 use zhibu_core::training::ClassProblem;
@@ -266,7 +266,11 @@ pub fn round_problem(lang: Lang, problem: &RoundProblem) -> String {
         RoundProblem::UnknownRound => "rproblem.unknown",
         RoundProblem::RulesLocked => "rproblem.locked",
         RoundProblem::WrongStage { needed, actual } => {
-            return format(lang, "rproblem.stage", &[("needed", &stage(lang, *needed)), ("actual", &stage(lang, *actual))]);
+            return format(
+                lang,
+                "rproblem.stage",
+                &[("needed", &stage(lang, *needed)), ("actual", &stage(lang, *actual))],
+            );
         }
         RoundProblem::NotNextStage => "rproblem.next",
         RoundProblem::NoCandidates => "rproblem.no_candidates",

@@ -49,6 +49,9 @@ struct View {
     tally: Option<Tally>,
     receipts: Vec<String>,
     sealed_ok: bool,
+    /// More ballots in the box than voters on the roll (data merged from
+    /// elsewhere); shown, never silently fixed.
+    excess: bool,
     audit: Vec<AuditEntry>,
     objections: Vec<(ObjectionId, zhibu_core::rounds::Objection, Option<zhibu_core::rounds::Handling>)>,
     honoured: Vec<MemberId>,
@@ -69,7 +72,9 @@ fn view_of(state: &State, id: &RoundId) -> Option<View> {
         .filter(|((r, _), _)| r == id)
         .map(|((r, o), reg)| (o.clone(), reg.value.clone(), state.handlings.get(&(r.clone(), o.clone())).cloned()))
         .collect();
+    let excess = ballot::box_of(state, id).len() > rounds::turnout(state, &round).0;
     Some(View {
+        excess,
         nominees: rounds::nominees(state, id),
         candidates: rounds::candidates(state, &round),
         turnout: rounds::turnout(state, &round),
@@ -225,9 +230,12 @@ fn Nominations(view: View, organizer: Memo<bool>, message: RwSignal<Option<Strin
     let stage = view.round.stage();
     let id = view.round.id.clone();
     let people = Memo::new(move |_| {
-        session.with(|s| s.records().state().active_by_name().into_iter().map(|m| (m.id, m.fields.name)).collect::<Vec<_>>())
+        session.with(|s| {
+            s.records().state().active_by_name().into_iter().map(|m| (m.id, m.fields.name)).collect::<Vec<_>>()
+        })
     });
-    let (by, nominee, deeds) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (by, nominee, deeds) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     if let Some(me) = session.with_untracked(|s| s.me()) {
         by.set(me.to_string());
     }
@@ -245,7 +253,9 @@ fn Nominations(view: View, organizer: Memo<bool>, message: RwSignal<Option<Strin
         }
     };
     let names = Memo::new(move |_| people.get());
-    let name = move |id: &MemberId| names.with(|n| n.iter().find(|(m, _)| m == id).map(|(_, n)| n.clone()).unwrap_or_default());
+    let name = move |id: &MemberId| {
+        names.with(|n| n.iter().find(|(m, _)| m == id).map(|(_, n)| n.clone()).unwrap_or_default())
+    };
     view! {
         <section class="card" aria-labelledby="nominees-title">
             <h3 id="nominees-title">{i18n.t("round.nominees")}</h3>
@@ -319,7 +329,12 @@ fn Nominations(view: View, organizer: Memo<bool>, message: RwSignal<Option<Strin
 }
 
 #[component]
-fn ReviewControls(round: RoundId, member: MemberId, organizer: Memo<bool>, message: RwSignal<Option<String>>) -> impl IntoView {
+fn ReviewControls(
+    round: RoundId,
+    member: MemberId,
+    organizer: Memo<bool>,
+    message: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let reason = RwSignal::new(String::new());
@@ -406,8 +421,8 @@ fn Results(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>)
     let session = use_session();
     let Some(t) = view.tally.clone() else { return ().into_any() };
     let id = view.round.id.clone();
-    let names: Vec<(MemberId, String)> =
-        session.with_untracked(|s| t.counts.iter().map(|(c, _)| (c.clone(), name_of(s.records().state(), c))).collect());
+    let names: Vec<(MemberId, String)> = session
+        .with_untracked(|s| t.counts.iter().map(|(c, _)| (c.clone(), name_of(s.records().state(), c))).collect());
     let name = move |c: &MemberId| names.iter().find(|(m, _)| m == c).map(|(_, n)| n.clone()).unwrap_or_default();
     let tied_names = t.tied.iter().map(&name).collect::<Vec<_>>().join("、");
     let id_run = id.clone();
@@ -424,7 +439,10 @@ fn Results(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>)
     let export = move |_| {
         let json = session.with_untracked(|s| {
             let state = s.records().state();
-            state.round(&id_export).and_then(|r| ballot::export(state, &r)).map(|e| serde_json::to_string_pretty(&e).unwrap_or_default())
+            state
+                .round(&id_export)
+                .and_then(|r| ballot::export(state, &r))
+                .map(|e| serde_json::to_string_pretty(&e).unwrap_or_default())
         });
         if let Some(json) = json {
             let _ = platform::download("票箱-匿名.json", "application/json", json.as_bytes());
@@ -436,7 +454,10 @@ fn Results(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>)
         move |_| {
             let json = session.with_untracked(|s| {
                 let state = s.records().state();
-                state.round(&id).and_then(|r| ballot::export(state, &r)).map(|e| serde_json::to_string(&e).unwrap_or_default())
+                state
+                    .round(&id)
+                    .and_then(|r| ballot::export(state, &r))
+                    .map(|e| serde_json::to_string(&e).unwrap_or_default())
             });
             recount_msg.set(json.map(|j| recount_text(i18n, ballot::recount(&j))));
         }
@@ -458,6 +479,7 @@ fn Results(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>)
         <section class="card" aria-labelledby="results-title" data-testid="results">
             <h3 id="results-title">{i18n.t("round.results")}</h3>
             {(!view.sealed_ok).then(|| view! { <p class="notice-warn" role="alert" data-testid="box-changed">{i18n.t("round.box_changed")}</p> })}
+            {view.excess.then(|| view! { <p class="notice-warn" role="alert" data-testid="box-excess">{i18n.t("round.box_excess")}</p> })}
             <div class="summary-grid stats-auto">
                 <div class="stat"><span class="stat-n" data-testid="cast">{t.cast}</span><span>{i18n.t("round.cast")}</span></div>
                 <div class="stat"><span class="stat-n" data-testid="valid">{t.valid}</span><span>{i18n.t("round.valid")}</span></div>
@@ -597,7 +619,12 @@ fn Publicity(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>
 }
 
 #[component]
-fn HandleObjection(round: RoundId, objection: ObjectionId, organizer: Memo<bool>, message: RwSignal<Option<String>>) -> impl IntoView {
+fn HandleObjection(
+    round: RoundId,
+    objection: ObjectionId,
+    organizer: Memo<bool>,
+    message: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let note = RwSignal::new(String::new());
@@ -626,7 +653,10 @@ fn AuditLog(entries: Vec<AuditEntry>) -> impl IntoView {
     let session = use_session();
     let zone = session.with_untracked(|s| s.records().state().settings().zone);
     let name = move |m: &Option<MemberId>| {
-        m.as_ref().map_or_else(|| i18n.now("round.organizer"), |m| session.with_untracked(|s| name_of(s.records().state(), m)))
+        m.as_ref().map_or_else(
+            || i18n.now("round.organizer"),
+            |m| session.with_untracked(|s| name_of(s.records().state(), m)),
+        )
     };
     view! {
         <details class="card audit">
@@ -679,7 +709,11 @@ fn NamedVote(id: RoundId) -> impl IntoView {
                 receipt.set(Some(r));
                 error.set(None);
             }
-            Some(Err(p)) => error.set(Some(problem_text(i18n, &p))),
+            Some(Err(p)) => {
+                // Back to the start: the next person picks themself afresh.
+                voter.set(None);
+                error.set(Some(problem_text(i18n, &p)));
+            }
             None => {}
         }
     });
@@ -808,15 +842,25 @@ fn Notice(id: RoundId, honours: bool) -> impl IntoView {
     let start = zone.local(v.round.stage.at).date();
     let r = &v.round.rules;
     let end = rounds::publicity_end(start, r.publicity_days, &r.holidays, &r.workdays);
-    let people: Vec<MemberId> = if honours { v.honoured.clone() } else { v.tally.as_ref().map(|t| t.elected.clone()).unwrap_or_default() };
+    let people: Vec<MemberId> =
+        if honours { v.honoured.clone() } else { v.tally.as_ref().map(|t| t.elected.clone()).unwrap_or_default() };
     let rows: Vec<(String, String, Vec<String>)> = session.with_untracked(|s| {
         let state = s.records().state();
         people
             .iter()
             .map(|p| {
                 let m = state.member(p);
-                let deeds = v.nominees.iter().find(|n| &n.member == p).map(|n| n.nominations.iter().map(|(_, x)| x.deeds.clone()).collect()).unwrap_or_default();
-                (m.as_ref().map_or_else(|| p.to_string(), |m| m.fields.name.clone()), m.map(|m| m.fields.group).unwrap_or_default(), deeds)
+                let deeds = v
+                    .nominees
+                    .iter()
+                    .find(|n| &n.member == p)
+                    .map(|n| n.nominations.iter().map(|(_, x)| x.deeds.clone()).collect())
+                    .unwrap_or_default();
+                (
+                    m.as_ref().map_or_else(|| p.to_string(), |m| m.fields.name.clone()),
+                    m.map(|m| m.fields.group).unwrap_or_default(),
+                    deeds,
+                )
             })
             .collect()
     });

@@ -79,9 +79,10 @@ pub fn RoundForm(round: Option<RoundId>) -> impl IntoView {
     let existing = round.as_ref().and_then(|id| session.with_untracked(|s| s.records().state().round(id)));
     let zone = session.with_untracked(|s| s.records().state().settings().zone);
     let year_now = zone.local(platform::now_ms() / 1000).year;
-    let initial = existing.as_ref().map(|r| r.rules.clone()).unwrap_or_else(|| {
-        Rules::new(&format!("{year_now}年度“身边最美党员”评选"), year_now, 3)
-    });
+    let initial = existing
+        .as_ref()
+        .map(|r| r.rules.clone())
+        .unwrap_or_else(|| Rules::new(&format!("{year_now}年度“身边最美党员”评选"), year_now, 3));
     let rules = RwSignal::new(initial.clone());
     let num = |v: u32| RwSignal::new(v.to_string());
     let (honours, k, per_member, days) =

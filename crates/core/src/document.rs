@@ -109,6 +109,13 @@ pub fn events_to_json<'a>(events: impl IntoIterator<Item = &'a Event>) -> String
     json!({ "schema": SCHEMA, "events": events }).to_string()
 }
 
+/// Writes ballot boxes alone, as a document whose snapshot holds nothing else.
+pub fn ballots_to_json(ballots: &crate::ballot::Boxes) -> String {
+    let mut state = State::default();
+    state.ext.ballots = ballots.clone();
+    json!({ "schema": SCHEMA, "snapshot": snapshot::to_value(&state) }).to_string()
+}
+
 /// Reads any supported version, migrating it forward.
 pub fn parse(text: &str) -> Result<Document, DocError> {
     let value: Value = serde_json::from_str(text).map_err(|e| DocError::NotJson {

@@ -64,6 +64,13 @@ impl Records {
         event
     }
 
+    /// Puts a ballot in a round's box. A ballot is not an event: it goes
+    /// into the state with nothing but its slot and choices (see
+    /// [`crate::ballot`]); the next compaction carries it into the snapshot.
+    pub fn cast(&mut self, round: &crate::ids::RoundId, slot: &str, ballot: crate::ballot::Ballot) -> bool {
+        self.state.cast(round, slot, ballot)
+    }
+
     /// Unions events in. An event is kept only if it is new by id and it
     /// changes the state; so merging the same events twice changes nothing.
     pub fn merge_events<'a>(&mut self, events: impl IntoIterator<Item = &'a Event>) -> MergeReport {

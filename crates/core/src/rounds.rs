@@ -529,14 +529,14 @@ pub fn candidates(state: &State, round: &Round) -> Vec<MemberId> {
 }
 
 /// Checks new rules for a round (or a new one): refused once voting opened.
-pub fn set_rules(existing: Option<&Round>, rules: Rules) -> Result<RoundValue, RoundProblem> {
+pub fn set_rules(existing: Option<&Round>, rules: Rules) -> Result<Rules, RoundProblem> {
     rules.check()?;
     if let Some(r) = existing
         && r.stage() >= Stage::Voting
     {
         return Err(RoundProblem::RulesLocked);
     }
-    Ok(RoundValue::Rules(Rules { title: rules.title.trim().to_owned(), ..rules }))
+    Ok(Rules { title: rules.title.trim().to_owned(), ..rules })
 }
 
 /// Moves a round to its next stage, with the guards: candidates reviewed

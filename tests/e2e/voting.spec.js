@@ -1,0 +1,332 @@
+// "身边最美党员" end to end: a round in kiosk mode with 8 one-time ballot
+// codes for a 12-member roster — nominations with a seconder, one nominee
+// rejected, 8 ballots (one blank), the close, the winner and a tie, a run-off,
+// a used code refused, the 公示 notice, an objection handled, the
+// commendation list — then a scan of everything stored and exported for any
+// link between a voter (or code) and a choice. A named-voter round on one
+// device too.
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const { test, expect } = require('@playwright/test');
+const { App } = require('./app');
+
+const ROSTER = [
+  '姓名,党小组,党员类别,职务',
+  '张书记,第一党小组,正式党员,书记',
+  '李组织,第一党小组,正式党员,组织委员',
+  '王宣传,第一党小组,正式党员,宣传委员',
+  '赵一,第一党小组,正式党员,党员',
+  '钱二,第一党小组,正式党员,党员',
+  '孙三,第二党小组,正式党员,党员',
+  '周四,第二党小组,正式党员,党员',
+  '吴五,第二党小组,正式党员,党员',
+  '郑六,第二党小组,正式党员,党员',
+  '冯七,第二党小组,正式党员,党员',
+  '陈预备,第二党小组,预备党员,党员',
+  '褚预备,第二党小组,预备党员,党员',
+].join('\n');
+
+async function newRound(page, { title, honours, k, mode, basis }) {
+  await page.getByTestId('nav-rounds').click();
+  await page.getByTestId('new-round').click();
+  await page.locator('#round-title').fill(title);
+  await page.locator('#round-honours').fill(String(honours));
+  await page.locator('#round-k').fill(String(k));
+  await page.locator('#round-mode').selectOption(mode);
+  await page.locator('#round-basis').selectOption(basis);
+  await page.getByTestId('save-round').click();
+  await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', 'setup');
+  return new URL(page.url()).hash;
+}
+
+async function advance(page, to) {
+  await page.locator(`[data-testid="advance"][data-to="${to}"]`).click();
+  await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', to);
+}
+
+async function nominate(page, by, nominee, deeds) {
+  await page.getByTestId('nominator').selectOption({ label: by });
+  await page.getByTestId('nominee').selectOption({ label: nominee });
+  await page.getByTestId('deeds').fill(deeds);
+  await page.getByTestId('submit-nomination').click();
+}
+
+function nomineeItem(page, name) {
+  return page.locator(`[data-testid="nominee-item"][data-name="${name}"]`);
+}
+
+async function tick(page, names) {
+  for (const name of names) {
+    await page.locator(`[data-testid="ballot-item"][data-name="${name}"]`).getByTestId('ballot-tick').check();
+  }
+}
+
+/** A stored value with its snapshot's ballot boxes left out (the rest of it must name no slot). */
+function withoutBallots(key, value) {
+  if (key !== 'zhibu:snap') return value;
+  const doc = JSON.parse(value);
+  if (doc.snapshot && doc.snapshot.ext) delete doc.snapshot.ext.bal;
+  return JSON.stringify(doc);
+}
+
+/** Everything in localStorage, as { key: value }. */
+const storage = (page) => page.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
+
+test('a kiosk round with ballot codes: nominations, review, 8 ballots, a tie, run-off, 公示 and secrecy', async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  const app = new App(page);
+  await app.open();
+  await app.importRosterText(ROSTER);
+
+  const hash = await newRound(page, { title: '2026年度“身边最美党员”评选', honours: 2, k: 3, mode: 'codes', basis: 'cast' });
+  const roundId = hash.split('/')[2];
+  const fingerprint = (await page.getByTestId('fingerprint').textContent()).trim();
+  expect(fingerprint).toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/);
+
+  // Nomination: one nominee with a seconder; self-nomination and a second
+  // nomination by the same member are refused.
+  await advance(page, 'nomination');
+  await nominate(page, '李组织', '赵一', '扎根基层二十年，带头完成社区疫情防控。');
+  await nominate(page, '王宣传', '赵一', '热心帮扶困难党员，群众口碑好。');
+  await nominate(page, '孙三', '周四', '技术攻关带头人，获得省级表彰。');
+  await nominate(page, '张书记', '吴五', '长期坚持志愿服务。');
+  await nominate(page, '郑六', '冯七', '工作认真负责。');
+  await nominate(page, '钱二', '钱二', '自荐');
+  await expect(page.getByTestId('round-message')).toContainText('不允许自荐');
+  await nominate(page, '李组织', '孙三', '再推荐一位');
+  await expect(page.getByTestId('round-message')).toContainText('每人最多推荐 1 人');
+  await expect(page.getByTestId('nominee-item')).toHaveCount(4);
+  await expect(nomineeItem(page, '赵一').getByTestId('seconders')).toHaveText('附议 1');
+
+  // Review: a rejection needs a reason; 冯七 is rejected, three approved.
+  await advance(page, 'review');
+  await nomineeItem(page, '冯七').getByTestId('reject').click();
+  await expect(page.getByTestId('round-message')).toContainText('不通过时须填写理由');
+  await nomineeItem(page, '冯七').getByTestId('review-reason').fill('不符合推荐条件');
+  await nomineeItem(page, '冯七').getByTestId('reject').click();
+  for (const name of ['赵一', '周四', '吴五']) await nomineeItem(page, name).getByTestId('approve').click();
+  await expect(nomineeItem(page, '冯七').getByTestId('review-state')).toHaveText('未通过');
+
+  // Voting cannot open before codes exist; 8 codes are issued and printed.
+  await page.locator('[data-testid="advance"][data-to="voting"]').click();
+  await expect(page.getByTestId('round-message')).toContainText('请先生成投票码');
+  await page.getByTestId('code-count').fill('8');
+  await page.getByTestId('issue-codes').click();
+  await expect(page.getByTestId('code-slips')).toBeVisible();
+  const codes = (await page.getByTestId('slip-code').allTextContents()).map((c) => c.trim());
+  expect(codes).toHaveLength(8);
+  for (const c of codes) expect(c).toMatch(/^[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/);
+  expect(new Set(codes).size).toBe(8);
+  await page.goto(`/${hash}`);
+  await advance(page, 'voting');
+  // The rules are locked now, with the same fingerprint.
+  await expect(page.getByTestId('fingerprint')).toHaveText(fingerprint);
+  await expect(page.getByTestId('edit-round')).toHaveCount(0);
+  await page.goto(`/${hash}/edit`);
+  await page.locator('#round-honours').fill('3');
+  await page.getByTestId('save-round').click();
+  await expect(page.getByTestId('round-errors')).toContainText('规则已锁定');
+  await page.goto(`/${hash}`);
+  await expect(page.getByTestId('results')).toHaveCount(0);
+
+  // The kiosk: 8 ballots, one blank. 赵一 7, 周四 5, 吴五 5 of 8 cast.
+  await page.getByTestId('open-kiosk').click();
+  const ballots = [
+    ['赵一', '周四', '吴五'],
+    ['赵一', '周四', '吴五'],
+    ['赵一', '周四', '吴五'],
+    ['赵一', '周四'],
+    ['赵一', '周四'],
+    ['赵一', '吴五'],
+    ['赵一', '吴五'],
+    [],
+  ];
+  const receipts = [];
+  for (const [i, choice] of ballots.entries()) {
+    await page.getByTestId('ballot-code').fill(codes[i].toLowerCase());
+    await page.getByTestId('enter-code').click();
+    await expect(page.getByTestId('ballot')).toBeVisible();
+    await tick(page, choice);
+    await expect(page.getByTestId('ballot-counter')).toHaveText(`已选 ${choice.length}/3`);
+    await page.getByTestId('cast').click();
+    if (choice.length === 0) {
+      await expect(page.getByTestId('blank-confirm')).toBeVisible();
+      await page.getByTestId('cast').click();
+    }
+    await expect(page.getByTestId('privacy')).toBeVisible();
+    receipts.push((await page.getByTestId('ballot-receipt').textContent()).trim());
+    await page.getByTestId('next-voter').click();
+    await expect(page.getByTestId('ballot-code')).toHaveValue('');
+  }
+  await expect(page.getByTestId('turnout')).toHaveText('已投票 8 / 应投票 10');
+  // A used code, and a made-up one, are refused.
+  await page.getByTestId('ballot-code').fill(codes[0]);
+  await page.getByTestId('enter-code').click();
+  await expect(page.getByTestId('kiosk-error')).toContainText('此投票码已经使用过');
+  await page.getByTestId('ballot-code').fill('ABCDE-FGHJK');
+  await page.getByTestId('enter-code').click();
+  await expect(page.getByTestId('kiosk-error')).toContainText('投票码无效');
+  await expect(page.getByTestId('ballot')).toHaveCount(0);
+
+  // The close: the winner, the tie, the blank ballot.
+  await page.goto(`/${hash}`);
+  await advance(page, 'closed');
+  await expect(page.getByTestId('cast')).toHaveText('8');
+  await expect(page.getByTestId('blank')).toHaveText('1');
+  await expect(page.getByTestId('valid')).toHaveText('7');
+  const row = (name) => page.locator(`[data-testid="tally-row"][data-name="${name}"]`);
+  await expect(row('赵一')).toHaveAttribute('data-outcome', 'elected');
+  await expect(row('赵一').getByTestId('votes')).toHaveText('7');
+  await expect(row('周四')).toHaveAttribute('data-outcome', 'tied');
+  await expect(row('吴五')).toHaveAttribute('data-outcome', 'tied');
+  await expect(page.getByTestId('tie')).toContainText('剩余 1 个名额');
+  // Every voter's receipt is published; the recount agrees.
+  const published = (await page.getByTestId('receipts').locator('code').allTextContents()).map((r) => r.trim());
+  expect([...published].sort()).toEqual([...receipts].sort());
+  await page.getByTestId('recount').click();
+  await expect(page.getByTestId('recount-message')).toContainText('重新计票一致（共 8 张选票）');
+
+  // The anonymous export: ballots sorted, no slots, no codes.
+  const [exported] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-box').click()]);
+  const exportText = fs.readFileSync(await exported.path(), 'utf8');
+  const box = JSON.parse(exportText);
+  expect(box.ballots).toHaveLength(8);
+  expect(box.tally.elected).toHaveLength(1);
+
+  // Secrecy: what is stored and exported never links a code to a choice.
+  const stored = await storage(page);
+  const codeHash = (code) =>
+    crypto
+      .createHash('sha256')
+      .update(`zhibu-ballot-code\n${roundId}\n${code.replace('-', '')}`)
+      .digest('hex')
+      .slice(0, 32);
+  const hashes = codes.map(codeHash);
+  const boxDoc = JSON.parse(stored['zhibu:box']);
+  const slots = boxDoc.snapshot.ext.bal[roundId];
+  expect(Object.keys(slots)).toHaveLength(8);
+  for (const ballot of Object.values(slots)) {
+    // A ballot is its choices and nothing else: no author, device, clock or time.
+    expect(Object.keys(ballot).filter((k) => k !== 'rev')).toEqual(['choices']);
+  }
+  const slotIds = Object.keys(slots);
+  // The roll knows the codes' hashes (all 8 used), never the codes.
+  const everything = Object.entries(stored);
+  for (const h of hashes) expect(everything.some(([, v]) => v.includes(h))).toBe(true);
+  for (const [key, value] of everything) {
+    for (const c of codes) expect(value.includes(c.replace('-', '')), `${key} holds a code`).toBe(false);
+    if (key === 'zhibu:box') {
+      for (const h of hashes) expect(value.includes(h), 'the box holds a code hash').toBe(false);
+    } else {
+      // Outside the box (the roll, logs, snapshot's other tables) no ballot slot appears...
+      const rest = withoutBallots(key, value);
+      for (const s of slotIds) expect(rest.includes(s), `${key} names a ballot slot`).toBe(false);
+    }
+  }
+  // ...and the box's order is by slot, not by when each ballot was cast.
+  expect(slotIds).toEqual([...slotIds].sort());
+  for (const s of slotIds) expect(exportText.includes(s)).toBe(false);
+  for (const h of hashes) expect(exportText.includes(h)).toBe(false);
+
+  // Run-off among the tied, in one action.
+  await page.getByTestId('start-runoff').click();
+  await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', 'setup');
+  await expect(page.getByTestId('rule-honours')).toHaveText('1');
+  await expect(page.locator('h2#round-title')).toContainText('再次投票');
+  // Its candidates are the tied two: it goes straight from set-up to voting.
+  await expect(page.locator('[data-testid="advance"][data-to="voting"]')).toBeVisible();
+
+  // 公示: the notice prints, an objection is filed and handled, then 表彰.
+  await page.goto(`/${hash}`);
+  await advance(page, 'publicity');
+  await expect(page.getByTestId('publicity-end')).toContainText('公示期至');
+  await page.getByTestId('open-notice').click();
+  await expect(page.getByTestId('notice')).toContainText('赵一');
+  await expect(page.getByTestId('notice')).toContainText('扎根基层二十年');
+  await page.evaluate(() => {
+    window.print = () => {
+      window.__printed = true;
+    };
+  });
+  await page.getByTestId('print-notice').click();
+  expect(await page.evaluate(() => window.__printed)).toBe(true);
+  await page.goto(`/${hash}`);
+  await page.getByTestId('objection-about').selectOption({ label: '赵一' });
+  await page.getByTestId('objection-text').fill('事迹中“二十年”与实际工作年限不符。');
+  await page.getByTestId('file-objection').click();
+  await expect(page.getByTestId('objection-item')).toHaveCount(1);
+  await page.getByTestId('handling-note').fill('经核实，工作年限为二十一年，异议不成立。');
+  await page.getByTestId('dismiss').click();
+  await expect(page.getByTestId('handled')).toContainText('不成立');
+  await advance(page, 'final');
+  await page.getByTestId('open-honours').click();
+  await expect(page.getByTestId('notice-name')).toHaveText(['赵一（第一党小组）']);
+  await page.goto(`/${hash}`);
+  const audit = await page.getByTestId('audit-row').allTextContents();
+  expect(audit.some((l) => l.includes('资格审查未通过：冯七'))).toBe(true);
+  expect(audit.some((l) => l.includes('异议不成立'))).toBe(true);
+});
+
+test('named voters on one device: one ballot each, no self-vote, results after the close', async ({ page }) => {
+  test.setTimeout(90_000);
+  const app = new App(page);
+  await app.open();
+  await app.importRosterText(ROSTER);
+  const hash = await newRound(page, { title: '支部评选（本机投票）', honours: 1, k: 1, mode: 'named', basis: 'entitled' });
+  await advance(page, 'nomination');
+  await nominate(page, '张书记', '赵一', '先进事迹甲');
+  await nominate(page, '李组织', '钱二', '先进事迹乙');
+  await advance(page, 'review');
+  for (const name of ['赵一', '钱二']) await nomineeItem(page, name).getByTestId('approve').click();
+  await advance(page, 'voting');
+  await page.getByTestId('open-vote').click();
+
+  const vote = async (voter, choice) => {
+    await page.getByTestId('voter').selectOption({ label: voter });
+    await page.getByTestId('start-ballot').click();
+    await tick(page, [choice]);
+    // K = 1: the other candidate cannot be ticked as well.
+    const other = choice === '赵一' ? '钱二' : '赵一';
+    await expect(page.locator(`[data-testid="ballot-item"][data-name="${other}"]`).getByTestId('ballot-tick')).toBeDisabled();
+    await page.getByTestId('cast').click();
+  };
+  // 赵一 may not vote for himself.
+  await vote('赵一', '赵一');
+  await expect(page.getByTestId('vote-error')).toContainText('不允许投自己');
+  const voters = ['张书记', '李组织', '王宣传', '孙三', '周四', '吴五'];
+  for (const v of voters) {
+    await vote(v, v === '吴五' ? '钱二' : '赵一');
+    await expect(page.getByTestId('privacy')).toBeVisible();
+    await page.getByTestId('next-voter').click();
+  }
+  // A second ballot by the same member is refused.
+  await page.getByTestId('voter').selectOption({ label: '张书记' });
+  await page.getByTestId('start-ballot').click();
+  await expect(page.getByTestId('vote-error')).toContainText('已经投过票');
+  await expect(page.getByTestId('turnout')).toHaveText('已投票 6 / 应投票 10');
+
+  await page.goto(`/${hash}`);
+  await advance(page, 'closed');
+  // 5 of 10 entitled is not more than half: nobody is elected.
+  const row = (name) => page.locator(`[data-testid="tally-row"][data-name="${name}"]`);
+  await expect(row('赵一').getByTestId('votes')).toHaveText('5');
+  await expect(row('赵一')).toHaveAttribute('data-outcome', 'not');
+  await expect(row('钱二').getByTestId('votes')).toHaveText('1');
+
+  // Nothing stored links a voter to a choice: the box is slots and choices.
+  const stored = await storage(page);
+  const boxDoc = JSON.parse(stored['zhibu:box']);
+  const slots = Object.values(boxDoc.snapshot.ext.bal)[0];
+  expect(Object.keys(slots)).toHaveLength(6);
+  for (const ballot of Object.values(slots)) expect(Object.keys(ballot)).toEqual(['choices']);
+  const slotIds = Object.keys(slots);
+  for (const [key, value] of Object.entries(stored)) {
+    if (key === 'zhibu:box') continue;
+    const rest = withoutBallots(key, value);
+    for (const s of slotIds) expect(rest.includes(s), `${key} names a ballot slot`).toBe(false);
+  }
+  // The device kept no secret for revising (revision is off): no ballot keys.
+  expect(Object.keys(stored).filter((k) => k.startsWith('zhibu:id:ballot'))).toEqual([]);
+});
