@@ -383,6 +383,10 @@ impl Session {
         if round.stage() >= Stage::Voting {
             return Err(RoundProblem::RulesLocked);
         }
+        // A second batch would void the slips already printed.
+        if !round.codes.is_empty() {
+            return Err(RoundProblem::CodesIssued);
+        }
         if round.rules.mode != rounds::Mode::Codes {
             return Err(RoundProblem::WrongMode);
         }
@@ -432,8 +436,14 @@ impl Session {
         rounds::may_vote(state, &round, voter)?;
         let choices = rounds::check_choices(state, &round, Some(voter), choices)?;
         // Only the voter's own phone may keep the secret that lets them
-        // revise; a shared device keeps nothing.
+        // revise; a shared device keeps nothing, so there a second ballot
+        // would be a second ballot, not a revision: refused.
         let own_phone = self.me().as_ref() == Some(voter);
+        let on_roll = rounds::has_voted(state, id, &Voter::Member(voter.clone()));
+        let secret_key = format!("ballot:{id}");
+        if on_roll && !(own_phone && storage::identity(&secret_key).is_some()) {
+            return Err(RoundProblem::AlreadyVoted);
+        }
         let slot = if round.rules.revision && own_phone {
             let key = format!("ballot:{id}");
             let secret = storage::identity(&key)

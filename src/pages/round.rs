@@ -558,7 +558,7 @@ fn Publicity(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>
     let id_obj = id.clone();
     let file = move |_| {
         let who = about.get_untracked();
-        let who = (!who.is_empty()).then(|| MemberId(who));
+        let who = (!who.is_empty()).then_some(MemberId(who));
         match session.try_update(|s| s.object(&id_obj, who.as_ref(), &text.get_untracked())) {
             Some(Ok(())) => {
                 text.set(String::new());

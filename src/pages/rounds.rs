@@ -50,7 +50,7 @@ pub fn RoundsPage() -> impl IntoView {
                                     <span class="meeting-topic">{title}</span>
                                     <span class="meeting-state">
                                         <span class="badge">{move || words::stage(i18n.lang.get(), stage)}</span>
-                                        {(stage >= Stage::Voting).then(|| move || i18n.fmt("round.turnout", &[("voted", &voted), ("entitled", &entitled)]))}
+                                        {(stage >= Stage::Voting).then_some(move || i18n.fmt("round.turnout", &[("voted", &voted), ("entitled", &entitled)]))}
                                     </span>
                                 </a>
                             </li>

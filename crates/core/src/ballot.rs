@@ -110,20 +110,21 @@ pub fn code_hash(round: &RoundId, code: &str) -> String {
 }
 
 /// Makes ballot codes from random bytes (16 per code, from a CSPRNG).
-/// Rejection sampling keeps every character equally likely.
+/// The 128 random bits are read as base-31 digits: every code has
+/// `CODE_LEN` characters (skipping bytes ≥ 248, as before, could leave too
+/// few), and since 31¹⁰ < 2⁵⁰ the bias left by 2¹²⁸ is below 2⁻⁷⁸.
 pub fn make_codes(randomness: &[[u8; 16]]) -> Vec<String> {
     randomness
         .iter()
         .map(|bytes| {
-            let mut code = String::new();
-            // 256 = 8 × 31 + 8: bytes ≥ 248 are skipped so each character is uniform.
-            for b in bytes.iter().copied().filter(|b| *b < 248) {
-                if code.len() == CODE_LEN {
-                    break;
-                }
-                code.push(CODE_ALPHABET[(b % 31) as usize] as char);
-            }
-            code
+            let mut n = u128::from_le_bytes(*bytes);
+            (0..CODE_LEN)
+                .map(|_| {
+                    let c = CODE_ALPHABET[(n % 31) as usize] as char;
+                    n /= 31;
+                    c
+                })
+                .collect()
         })
         .collect()
 }

@@ -95,9 +95,13 @@ impl std::error::Error for DocError {}
 /// Writes records as the current schema.
 pub fn to_json(records: &Records) -> String {
     let events: Vec<&Event> = records.pending().collect();
+    // Ballots are not events: those cast since the last compaction live only
+    // in the state, so the snapshot written carries the state's boxes.
+    let mut snapshot = records.snapshot().clone();
+    snapshot.ext.ballots.join(&records.state().ballots);
     json!({
         "schema": SCHEMA,
-        "snapshot": snapshot::to_value(records.snapshot()),
+        "snapshot": snapshot::to_value(&snapshot),
         "events": events,
     })
     .to_string()

@@ -223,6 +223,10 @@ pub struct StageChange {
     /// At 投票: the entitled voters, frozen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitled: Option<Vec<MemberId>>,
+    /// At 投票: the candidates, frozen (a review merged in later from
+    /// another device cannot change who is on the ballot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidates: Option<Vec<MemberId>>,
     /// At 计票: how many ballots were in the box and its digest, so a box
     /// that changes afterwards shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -444,7 +448,7 @@ impl Round {
     /// Reads a round from its registers; `None` until it has rules.
     pub fn from_table(id: &RoundId, table: &Table<RoundField, RoundValue>) -> Option<Round> {
         let mut rules = None;
-        let mut stage = StageChange { stage: Stage::Setup, at: 0, entitled: None, sealed: None };
+        let mut stage = StageChange { stage: Stage::Setup, at: 0, entitled: None, candidates: None, sealed: None };
         let mut codes = Vec::new();
         for (_, v) in table.values() {
             match v.clone() {
@@ -462,7 +466,11 @@ impl Round {
     }
 
     fn need(&self, stage: Stage) -> Result<(), RoundProblem> {
-        if self.stage() == stage { Ok(()) } else { Err(RoundProblem::WrongStage { needed: stage, actual: self.stage() }) }
+        if self.stage() == stage {
+            Ok(())
+        } else {
+            Err(RoundProblem::WrongStage { needed: stage, actual: self.stage() })
+        }
     }
 
     /// Voters entitled: frozen when voting opened, the electorate before.
@@ -516,8 +524,12 @@ pub fn nominees(state: &State, round: &RoundId) -> Vec<Nominee> {
         .collect()
 }
 
-/// The candidates (候选人): fixed for a run-off, else the approved nominees.
+/// The candidates (候选人): frozen when voting opened; before that, fixed
+/// for a run-off, else the approved nominees.
 pub fn candidates(state: &State, round: &Round) -> Vec<MemberId> {
+    if let Some(frozen) = &round.stage.candidates {
+        return frozen.clone();
+    }
     match &round.rules.candidates {
         Some(fixed) => fixed.clone(),
         None => nominees(state, &round.id)
@@ -548,7 +560,7 @@ pub fn advance(state: &State, round: &Round, to: Stage, now: i64) -> Result<Roun
     if from.next() != Some(to) && !skips {
         return Err(RoundProblem::NotNextStage);
     }
-    let mut change = StageChange { stage: to, at: now, entitled: None, sealed: None };
+    let mut change = StageChange { stage: to, at: now, entitled: None, candidates: None, sealed: None };
     match to {
         Stage::Voting => {
             if round.rules.candidates.is_none() {
@@ -564,14 +576,17 @@ pub fn advance(state: &State, round: &Round, to: Stage, now: i64) -> Result<Roun
                 return Err(RoundProblem::NoCodes);
             }
             change.entitled = Some(round.rules.voters.members(state));
+            change.candidates = Some(candidates(state, round));
         }
         Stage::Closed => {
             change.entitled = round.stage.entitled.clone();
+            change.candidates = round.stage.candidates.clone();
             let ballots = crate::ballot::box_of(state, &round.id);
             change.sealed = Some((ballots.len() as u32, crate::ballot::digest(&ballots)));
         }
         _ => {
             change.entitled = round.stage.entitled.clone();
+            change.candidates = round.stage.candidates.clone();
             change.sealed = round.stage.sealed.clone();
         }
     }
@@ -739,7 +754,8 @@ pub fn count(state: &State, round: &Round) -> Tally {
 /// A run-off among the candidates tied at the cut-off: same voters and
 /// rules, the tied candidates fixed, the honours left to fill.
 pub fn runoff(state: &State, round: &Round, new_title: &str) -> Result<Rules, RoundProblem> {
-    let tally = results(state, round).ok_or(RoundProblem::WrongStage { needed: Stage::Closed, actual: round.stage() })?;
+    let tally =
+        results(state, round).ok_or(RoundProblem::WrongStage { needed: Stage::Closed, actual: round.stage() })?;
     if tally.tied.is_empty() {
         return Err(RoundProblem::NoTie);
     }
@@ -769,7 +785,13 @@ pub fn object(round: &Round, about: Option<&MemberId>, text: &str) -> Result<Obj
 }
 
 /// The organizer's handling of an objection.
-pub fn handle(state: &State, round: &Round, objection: &ObjectionId, upheld: bool, note: &str) -> Result<Handling, RoundProblem> {
+pub fn handle(
+    state: &State,
+    round: &Round,
+    objection: &ObjectionId,
+    upheld: bool,
+    note: &str,
+) -> Result<Handling, RoundProblem> {
     if round.stage() < Stage::Publicity {
         return Err(RoundProblem::WrongStage { needed: Stage::Publicity, actual: round.stage() });
     }
@@ -821,13 +843,8 @@ pub fn publicity_end(start: Date, days: u32, holidays: &[Date], workdays: &[Date
 
 /// The round's audit log, oldest first.
 pub fn audit(state: &State, round: &RoundId) -> Vec<AuditEntry> {
-    let mut list: Vec<AuditEntry> = state
-        .audit
-        .0
-        .iter()
-        .filter(|((r, _), _)| r == round)
-        .map(|(_, reg)| reg.value.clone())
-        .collect();
+    let mut list: Vec<AuditEntry> =
+        state.audit.0.iter().filter(|((r, _), _)| r == round).map(|(_, reg)| reg.value.clone()).collect();
     list.sort_by_key(|e| e.at);
     list
 }

@@ -6,15 +6,15 @@
 //! way, which is what lets a snapshot stand in for the events it folded.
 
 use crate::attendance::Attendance;
+use crate::ballot::Boxes;
 use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use crate::clock::{Lww, Stamp};
 use crate::date::Date;
 use crate::event::{Event, Payload};
-use crate::ballot::Boxes;
 use crate::ids::{ClassId, EventId, MeetingId, MemberId, NominationId, ObjectionId, RoundId, StudyId};
-use crate::rounds::{AuditEntry, Audited, Handling, Nomination, Objection, Review, RoundField, RoundValue, Voter};
 use crate::meetings::{Meeting, MeetingField, MeetingValue};
 use crate::roster::{FieldValue, MemberFields, Role, Status};
+use crate::rounds::{AuditEntry, Audited, Handling, Nomination, Objection, Review, RoundField, RoundValue, Voter};
 use crate::settings::{Setting, SettingKey, Settings};
 use crate::study::{SelfStudy, StudyDecision};
 use crate::table::Table;
@@ -396,7 +396,8 @@ impl State {
             }
             Payload::RoundSaved { round, changes } => {
                 let table = self.ext.rounds.entry(round.clone()).or_default();
-                let changed = changes.iter().fold(false, |acc, c| table.set(&c.field(), c.clone(), stamp.clone()) | acc);
+                let changed =
+                    changes.iter().fold(false, |acc, c| table.set(&c.field(), c.clone(), stamp.clone()) | acc);
                 for c in changes {
                     let what = match c {
                         RoundValue::Rules(r) => Audited::Rules(r.fingerprint()),
@@ -481,11 +482,9 @@ impl State {
             }
             Payload::SelfStudyRecorded { study, record } => self.ext.studies.contains(study, record, &stamp),
             Payload::SelfStudyDecided { study, decision } => self.ext.study_decisions.contains(study, decision, &stamp),
-            Payload::RoundSaved { round, changes } => self
-                .ext
-                .rounds
-                .get(round)
-                .is_some_and(|t| changes.iter().all(|c| t.contains(&c.field(), c, &stamp))),
+            Payload::RoundSaved { round, changes } => {
+                self.ext.rounds.get(round).is_some_and(|t| changes.iter().all(|c| t.contains(&c.field(), c, &stamp)))
+            }
             Payload::Nominated { round, nomination, record } => {
                 self.ext.nominations.contains(&(round.clone(), nomination.clone()), record, &stamp)
             }

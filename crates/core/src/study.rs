@@ -193,10 +193,21 @@ pub fn decide(
 pub fn entries(state: &State, settings: &Settings) -> Vec<StudyEntry> {
     let mut list: Vec<StudyEntry> = state
         .studies
-        .values()
-        .map(|(id, study)| {
-            // A decision by the member themself is not an answer.
-            let decision = state.study_decisions.get(id).filter(|d| d.by != study.member).cloned();
+        .0
+        .iter()
+        .map(|(id, reg)| {
+            let study = &reg.value;
+            // The latest answer by someone else, given after the record was
+            // last written: one by the member themself is not an answer (nor
+            // hides an earlier one), and one given before the record was
+            // rewritten answered something else.
+            let decision = state.study_decisions.0.get(id).and_then(|d| {
+                std::iter::once((&d.stamp, &d.value))
+                    .chain(d.history.iter().map(|(s, v)| (s, v)))
+                    .filter(|(s, v)| v.by != study.member && *s > &reg.stamp)
+                    .max()
+                    .map(|(_, v)| v.clone())
+            });
             let state = match (&decision, study.withdrawn) {
                 (_, true) => StudyState::Withdrawn,
                 (Some(d), _) if d.confirmed => StudyState::Confirmed,

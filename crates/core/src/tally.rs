@@ -51,8 +51,7 @@ pub fn judge(choices: &[MemberId], candidates: &BTreeSet<MemberId>, k: usize) ->
     let distinct: BTreeSet<&MemberId> = choices.iter().collect();
     if choices.is_empty() {
         BallotVerdict::Blank
-    } else if choices.len() > k || distinct.len() != choices.len() || !choices.iter().all(|c| candidates.contains(c))
-    {
+    } else if choices.len() > k || distinct.len() != choices.len() || !choices.iter().all(|c| candidates.contains(c)) {
         BallotVerdict::Invalid
     } else {
         BallotVerdict::Valid
@@ -143,16 +142,5 @@ pub fn tally<'a>(
             tied = at;
         }
     }
-    Tally {
-        cast,
-        valid,
-        blank,
-        invalid,
-        entitled: rules.entitled,
-        counts,
-        needed,
-        elected,
-        tied,
-        tied_seats,
-    }
+    Tally { cast, valid, blank, invalid, entitled: rules.entitled, counts, needed, elected, tied, tied_seats }
 }

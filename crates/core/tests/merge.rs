@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
 use zhibu_core::checkin::{CheckIn, LeaveDecision, LeaveRequest, Proof};
+use zhibu_core::date::Date;
 use zhibu_core::event::{Event, ImportedMember, Payload};
-use zhibu_core::ids::{DeviceId, EventId, MeetingId, MemberId};
+use zhibu_core::hours::{self, YearHours};
+use zhibu_core::ids::{ClassId, DeviceId, EventId, MeetingId, MemberId, StudyId};
 use zhibu_core::meetings::{Audience, MeetingKind, MeetingStatus, MeetingValue};
 use zhibu_core::records::Records;
 use zhibu_core::roster::{FieldValue, MemberFields, Role, Status};
@@ -15,7 +17,10 @@ use zhibu_core::settings::Setting;
 use zhibu_core::sheet::{self, Sheet};
 use zhibu_core::snapshot;
 use zhibu_core::state::State;
+use zhibu_core::study::{self, SelfStudy, StudyDecision};
 use zhibu_core::token::SecretKey;
+use zhibu_core::training::ClassValue;
+use zhibu_core::zone::Zone;
 
 const CASES: u32 = 10_000;
 
@@ -467,4 +472,239 @@ fn an_empty_meeting_edit_changes_nothing_and_is_not_lost() {
     b.merge_events(a.pending());
     assert_eq!(a.state(), b.state());
     assert!(a.state().ext.meetings.is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// 学时: training sessions, marks, self-study and its answers (some by the
+// member themself) and the settings that count them give the same hours
+// however the events meet.
+
+const HOURS_CASES: u32 = 1_000;
+
+/// A wall-clock time in Beijing.
+fn cst(date: &str, hour: u8, minute: u8) -> i64 {
+    Zone::CST.unix(Date::parse(date).unwrap(), hour, minute).unwrap()
+}
+
+fn session_id() -> impl Strategy<Value = MeetingId> {
+    (0..3u8).prop_map(|i| MeetingId(format!("t{i}")))
+}
+
+fn study_id() -> impl Strategy<Value = StudyId> {
+    (0..3u8).prop_map(|i| StudyId(format!("s{i}")))
+}
+
+fn session_value() -> impl Strategy<Value = MeetingValue> {
+    prop_oneof![
+        prop::sample::select(vec![MeetingKind::Training, MeetingKind::Lecture, MeetingKind::General])
+            .prop_map(MeetingValue::Kind),
+        // Mid-year, and either side of New Year in Beijing (one UTC day).
+        prop::sample::select(vec![cst("2026-06-15", 9, 0), cst("2026-12-31", 23, 0), cst("2027-01-01", 0, 30)])
+            .prop_map(MeetingValue::Start),
+        prop::sample::select(vec![45u32, 90, 200, 400]).prop_map(MeetingValue::Minutes),
+        prop::sample::select(vec![None, Some(0u32), Some(15), Some(240)]).prop_map(MeetingValue::Credit),
+        (0..2u8).prop_map(|i| MeetingValue::Class(ClassId(format!("c{i}")))),
+        prop::sample::select(vec![
+            MeetingStatus::Planned,
+            MeetingStatus::Held { expected: ids(&[0, 1, 2]) },
+            MeetingStatus::Cancelled { reason: "下雨".into() },
+        ])
+        .prop_map(MeetingValue::Status),
+        prop::sample::select(vec![Audience::Branch, Audience::Committee, Audience::List(ids(&[1, 3]))])
+            .prop_map(MeetingValue::Audience),
+    ]
+}
+
+fn hours_payload() -> impl Strategy<Value = Payload> {
+    prop_oneof![
+        2 => (session_id(), prop::collection::vec(session_value(), 1..4))
+            .prop_map(|(meeting, changes)| Payload::MeetingSaved { meeting, changes }),
+        4 => (session_id(), member_id(), 0..5u64).prop_map(|(meeting, member, status)| Payload::AttendanceMarked {
+            meeting,
+            member,
+            mark: Attendance { status: AttendanceStatus::from_code(status).unwrap(), at: None, by_self: false },
+        }),
+        3 => (
+            study_id(),
+            member_id(),
+            prop::sample::select(vec!["2026-06-15", "2026-12-31", "2027-01-01"]),
+            prop::sample::select(vec![5u32, 15, 240]),
+            prop::bool::weighted(0.2),
+        )
+            .prop_map(|(study, member, date, tenths, withdrawn)| Payload::SelfStudyRecorded {
+                study,
+                record: SelfStudy {
+                    member,
+                    date: Date::parse(date).unwrap(),
+                    material: "学习党章".into(),
+                    tenths,
+                    note: String::new(),
+                    withdrawn,
+                },
+            }),
+        // `by` is often the record's own member: a forged answer.
+        3 => (study_id(), member_id(), any::<bool>()).prop_map(|(study, by, confirmed)| Payload::SelfStudyDecided {
+            study,
+            decision: StudyDecision { confirmed, by, note: String::new() },
+        }),
+        1 => prop::sample::select(vec![
+            Setting::CountsHours(MeetingKind::General, true),
+            Setting::CountsHours(MeetingKind::General, false),
+            Setting::CountsHours(MeetingKind::Lecture, false),
+            Setting::CountsHours(MeetingKind::Training, false),
+            Setting::SelfStudyConfirm(false),
+            Setting::SelfStudyConfirm(true),
+            Setting::Zone(Zone(0)),
+            Setting::Zone(Zone::CST),
+            Setting::FullDayHours(6),
+        ])
+        .prop_map(|s| Payload::SettingsChanged { changes: vec![s] }),
+        1 => payload(),
+    ]
+}
+
+/// Four members, two classes, three sessions, one self-study record.
+fn hours_base_events() -> Vec<Event> {
+    let member = |i: u8, role: Role, exempt: bool| Payload::MemberAdded {
+        member: MemberId(format!("m{i}")),
+        fields: MemberFields {
+            name: format!("党员{i}"),
+            group: "第一党小组".into(),
+            status: Status::Full,
+            role,
+            joined: None,
+            phone: None,
+            exempt,
+        },
+    };
+    let class = |i: u8, audience: Audience, from: &str, to: &str| Payload::ClassSaved {
+        class: ClassId(format!("c{i}")),
+        changes: vec![
+            ClassValue::Title(format!("培训班{i}")),
+            ClassValue::Audience(audience),
+            ClassValue::Dates(Date::parse(from).unwrap(), Date::parse(to).unwrap()),
+        ],
+    };
+    let session = |i: u8, kind: MeetingKind, start: i64, class: Option<u8>| Payload::MeetingSaved {
+        meeting: MeetingId(format!("t{i}")),
+        changes: [MeetingValue::Kind(kind), MeetingValue::Start(start), MeetingValue::Minutes(90)]
+            .into_iter()
+            .chain(class.map(|c| MeetingValue::Class(ClassId(format!("c{c}")))))
+            .collect(),
+    };
+    let studied = SelfStudy {
+        member: MemberId("m1".into()),
+        date: Date::parse("2026-12-31").unwrap(),
+        material: "学习党章".into(),
+        tenths: 15,
+        note: String::new(),
+        withdrawn: false,
+    };
+    [
+        member(0, Role::Secretary, false),
+        member(1, Role::Member, false),
+        member(2, Role::OrganizationCommissioner, false),
+        member(3, Role::Member, true),
+        class(0, Audience::Committee, "2026-06-01", "2026-12-31"),
+        class(1, Audience::Branch, "2027-01-01", "2027-01-31"),
+        session(0, MeetingKind::Training, cst("2026-12-31", 23, 0), Some(0)),
+        session(1, MeetingKind::Training, cst("2027-01-01", 0, 30), Some(1)),
+        session(2, MeetingKind::Lecture, cst("2026-06-15", 9, 0), None),
+        Payload::SelfStudyRecorded { study: StudyId("s0".into()), record: studied },
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, payload)| Event {
+        id: EventId(format!("b{i}")),
+        device: DeviceId("d0".into()),
+        clock: 1,
+        actor: own_actor(&payload),
+        at: 0,
+        payload,
+    })
+    .collect()
+}
+
+/// Who makes an event: the member for their own record, the confirmer for an answer.
+fn own_actor(payload: &Payload) -> Option<MemberId> {
+    match payload {
+        Payload::SelfStudyRecorded { record, .. } => Some(record.member.clone()),
+        Payload::SelfStudyDecided { decision, .. } => Some(decision.by.clone()),
+        _ => None,
+    }
+}
+
+fn hours_events() -> impl Strategy<Value = Vec<Event>> {
+    prop::collection::vec((prop_oneof![1..8u64, (1u64 << 53) - 8..=(1u64 << 53)], 0..3u8, hours_payload()), 0..24)
+        .prop_map(|raw| {
+            let mut events = hours_base_events();
+            events.extend(raw.into_iter().enumerate().map(|(i, (clock, dev, payload))| Event {
+                id: EventId(format!("e{i:03}")),
+                device: DeviceId(format!("d{dev}")),
+                clock,
+                actor: own_actor(&payload),
+                at: 0,
+                payload,
+            }));
+            events
+        })
+}
+
+/// Per year: each member's (training, meetings, self-study, pending), the
+/// months, and the whole of what `hours::year` says.
+type Hours = Vec<(i32, Vec<(MemberId, [u32; 4])>, [u32; 12], YearHours)>;
+
+fn year_hours(state: &State) -> Hours {
+    let settings = state.settings();
+    // Whatever the order, no record counts on its own member's answer.
+    for entry in study::entries(state, &settings) {
+        assert!(entry.decision.is_none_or(|d| d.by != entry.study.member), "{:?}", entry.id);
+    }
+    [2026, 2027]
+        .into_iter()
+        .map(|year| {
+            let hours = hours::year(state, year, &settings, None);
+            let lines = hours
+                .lines
+                .iter()
+                .map(|l| (l.member.id.clone(), [l.training, l.meetings, l.self_study, l.pending]))
+                .collect();
+            (year, lines, hours.months, hours)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(HOURS_CASES))]
+
+    #[test]
+    fn hours_are_the_same_in_any_order_with_duplicates_and_across_joined_states(
+        (events, mixed) in shuffled_with_duplicates_of(hours_events()),
+        // Which of two states each event reached: one, the other or both.
+        reach in prop::collection::vec(1..4u8, 48),
+    ) {
+        let all = State::fold(&events);
+        let expected = year_hours(&all);
+        prop_assert_eq!(&year_hours(&State::fold(&mixed)), &expected);
+        let (mut a, mut b) = (State::default(), State::default());
+        for (i, event) in mixed.iter().enumerate() {
+            let r = reach[i % reach.len()];
+            if r & 1 == 1 {
+                a.apply(event);
+            }
+            if r & 2 == 2 {
+                b.apply(event);
+            }
+        }
+        let mut ab = a.clone();
+        ab.join(&b);
+        let mut ba = b.clone();
+        ba.join(&a);
+        ba.join(&a);
+        prop_assert_eq!(&ab, &all);
+        prop_assert_eq!(&year_hours(&ab), &expected);
+        prop_assert_eq!(&year_hours(&ba), &expected);
+        // Through the stored form, too.
+        prop_assert_eq!(&year_hours(&through_storage(&ba)), &expected);
+    }
 }
