@@ -311,7 +311,8 @@ pub fn App() -> impl IntoView {
                 Route::Kiosk(id) => view! { <KioskPage id/> }.into_any(),
             }}
         </main>
-        <TabBar route/>
+        // A kiosk is the ballot box: no way from it to the rest of the app.
+        {move || (!matches!(route.get(), Route::Kiosk(_))).then(|| view! { <TabBar route/> })}
     }
 }
 

@@ -390,6 +390,8 @@ impl Session {
         if round.rules.mode != rounds::Mode::Codes {
             return Err(RoundProblem::WrongMode);
         }
+        // No more codes than voters: turnout can never pass 100%.
+        let n = n.min(round.rules.voters.members(self.records.state()).len()).max(1);
         let randomness: Vec<[u8; 16]> = (0..n).map(|_| platform::random16()).collect();
         let codes = ballot::make_codes(&randomness);
         let hashes = codes.iter().map(|c| ballot::code_hash(id, c)).collect();
@@ -438,7 +440,8 @@ impl Session {
         // Only the voter's own phone may keep the secret that lets them
         // revise; a shared device keeps nothing, so there a second ballot
         // would be a second ballot, not a revision: refused.
-        let own_phone = self.me().as_ref() == Some(voter);
+        // The organizer's device is shared even when its owner is a member.
+        let own_phone = self.me().as_ref() == Some(voter) && !self.is_organizer();
         let on_roll = rounds::has_voted(state, id, &Voter::Member(voter.clone()));
         let secret_key = format!("ballot:{id}");
         if on_roll && !(own_phone && storage::identity(&secret_key).is_some()) {
@@ -478,7 +481,8 @@ impl Session {
         let hash = rounds::check_code(state, &round, code)?;
         let choices = rounds::check_choices(state, &round, None, choices)?;
         let slot = ballot::random_slot(&platform::random16());
-        let _ = self.record(Payload::Voted { round: id.clone(), voter: Voter::Code(hash) });
+        self.record(Payload::Voted { round: id.clone(), voter: Voter::Code(hash) })
+            .map_err(|_| RoundProblem::NotSaved)?;
         Ok(self.put_ballot(id, &slot, Ballot { rev: 0, choices }))
     }
 

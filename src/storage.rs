@@ -199,12 +199,20 @@ impl Store {
         result
     }
 
-    /// Writes every ballot box this tab knows (slot order; no stamps).
+    /// Writes every ballot box this tab knows (slot order; no stamps),
+    /// joined with what is stored, so a ballot another tab just wrote is
+    /// never overwritten.
     pub fn save_boxes(&self, records: &Records) -> Result<(), SaveError> {
-        if records.state().ballots.is_empty() {
+        let mut boxes = records.state().ballots.clone();
+        if let Some(Ok(doc)) = get(BOX_KEY).map(|t| document::parse(&t))
+            && let Some(stored) = doc.snapshot
+        {
+            boxes.join(&stored.ballots);
+        }
+        if boxes.is_empty() {
             return Ok(());
         }
-        set(BOX_KEY, &document::ballots_to_json(&records.state().ballots))
+        set(BOX_KEY, &document::ballots_to_json(&boxes))
     }
 
     /// Marks this writer alive.

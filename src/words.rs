@@ -297,6 +297,8 @@ pub fn round_problem(lang: Lang, problem: &RoundProblem) -> String {
         RoundProblem::UnknownObjection => "rproblem.unknown_objection",
         RoundProblem::CodesIssued => "rproblem.codes_issued",
         RoundProblem::NoTie => "rproblem.no_tie",
+        RoundProblem::ObjectionsOpen(n) => return format(lang, "rproblem.objections_open", &[("n", n)]),
+        RoundProblem::NotSaved => "rproblem.not_saved",
     };
     text(lang, key)
 }

@@ -212,3 +212,39 @@ fn an_unreadable_snapshot_is_set_aside_before_compaction_writes_over_it() {
     assert_eq!(storage::set_aside_text(&kept.key).as_deref(), Some(newer));
     assert_eq!(names(&session("tab-b")), ["王建国"]);
 }
+
+#[wasm_bindgen_test]
+fn ballots_from_two_tabs_both_survive_apart_from_the_roll() {
+    use zhibu_core::rounds::{Mode, Rules, Stage};
+    clear();
+    let mut a = session("kiosk-a");
+    let ids: Vec<_> = ["张一", "李二", "王三", "赵四"].iter().map(|n| a.add_member(fields(n)).0).collect();
+    let rules = Rules { mode: Mode::Codes, ..Rules::new("评选", 2026, 1) };
+    let round = a.save_round(None, rules).unwrap();
+    a.advance_round(&round, Stage::Nomination).unwrap();
+    a.nominate(&round, &ids[1], &ids[0], "事迹").unwrap();
+    a.advance_round(&round, Stage::Review).unwrap();
+    a.review(&round, &ids[0], true, "").unwrap();
+    let codes = a.issue_codes(&round, 2).unwrap();
+    a.advance_round(&round, Stage::Voting).unwrap();
+    // A second tab opened now: both cast a ballot with their own code.
+    let mut b = session("kiosk-b");
+    a.vote_code(&round, &codes[0], std::slice::from_ref(&ids[0])).unwrap();
+    b.vote_code(&round, &codes[1], &[]).unwrap();
+    // A used code is refused, and the box is unchanged.
+    assert!(a.vote_code(&round, &codes[0], &[]).is_err());
+    let c = session("kiosk-c");
+    let state = c.records().state();
+    assert_eq!(zhibu_core::ballot::box_of(state, &round).len(), 2, "neither tab overwrote the other's ballot");
+    assert_eq!(zhibu_core::rounds::turnout(state, &c.records().state().round(&round).unwrap()).0, 2);
+    // The logs (the roll) never name a ballot's slot; the box names no code.
+    let slots: Vec<String> = state.ballots.0[&round].keys().cloned().collect();
+    let stored_box = LocalStorage::raw().get_item(storage::BOX_KEY).unwrap().unwrap();
+    for key in ["zhibu:log:kiosk-a", "zhibu:log:kiosk-b"] {
+        let log = LocalStorage::raw().get_item(key).unwrap().unwrap_or_default();
+        assert!(slots.iter().all(|s| !log.contains(s.as_str())), "{key} names a slot");
+    }
+    for code in &codes {
+        assert!(!stored_box.contains(&zhibu_core::ballot::code_hash(&round, code)));
+    }
+}

@@ -52,6 +52,8 @@ struct View {
     /// More ballots in the box than voters on the roll (data merged from
     /// elsewhere); shown, never silently fixed.
     excess: bool,
+    /// Fewer ballots than voters on the roll (a ballot not saved).
+    short: bool,
     audit: Vec<AuditEntry>,
     objections: Vec<(ObjectionId, zhibu_core::rounds::Objection, Option<zhibu_core::rounds::Handling>)>,
     honoured: Vec<MemberId>,
@@ -72,9 +74,11 @@ fn view_of(state: &State, id: &RoundId) -> Option<View> {
         .filter(|((r, _), _)| r == id)
         .map(|((r, o), reg)| (o.clone(), reg.value.clone(), state.handlings.get(&(r.clone(), o.clone())).cloned()))
         .collect();
-    let excess = ballot::box_of(state, id).len() > rounds::turnout(state, &round).0;
+    let (in_box, on_roll) = (ballot::box_of(state, id).len(), rounds::turnout(state, &round).0);
+    let (excess, short) = (in_box > on_roll, in_box < on_roll);
     Some(View {
         excess,
+        short,
         nominees: rounds::nominees(state, id),
         candidates: rounds::candidates(state, &round),
         turnout: rounds::turnout(state, &round),
@@ -480,6 +484,7 @@ fn Results(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>)
             <h3 id="results-title">{i18n.t("round.results")}</h3>
             {(!view.sealed_ok).then(|| view! { <p class="notice-warn" role="alert" data-testid="box-changed">{i18n.t("round.box_changed")}</p> })}
             {view.excess.then(|| view! { <p class="notice-warn" role="alert" data-testid="box-excess">{i18n.t("round.box_excess")}</p> })}
+            {view.short.then(|| view! { <p class="notice-warn" role="alert" data-testid="box-short">{i18n.t("round.box_short")}</p> })}
             <div class="summary-grid stats-auto">
                 <div class="stat"><span class="stat-n" data-testid="cast">{t.cast}</span><span>{i18n.t("round.cast")}</span></div>
                 <div class="stat"><span class="stat-n" data-testid="valid">{t.valid}</span><span>{i18n.t("round.valid")}</span></div>
@@ -547,7 +552,7 @@ fn Publicity(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>
     let session = use_session();
     let id = view.round.id.clone();
     let zone = session.with_untracked(|s| s.records().state().settings().zone);
-    let start = zone.local(view.round.stage.at).date();
+    let start = zone.local(view.round.publicity_start().unwrap_or(view.round.stage.at)).date();
     let rules = &view.round.rules;
     let end = rounds::publicity_end(start, rules.publicity_days, &rules.holidays, &rules.workdays);
     let elected = view.tally.as_ref().map(|t| t.elected.clone()).unwrap_or_default();
@@ -706,12 +711,14 @@ fn NamedVote(id: RoundId) -> impl IntoView {
         match session.try_update(|s| s.vote_named(&id_cast, &v, &chosen)) {
             Some(Ok(r)) => {
                 voter.set(None);
+                pick.set(String::new());
                 receipt.set(Some(r));
                 error.set(None);
             }
             Some(Err(p)) => {
                 // Back to the start: the next person picks themself afresh.
                 voter.set(None);
+                pick.set(String::new());
                 error.set(Some(problem_text(i18n, &p)));
             }
             None => {}
@@ -724,9 +731,12 @@ fn NamedVote(id: RoundId) -> impl IntoView {
             <p class="form-errors" role="alert" data-testid="vote-error">{move || error.get()}</p>
             {move || {
                 if let Some(r) = receipt.get() {
-                    return view! { <Receipt receipt=r on_next=Callback::new(move |_| receipt.set(None))/> }.into_any();
+                    return view! { <Receipt receipt=r on_next=Callback::new(move |_| { error.set(None); receipt.set(None) })/> }.into_any();
                 }
-                let Some(v) = data.get() else { return ().into_any() };
+                // An open ballot must not be redrawn (and lose its ticks)
+                // when another tab records a vote.
+                let v = if voter.with(Option::is_some) { data.get_untracked() } else { data.get() };
+                let Some(v) = v else { return ().into_any() };
                 match voter.get() {
                     None => {
                         let entitled: Vec<(MemberId, String)> = session.with_untracked(|s| {
@@ -768,10 +778,20 @@ fn NamedVote(id: RoundId) -> impl IntoView {
     }
 }
 
+/// Seconds a receipt stays on screen before the privacy screen clears.
+pub const RECEIPT_SECS: u64 = 15;
+
 /// After a ballot: the receipt, and a privacy screen before the next voter.
 #[component]
 pub fn Receipt(receipt: String, on_next: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    // The next voter must not find the previous receipt on screen.
+    let timer = set_timeout_with_handle(move || on_next.run(()), std::time::Duration::from_secs(RECEIPT_SECS));
+    on_cleanup(move || {
+        if let Ok(t) = timer {
+            t.clear();
+        }
+    });
     view! {
         <div class="privacy" data-testid="privacy">
             <p class="privacy-done">{i18n.t("ballot.done")}</p>
@@ -802,6 +822,9 @@ fn CodeSlips(id: RoundId) -> impl IntoView {
         ISSUED.with(|c| *c.borrow_mut() = None);
         go(&format!("#/round/{id_back}"));
     };
+    // Shown once: leaving the slips forgets the codes (a voter at the kiosk
+    // must not find them with the back button).
+    on_cleanup(|| ISSUED.with(|c| *c.borrow_mut() = None));
     view! {
         <section class="page" data-testid="code-slips">
             <p class="crumb no-print"><a href=format!("#/round/{id}")>{i18n.t("round.back_to_round")}</a></p>
@@ -839,7 +862,7 @@ fn Notice(id: RoundId, honours: bool) -> impl IntoView {
         return view! { <p class="empty">{i18n.t("round.missing")}</p> }.into_any();
     };
     let zone = session.with_untracked(|s| s.records().state().settings().zone);
-    let start = zone.local(v.round.stage.at).date();
+    let start = zone.local(v.round.publicity_start().unwrap_or(v.round.stage.at)).date();
     let r = &v.round.rules;
     let end = rounds::publicity_end(start, r.publicity_days, &r.holidays, &r.workdays);
     let people: Vec<MemberId> =

@@ -61,7 +61,7 @@ pub fn StudyPage(year: Option<i32>) -> impl IntoView {
             let h = hours::year(state, year, &settings, key.as_ref());
             let classes: Vec<ClassReport> = training::classes(state)
                 .iter()
-                .filter(|c| c.year() == year)
+                .filter(|c| c.in_year(year))
                 .map(|c| training::report(state, c, &settings, key.as_ref()))
                 .collect();
             let coverage = training::year_coverage(&classes);
@@ -479,22 +479,19 @@ fn Pending(data: Memo<YearView>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let message = RwSignal::new(None::<String>);
-    let confirmer = RwSignal::new(storage::pref("confirmer").map(MemberId));
+    // Who may confirm: the committee (书记 and 支委), or everyone in a branch
+    // that has not set posts yet.
     let choices = Memo::new(move |_| {
         session.with(|s| {
-            let state = s.records().state();
-            state.active_by_name().into_iter().map(|m| (m.id, m.fields.name)).collect::<Vec<_>>()
+            let active = s.records().state().active_by_name();
+            let committee: Vec<_> = active.iter().filter(|m| m.fields.role.is_committee()).cloned().collect();
+            let list = if committee.is_empty() { active } else { committee };
+            list.into_iter().map(|m| (m.id, m.fields.name)).collect::<Vec<_>>()
         })
     });
-    // Default: the 书记 (or first committee member) when nobody is chosen yet.
-    if confirmer.get_untracked().is_none() {
-        let first = session.with_untracked(|s| {
-            let mut list = s.records().state().active_by_name();
-            list.sort_by_key(|m| m.fields.role);
-            list.into_iter().find(|m| m.fields.role.is_committee()).map(|m| m.id)
-        });
-        confirmer.set(first);
-    }
+    // The remembered confirmer counts only while still among the choices.
+    let remembered = storage::pref("confirmer").map(MemberId);
+    let confirmer = RwSignal::new(remembered.filter(|id| choices.with_untracked(|c| c.iter().any(|(m, _)| m == id))));
     let show_intake = RwSignal::new(false);
     let on_receipt = Callback::new(move |text: String| {
         let result = session.try_update(|s| s.merge_receipt(&text));
@@ -527,16 +524,17 @@ fn Pending(data: Memo<YearView>) -> impl IntoView {
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         storage::set_pref("confirmer", &v);
-                        confirmer.set(Some(MemberId(v)));
+                        confirmer.set((!v.is_empty()).then_some(MemberId(v)));
                     }
                 >
+                    <option value="" selected=move || confirmer.with(Option::is_none)>{i18n.t("round.choose")}</option>
                     {move || {
                         choices
                             .get()
                             .into_iter()
                             .map(|(id, name)| {
-                                let selected = confirmer.get_untracked().as_ref() == Some(&id);
-                                view! { <option value=id.to_string() selected=selected>{name}</option> }
+                                let value = id.to_string();
+                                view! { <option value=value selected=move || confirmer.with(|c| c.as_ref() == Some(&id))>{name}</option> }
                             })
                             .collect_view()
                     }}

@@ -146,14 +146,14 @@ test('a committee class, self-study confirmed by another, and who is short of th
   await expect(app.row('赵一')).toHaveAttribute('data-status', 'present');
   expect(lecture).toContain('#/meeting/');
 
-  // 赵一's phone joins and records self-study; bad input first.
+  // 李组织's phone joins and records self-study; bad input first.
   const link = await app.joinLink();
   const phoneContext = await browser.newContext();
   const phone = await phoneContext.newPage();
   await phone.goto(`/${link.slice(link.indexOf('#'))}`);
-  await phone.getByTestId('pick-member').filter({ hasText: '赵一' }).click();
-  await expect(phone.getByTestId('me-name')).toContainText('赵一');
-  await expect(phone.getByTestId('my-target')).toHaveText('32');
+  await phone.getByTestId('pick-member').filter({ hasText: '李组织' }).click();
+  await expect(phone.getByTestId('me-name')).toContainText('李组织');
+  await expect(phone.getByTestId('my-target')).toHaveText('56');
   await phone.locator('#study-material').fill('《中国共产党章程》第一至三章');
   await phone.locator('#study-date').fill(cstDay(2));
   await phone.locator('#study-hours').fill('3');
@@ -186,15 +186,16 @@ test('a committee class, self-study confirmed by another, and who is short of th
   expect(receipt).toMatch(/^ZBR1:/);
   await phoneContext.close();
 
-  // The organizer takes the receipt in; 赵一 cannot confirm his own record.
+  // The organizer takes the receipt in; 李组织 cannot confirm his own record.
   await page.getByTestId('nav-study').click();
   await page.getByTestId('study-receipt-open').click();
   await page.getByTestId('receipt-text').fill(receipt);
   await page.getByTestId('receipt-submit').click();
   await expect(page.getByTestId('study-message')).toContainText('新增 2 条');
   await expect(page.getByTestId('pending-item')).toHaveCount(1);
-  const zhao = await page.getByTestId('confirmer').locator('option', { hasText: '赵一' }).getAttribute('value');
-  await page.getByTestId('confirmer').selectOption(zhao);
+  // Only committee members confirm: 赵一 is not offered.
+  await expect(page.getByTestId('confirmer').locator('option', { hasText: '赵一' })).toHaveCount(0);
+  await page.getByTestId('confirmer').selectOption({ label: '李组织' });
   await page.getByTestId('confirm-study').click();
   await expect(page.getByTestId('study-message')).toContainText('不能确认本人的自学记录');
   await expect(page.getByTestId('pending-item')).toHaveCount(1);
@@ -209,9 +210,9 @@ test('a committee class, self-study confirmed by another, and who is short of th
   const rows = page.getByTestId('hours-row');
   await expect(rows).toHaveCount(5);
   const names = await rows.locator('td:first-child').allTextContents();
-  // Left: 王宣传 46, 李组织 44, 张书记 42, 钱二 32, 赵一 27.5.
-  expect(names).toEqual(['王宣传', '李组织', '张书记', '钱二', '赵一']);
-  await expect(rows.filter({ hasText: '赵一' }).getByTestId('row-left')).toHaveText('27.5');
+  // Left: 王宣传 46, 张书记 42, 李组织 41, 钱二 32, 赵一 30.5.
+  expect(names).toEqual(['王宣传', '张书记', '李组织', '钱二', '赵一']);
+  await expect(rows.filter({ hasText: '赵一' }).getByTestId('row-left')).toHaveText('30.5');
   await page.getByTestId('hours-show').selectOption('exempt');
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('孙老');
@@ -222,13 +223,13 @@ test('a committee class, self-study confirmed by another, and who is short of th
   await expect(rows.first()).toContainText('钱二');
   await page.getByTestId('hours-group').selectOption('');
 
-  // 赵一's page: 1.5 from the 党课 + 3 confirmed self-study = 4.5 of 32.
-  await rows.filter({ hasText: '赵一' }).getByRole('link').click();
-  await expect(page.getByTestId('my-total')).toHaveText('4.5');
-  await expect(page.getByTestId('my-meetings')).toHaveText('1.5');
+  // 李组织's page: 12 from the class + 3 confirmed self-study = 15 of 56.
+  await rows.filter({ hasText: '李组织' }).getByRole('link').click();
+  await expect(page.getByTestId('my-total')).toHaveText('15');
+  await expect(page.getByTestId('my-training')).toHaveText('12');
   await expect(page.getByTestId('my-self-study')).toHaveText('3');
-  await expect(page.getByTestId('my-left')).toContainText('还差 27.5 学时');
-  await expect(page.locator('[role="progressbar"]')).toHaveAttribute('aria-valuenow', '14');
+  await expect(page.getByTestId('my-left')).toContainText('还差 41 学时');
+  await expect(page.locator('[role="progressbar"]')).toHaveAttribute('aria-valuenow', '26');
 
   // The hours workbook, parsed: the same numbers.
   await page.getByTestId('nav-study').click();
@@ -239,8 +240,8 @@ test('a committee class, self-study confirmed by another, and who is short of th
     '姓名', '党小组', '职务', '目标学时', '培训学时', '会议学时', '自学学时', '合计', '尚差', '待确认自学', '状态',
   ]);
   const line = Object.fromEntries(hoursRows.map((r) => [r[0], r]));
-  expect(line['赵一'].slice(3)).toEqual(['32', '0', '1.5', '3', '4.5', '27.5', '0', '未达标']);
+  expect(line['赵一'].slice(3)).toEqual(['32', '0', '1.5', '0', '1.5', '30.5', '0', '未达标']);
   expect(line['张书记'].slice(3)).toEqual(['56', '14', '0', '0', '14', '42', '0', '未达标']);
-  expect(line['李组织'].slice(3, 9)).toEqual(['56', '12', '0', '0', '12', '44']);
+  expect(line['李组织'].slice(3, 9)).toEqual(['56', '12', '0', '3', '15', '41']);
   expect(line['孙老'][10]).toBe('免于考核');
 });

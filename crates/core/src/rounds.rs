@@ -227,6 +227,9 @@ pub struct StageChange {
     /// another device cannot change who is on the ballot).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidates: Option<Vec<MemberId>>,
+    /// When 公示 began, Unix seconds (kept through 表彰 for the notice's dates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publicity_at: Option<i64>,
     /// At 计票: how many ballots were in the box and its digest, so a box
     /// that changes afterwards shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -429,6 +432,10 @@ pub enum RoundProblem {
     CodesIssued,
     /// No tie to run off.
     NoTie,
+    /// Objections not yet handled (表彰 waits for them).
+    ObjectionsOpen(usize),
+    /// The change could not be saved; nothing was recorded.
+    NotSaved,
 }
 
 /// A round as the app shows it.
@@ -448,7 +455,14 @@ impl Round {
     /// Reads a round from its registers; `None` until it has rules.
     pub fn from_table(id: &RoundId, table: &Table<RoundField, RoundValue>) -> Option<Round> {
         let mut rules = None;
-        let mut stage = StageChange { stage: Stage::Setup, at: 0, entitled: None, candidates: None, sealed: None };
+        let mut stage = StageChange {
+            stage: Stage::Setup,
+            at: 0,
+            entitled: None,
+            candidates: None,
+            publicity_at: None,
+            sealed: None,
+        };
         let mut codes = Vec::new();
         for (_, v) in table.values() {
             match v.clone() {
@@ -458,6 +472,11 @@ impl Round {
             }
         }
         Some(Round { id: id.clone(), rules: rules?, stage, codes })
+    }
+
+    /// When 公示 began (Unix seconds), once it has.
+    pub fn publicity_start(&self) -> Option<i64> {
+        self.stage.publicity_at
     }
 
     /// The stage.
@@ -560,7 +579,8 @@ pub fn advance(state: &State, round: &Round, to: Stage, now: i64) -> Result<Roun
     if from.next() != Some(to) && !skips {
         return Err(RoundProblem::NotNextStage);
     }
-    let mut change = StageChange { stage: to, at: now, entitled: None, candidates: None, sealed: None };
+    let mut change =
+        StageChange { stage: to, at: now, entitled: None, candidates: None, publicity_at: None, sealed: None };
     match to {
         Stage::Voting => {
             if round.rules.candidates.is_none() {
@@ -585,9 +605,21 @@ pub fn advance(state: &State, round: &Round, to: Stage, now: i64) -> Result<Roun
             change.sealed = Some((ballots.len() as u32, crate::ballot::digest(&ballots)));
         }
         _ => {
+            if to == Stage::Final {
+                let open = state
+                    .objections
+                    .0
+                    .keys()
+                    .filter(|(r, o)| r == &round.id && state.handlings.get(&(r.clone(), o.clone())).is_none())
+                    .count();
+                if open > 0 {
+                    return Err(RoundProblem::ObjectionsOpen(open));
+                }
+            }
             change.entitled = round.stage.entitled.clone();
             change.candidates = round.stage.candidates.clone();
             change.sealed = round.stage.sealed.clone();
+            change.publicity_at = if to == Stage::Publicity { Some(now) } else { round.stage.publicity_at };
         }
     }
     Ok(RoundValue::Stage(change))

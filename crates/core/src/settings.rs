@@ -104,7 +104,9 @@ impl Setting {
             Setting::GapAlertMonths(v) => within(*v, 36, "months without organisational life"),
             Setting::Zone(Zone(m)) if m.abs() > 14 * 60 => Err(format!("zone offset {m} minutes")),
             Setting::TargetMember(v) | Setting::TargetCommittee(v) => within(*v, 1000, "yearly 学时 target"),
+            Setting::FullDayHours(0) | Setting::HalfDayHours(0) => Err("a session earns at least 1 学时".into()),
             Setting::FullDayHours(v) | Setting::HalfDayHours(v) => within(*v, 24, "学时 of a session"),
+            Setting::Completion(0) => Err("completion needs at least 1%".into()),
             Setting::Completion(v) => within(*v, 100, "completion percentage"),
             _ => Ok(()),
         }

@@ -124,6 +124,11 @@ impl Class {
     pub fn year(&self) -> i32 {
         self.from.ymd().0
     }
+
+    /// Whether it runs in a year (a class may cross New Year).
+    pub fn in_year(&self, year: i32) -> bool {
+        self.from.ymd().0 <= year && year <= self.to.ymd().0
+    }
 }
 
 /// What the class form holds, as typed.
@@ -367,7 +372,7 @@ pub fn report(state: &State, class: &Class, settings: &Settings, secret: Option<
     let line = |member: &MemberId, targeted: bool| {
         let attended: Vec<bool> = present.iter().map(|p| p.contains(member)).collect();
         let earned = attended.iter().zip(&credits).filter(|(a, _)| **a).map(|(_, c)| *c).sum();
-        ClassLine { member: member.clone(), completed: total > 0 && earned >= needed, earned, attended, targeted }
+        ClassLine { member: member.clone(), completed: earned > 0 && earned >= needed, earned, attended, targeted }
     };
     let lines: Vec<ClassLine> =
         target.iter().map(|m| line(m, true)).chain(others.iter().map(|m| line(m, false))).collect();
@@ -389,7 +394,8 @@ pub fn report(state: &State, class: &Class, settings: &Settings, secret: Option<
 pub fn year_coverage(reports: &[ClassReport]) -> Coverage {
     let mut by_member: BTreeMap<&MemberId, (bool, bool)> = BTreeMap::new();
     let mut order: Vec<&MemberId> = Vec::new();
-    for report in reports {
+    // A class with no sessions yet has nothing to complete.
+    for report in reports.iter().filter(|r| r.total > 0) {
         for line in report.lines.iter().filter(|l| l.targeted) {
             let entry = by_member.entry(&line.member).or_insert_with(|| {
                 order.push(&line.member);

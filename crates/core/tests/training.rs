@@ -1186,3 +1186,13 @@ fn year_coverage_joins_the_rosters_of_the_years_classes() {
     assert_eq!((nobody.attended_permille(), nobody.full()), (None, false));
     assert_eq!(training::classes(b.state()).iter().map(|c| &c.id).collect::<Vec<_>>(), vec![&a, &c]);
 }
+
+#[test]
+fn zero_completion_and_zero_hour_days_are_refused() {
+    use zhibu_core::settings::Setting;
+    assert!(Setting::Completion(0).check().is_err());
+    assert!(Setting::FullDayHours(0).check().is_err());
+    assert!(Setting::HalfDayHours(0).check().is_err());
+    assert!(Setting::Completion(1).check().is_ok());
+    assert!(Setting::FullDayHours(24).check().is_ok());
+}

@@ -1772,3 +1772,17 @@ fn a_backup_carries_ballots_cast_since_the_last_compaction() {
     doc.merge_into(&mut restored);
     assert_eq!(ballot::box_of(restored.state(), &r).len(), 1);
 }
+
+#[test]
+fn commendation_waits_for_every_objection_and_keeps_the_publicity_dates() {
+    let (mut b, r, ms) = closed_round();
+    b.advance(&r, Stage::Publicity).unwrap();
+    let started = b.round(&r).publicity_start().expect("publicity began");
+    let open = b.object(&r, &ms[4], Some(&ms[0]), "事迹不实").unwrap();
+    assert_eq!(b.advance(&r, Stage::Final), Err(P::ObjectionsOpen(1)));
+    b.handle(&r, &open, false, "经核实，反映不属实").unwrap();
+    b.advance(&r, Stage::Final).unwrap();
+    // The notice's dates stay those of 公示, not of 表彰.
+    assert_eq!(b.round(&r).publicity_start(), Some(started));
+    assert_ne!(b.round(&r).stage.at, 0);
+}
