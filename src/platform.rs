@@ -55,5 +55,12 @@ pub fn today_cst() -> String {
     format!("{:04}-{:02}-{:02}", date.get_utc_full_year(), date.get_utc_month() + 1, date.get_utc_date())
 }
 
+/// Opens the browser's print dialog (the print stylesheet makes the A4 page).
+pub fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
 /// MIME type of an XLSX workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -1,22 +1,13 @@
 //! Create or edit a meeting. Validation is the core's (`MeetingDraft`).
 
 use crate::app::{go, use_session};
+use crate::components::audience_picker::AudiencePicker;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;
-use zhibu_core::ids::{ClassId, MeetingId, MemberId};
+use zhibu_core::ids::{ClassId, MeetingId};
 use zhibu_core::meetings::{Audience, MeetingDraft, MeetingKind, MeetingProblem};
-
-/// The audience select's value for an audience.
-fn audience_value(a: &Audience) -> String {
-    match a {
-        Audience::Branch => "branch".into(),
-        Audience::Committee => "committee".into(),
-        Audience::Group(g) => format!("group:{g}"),
-        Audience::List(_) => "list".into(),
-    }
-}
 
 /// The form page. `meeting` is `None` for a new one; `class` makes a new
 /// one a session of that training class.
@@ -54,21 +45,7 @@ pub fn MeetingForm(meeting: Option<MeetingId>, #[prop(optional)] class: Option<C
     let settings = session.with_untracked(|s| s.records().state().settings());
     let draft = RwSignal::new(initial);
     let problems = RwSignal::new(Vec::<MeetingProblem>::new());
-    let roster = Memo::new(move |_| {
-        session.with(|s| {
-            let active = s.records().state().active_by_name();
-            active.into_iter().map(|m| (m.id, m.fields.name, m.fields.group)).collect::<Vec<_>>()
-        })
-    });
-    let groups = move || {
-        let mut g: Vec<String> =
-            roster.with(|r| r.iter().map(|(_, _, g)| g.clone()).filter(|g| !g.is_empty()).collect());
-        g.sort();
-        g.dedup();
-        g
-    };
     let audience = move || draft.with(|d| d.audience.clone().or_else(|| d.kind.map(MeetingKind::default_audience)));
-    let picked = move |id: &MemberId| matches!(audience(), Some(Audience::List(ids)) if ids.contains(id));
     let back = match (&existing, &class) {
         (Some(m), _) => format!("#/meeting/{}", m.id),
         (None, Some(c)) => format!("#/class/{}", c.id),
@@ -202,87 +179,15 @@ pub fn MeetingForm(meeting: Option<MeetingId>, #[prop(optional)] class: Option<C
                     />
                     <p class="hint">{move || i18n.fmt("mform.credit_hint", &[("hours", &rule_hours())])}</p>
                 </div>
-                <div class="form-row">
-                    <label for="meeting-audience">{i18n.t("mform.audience")}</label>
-                    <select
-                        id="meeting-audience"
-                        disabled=held
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            let a = match v.as_str() {
-                                "branch" => Audience::Branch,
-                                "committee" => Audience::Committee,
-                                "list" => Audience::List(Vec::new()),
-                                other => Audience::Group(other.trim_start_matches("group:").to_owned()),
-                            };
-                            draft.update(|d| d.audience = Some(a))
-                        }
-                    >
-                        <option value="branch" selected=move || audience() == Some(Audience::Branch)>
-                            {i18n.t("audience.branch")}
-                        </option>
-                        <option value="committee" selected=move || audience() == Some(Audience::Committee)>
-                            {i18n.t("audience.committee")}
-                        </option>
-                        {move || {
-                            groups()
-                                .into_iter()
-                                .map(|g| {
-                                    let value = format!("group:{g}");
-                                    let is = Audience::Group(g.clone());
-                                    view! {
-                                        <option value=value selected=move || audience() == Some(is.clone())>
-                                            {move || i18n.fmt("audience.group", &[("group", &g)])}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                        <option value="list" selected=move || audience().as_ref().map(audience_value).as_deref() == Some("list")>
-                            {i18n.t("audience.list")}
-                        </option>
-                    </select>
-                    {held.then(|| view! { <p class="hint">{i18n.t("mform.frozen")}</p> })}
-                </div>
-                {move || {
-                    matches!(audience(), Some(Audience::List(_)))
-                        .then(|| {
-                            view! {
-                                <fieldset class="pick-list" data-testid="audience-list">
-                                    <legend>{i18n.t("audience.pick")}</legend>
-                                    {roster
-                                        .get()
-                                        .into_iter()
-                                        .map(|(id, name, group)| {
-                                            let id_check = id.clone();
-                                            view! {
-                                                <label class="pick">
-                                                    <input
-                                                        type="checkbox"
-                                                        prop:checked=move || picked(&id_check)
-                                                        on:change=move |ev| {
-                                                            let on = event_target_checked(&ev);
-                                                            let id = id.clone();
-                                                            draft.update(|d| {
-                                                                if let Some(Audience::List(ids)) = &mut d.audience {
-                                                                    ids.retain(|x| x != &id);
-                                                                    if on {
-                                                                        ids.push(id);
-                                                                    }
-                                                                }
-                                                            })
-                                                        }
-                                                    />
-                                                    <span>{name}</span>
-                                                    <span class="muted">{group}</span>
-                                                </label>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </fieldset>
-                            }
-                        })
-                }}
+                <AudiencePicker
+                    id="meeting-audience"
+                    label_key="mform.audience"
+                    committee_key="audience.committee"
+                    value=Signal::derive(move || audience().unwrap_or(Audience::Branch))
+                    on_change=Callback::new(move |a| draft.update(|d| d.audience = Some(a)))
+                    disabled=held
+                />
+                {held.then(|| view! { <p class="hint">{i18n.t("mform.frozen")}</p> })}
                 <div class="form-row">
                     <label for="meeting-agenda">{i18n.t("mform.agenda")}</label>
                     <textarea

@@ -1,5 +1,6 @@
 //! Pieces shared by pages.
 
+pub mod audience_picker;
 pub mod ballot_form;
 pub mod branch_settings;
 pub mod hours_settings;

@@ -3,6 +3,7 @@
 //! exports and printable certificates. Also the class form.
 
 use crate::app::{go, use_session};
+use crate::components::audience_picker::AudiencePicker;
 use crate::i18n::use_i18n;
 use crate::pages::study::Bar;
 use crate::platform;
@@ -76,11 +77,7 @@ pub fn ClassPage(id: ClassId, edit: bool) -> impl IntoView {
             let _ = platform::download(&format!("{name}.csv"), "text/csv;charset=utf-8", &ledger::csv(&table));
         }
     };
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
+    let print = |_| platform::print();
     view! {
         {move || match data.get() {
             None => view! { <section class="page"><p class="empty">{i18n.t("class.missing")}</p><a href="#/study">{i18n.t("class.back")}</a></section> }.into_any(),
@@ -247,25 +244,7 @@ pub fn ClassForm(class: Option<ClassId>) -> impl IntoView {
     });
     let draft = RwSignal::new(initial);
     let problems = RwSignal::new(Vec::<ClassProblem>::new());
-    let roster = Memo::new(move |_| {
-        session.with(|s| {
-            s.records()
-                .state()
-                .active_by_name()
-                .into_iter()
-                .map(|m| (m.id, m.fields.name, m.fields.group))
-                .collect::<Vec<_>>()
-        })
-    });
-    let groups = move || {
-        let mut g: Vec<String> =
-            roster.with(|r| r.iter().map(|(_, _, g)| g.clone()).filter(|g| !g.is_empty()).collect());
-        g.sort();
-        g.dedup();
-        g
-    };
     let audience = move || draft.with(|d| d.audience.clone().unwrap_or(Audience::Branch));
-    let picked = move |id: &MemberId| matches!(audience(), Audience::List(ids) if ids.contains(id));
     let back = existing.as_ref().map_or("#/study".to_owned(), |c| format!("#/class/{}", c.id));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -314,61 +293,13 @@ pub fn ClassForm(class: Option<ClassId>) -> impl IntoView {
                     {field("class-from", "class.from", "date", |d| d.from.clone(), |d, v| d.from = v)}
                     {field("class-to", "class.to", "date", |d| d.to.clone(), |d, v| d.to = v)}
                 </div>
-                <div class="form-row">
-                    <label for="class-audience">{i18n.t("class.audience")}</label>
-                    <select
-                        id="class-audience"
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            let a = match v.as_str() {
-                                "branch" => Audience::Branch,
-                                "committee" => Audience::Committee,
-                                "list" => Audience::List(Vec::new()),
-                                other => Audience::Group(other.trim_start_matches("group:").to_owned()),
-                            };
-                            draft.update(|d| d.audience = Some(a))
-                        }
-                    >
-                        <option value="branch" selected=move || audience() == Audience::Branch>{i18n.t("audience.branch")}</option>
-                        <option value="committee" selected=move || audience() == Audience::Committee>{i18n.t("class.audience_committee")}</option>
-                        {move || groups().into_iter().map(|g| {
-                            let is = Audience::Group(g.clone());
-                            let value = format!("group:{g}");
-                            view! { <option value=value selected=move || audience() == is.clone()>{move || i18n.fmt("audience.group", &[("group", &g)])}</option> }
-                        }).collect_view()}
-                        <option value="list" selected=move || matches!(audience(), Audience::List(_))>{i18n.t("audience.list")}</option>
-                    </select>
-                </div>
-                {move || matches!(audience(), Audience::List(_)).then(|| view! {
-                    <fieldset class="pick-list" data-testid="class-audience-list">
-                        <legend>{i18n.t("audience.pick")}</legend>
-                        {roster.get().into_iter().map(|(id, name, group)| {
-                            let id_check = id.clone();
-                            view! {
-                                <label class="pick">
-                                    <input
-                                        type="checkbox"
-                                        prop:checked=move || picked(&id_check)
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            let id = id.clone();
-                                            draft.update(|d| {
-                                                if let Some(Audience::List(ids)) = &mut d.audience {
-                                                    ids.retain(|x| x != &id);
-                                                    if on {
-                                                        ids.push(id);
-                                                    }
-                                                }
-                                            })
-                                        }
-                                    />
-                                    <span>{name}</span>
-                                    <span class="muted">{group}</span>
-                                </label>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                })}
+                <AudiencePicker
+                    id="class-audience"
+                    label_key="class.audience"
+                    committee_key="class.audience_committee"
+                    value=Signal::derive(audience)
+                    on_change=Callback::new(move |a| draft.update(|d| d.audience = Some(a)))
+                />
                 {field("class-completion", "class.completion", "text", |d| d.completion.clone(), |d, v| d.completion = v)}
                 <p class="hint">{move || {
                     let pct = session.with_untracked(|s| s.records().state().settings().completion);
@@ -407,11 +338,7 @@ pub fn Certificate(class: ClassId, member: MemberId) -> impl IntoView {
     });
     let zone = session.with_untracked(|s| s.records().state().settings().zone);
     let today = zone.local(platform::now_ms() / 1000).date();
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
+    let print = |_| platform::print();
     match found {
         None => view! {
             <section class="page">

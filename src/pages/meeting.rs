@@ -87,15 +87,6 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
             _ => cancel_reason.set(None),
         }
     });
-    let on_receipt = Callback::new(move |text: String| {
-        let result = session.try_update(|s| s.merge_receipt(&text));
-        let lang = i18n.lang.get_untracked();
-        message.set(Some(match result {
-            Some(Ok(r)) => crate::i18n::format(lang, "sheet.receipt_ok", &[("added", &r.added), ("known", &r.known)]),
-            Some(Err(e)) => words::doc_error(lang, &e),
-            None => String::new(),
-        }));
-    });
     let export_csv = move |_| {
         if let Some(v) = data.get_untracked() {
             let table = ledger::meeting_table(&v.sheet, v.settings.zone);
@@ -112,11 +103,7 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
             let _ = platform::download(&format!("签到表-{}-{}.xlsx", day, v.meeting.topic), platform::XLSX, &bytes);
         }
     };
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
+    let print = |_| platform::print();
 
     view! {
         {move || match data.get() {
@@ -271,7 +258,7 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                             show_scan
                                 .get()
                                 .then(|| {
-                                    view! { <ReceiptIntake on_text=on_receipt hint="meeting.scan_hint"/> }
+                                    view! { <ReceiptIntake message hint="meeting.scan_hint"/> }
                                 })
                         }}
                         <SheetList view=v.clone() filter/>

@@ -812,11 +812,7 @@ fn CodeSlips(id: RoundId) -> impl IntoView {
     let session = use_session();
     let title = session.with_untracked(|s| s.records().state().round(&id).map(|r| r.rules.title)).unwrap_or_default();
     let codes = ISSUED.with(|c| c.borrow().as_ref().filter(|(r, _)| *r == id).map(|(_, codes)| codes.clone()));
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
+    let print = |_| platform::print();
     let id_back = id.clone();
     let forget = move |_| {
         ISSUED.with(|c| *c.borrow_mut() = None);
@@ -887,11 +883,7 @@ fn Notice(id: RoundId, honours: bool) -> impl IntoView {
             })
             .collect()
     });
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
+    let print = |_| platform::print();
     let title = r.title.clone();
     let branch = v.branch.clone();
     view! {

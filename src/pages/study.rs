@@ -98,11 +98,7 @@ pub fn StudyPage(year: Option<i32>) -> impl IntoView {
             let _ = platform::download(&format!("学时统计-{year}.csv"), "text/csv;charset=utf-8", &ledger::csv(&table));
         }
     };
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
+    let print = |_| platform::print();
     view! {
         <section class="page ledger" aria-labelledby="study-title" data-testid="study-page">
             <div class="page-head">
@@ -493,15 +489,6 @@ fn Pending(data: Memo<YearView>) -> impl IntoView {
     let remembered = storage::pref("confirmer").map(MemberId);
     let confirmer = RwSignal::new(remembered.filter(|id| choices.with_untracked(|c| c.iter().any(|(m, _)| m == id))));
     let show_intake = RwSignal::new(false);
-    let on_receipt = Callback::new(move |text: String| {
-        let result = session.try_update(|s| s.merge_receipt(&text));
-        let lang = i18n.lang.get_untracked();
-        message.set(Some(match result {
-            Some(Ok(r)) => crate::i18n::format(lang, "sheet.receipt_ok", &[("added", &r.added), ("known", &r.known)]),
-            Some(Err(e)) => words::doc_error(lang, &e),
-            None => String::new(),
-        }));
-    });
     let decide = move |id: StudyId, confirmed: bool| {
         let Some(by) = confirmer.get_untracked() else {
             message.set(Some(i18n.now("study.pick_confirmer")));
@@ -578,7 +565,7 @@ fn Pending(data: Memo<YearView>) -> impl IntoView {
             <button type="button" class="button" data-testid="study-receipt-open" on:click=move |_| show_intake.update(|v| *v = !*v)>
                 {i18n.t("study.take_receipt")}
             </button>
-            {move || show_intake.get().then(|| view! { <ReceiptIntake on_text=on_receipt hint="study.receipt_hint"/> })}
+            {move || show_intake.get().then(|| view! { <ReceiptIntake message hint="study.receipt_hint"/> })}
         </section>
     }
 }

@@ -43,11 +43,7 @@ pub fn YearPage(year: Option<i32>) -> impl IntoView {
         let bytes = ledger::xlsx(&table, &format!("{year}年出勤"));
         let _ = platform::download(&format!("出勤台账-{year}.xlsx"), platform::XLSX, &bytes);
     };
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
+    let print = |_| platform::print();
     view! {
         <section class="page ledger" aria-labelledby="year-title" data-testid="year-page">
             <p class="crumb no-print"><a href="#/meetings">{i18n.t("meeting.back")}</a></p>

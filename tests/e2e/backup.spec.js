@@ -24,6 +24,9 @@ test('export, clear, import gives back the identical roster', async ({ page }) =
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('import-json').setInputFiles(file);
   await expect(page.getByTestId('backup-result')).toContainText('已导入');
+  // The import reaches storage by a compaction under the cross-tab lock; a
+  // reload before it lands would be asked to wait (beforeunload), so wait.
+  await page.waitForFunction(() => (localStorage.getItem('zhibu:snap') || '').includes('郑新'));
   await page.reload();
   await page.getByTestId('nav-roster').click();
   expect(await app.groups()).toEqual(before);
