@@ -2,6 +2,7 @@
 
 use crate::app::{go, use_session};
 use crate::components::audience_picker::AudiencePicker;
+use crate::components::draft_field::draft_field;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
@@ -81,23 +82,8 @@ pub fn MeetingForm(meeting: Option<MeetingId>, #[prop(optional)] class: Option<C
         problems
             .with(|p| p.iter().map(|p| view! { <li>{words::meeting_problem(i18n.lang.get(), p)}</li> }).collect_view())
     };
-    let text = move |id: &'static str,
-                     label: &'static str,
-                     kind: &'static str,
-                     get: fn(&MeetingDraft) -> String,
-                     put: fn(&mut MeetingDraft, String)| {
-        view! {
-            <div class="form-row">
-                <label for=id>{i18n.t(label)}</label>
-                <input
-                    id=id
-                    type=kind
-                    autocomplete="off"
-                    prop:value=move || draft.with(get)
-                    on:input=move |ev| draft.update(|d| put(d, event_target_value(&ev)))
-                />
-            </div>
-        }
+    let text = move |id, label, kind, get: fn(&MeetingDraft) -> String, put: fn(&mut MeetingDraft, String)| {
+        draft_field(i18n, draft, id, label, kind, get, put)
     };
 
     view! {

@@ -3,6 +3,7 @@
 pub mod audience_picker;
 pub mod ballot_form;
 pub mod branch_settings;
+pub mod draft_field;
 pub mod hours_settings;
 pub mod lang_switch;
 pub mod meeting_form;

@@ -4,6 +4,7 @@
 
 use crate::app::{go, use_session};
 use crate::components::audience_picker::AudiencePicker;
+use crate::components::draft_field::draft_field;
 use crate::i18n::use_i18n;
 use crate::pages::study::Bar;
 use crate::platform;
@@ -261,23 +262,8 @@ pub fn ClassForm(class: Option<ClassId>) -> impl IntoView {
             None => {}
         }
     };
-    let field = move |id: &'static str,
-                      label: &'static str,
-                      kind: &'static str,
-                      get: fn(&ClassDraft) -> String,
-                      put: fn(&mut ClassDraft, String)| {
-        view! {
-            <div class="form-row">
-                <label for=id>{i18n.t(label)}</label>
-                <input
-                    id=id
-                    type=kind
-                    autocomplete="off"
-                    prop:value=move || draft.with(get)
-                    on:input=move |ev| draft.update(|d| put(d, event_target_value(&ev)))
-                />
-            </div>
-        }
+    let field = move |id, label, kind, get: fn(&ClassDraft) -> String, put: fn(&mut ClassDraft, String)| {
+        draft_field(i18n, draft, id, label, kind, get, put)
     };
     view! {
         <section class="page" aria-labelledby="class-form-title">

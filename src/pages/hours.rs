@@ -3,6 +3,7 @@
 //! the member's own phone) self-study: the form, the records, the receipt.
 
 use crate::app::use_session;
+use crate::components::draft_field::draft_field;
 use crate::components::qr::QrCode;
 use crate::i18n::use_i18n;
 use crate::pages::study::Bar;
@@ -226,23 +227,8 @@ pub fn StudyForm(member: MemberId) -> impl IntoView {
             None => {}
         }
     };
-    let field = move |id: &'static str,
-                      label: &'static str,
-                      kind: &'static str,
-                      get: fn(&StudyDraft) -> String,
-                      put: fn(&mut StudyDraft, String)| {
-        view! {
-            <div class="form-row">
-                <label for=id>{i18n.t(label)}</label>
-                <input
-                    id=id
-                    type=kind
-                    autocomplete="off"
-                    prop:value=move || draft.with(get)
-                    on:input=move |ev| draft.update(|d| put(d, event_target_value(&ev)))
-                />
-            </div>
-        }
+    let field = move |id, label, kind, get: fn(&StudyDraft) -> String, put: fn(&mut StudyDraft, String)| {
+        draft_field(i18n, draft, id, label, kind, get, put)
     };
     view! {
         <h3>{i18n.t("study.self_title")}</h3>
