@@ -274,7 +274,22 @@ pub fn App() -> impl IntoView {
     let _ = set_interval_with_handle(move || session.with_untracked(Session::touch_lease), Duration::from_secs(60));
 
     let route = RwSignal::new(Route::parse(&current_hash()));
-    let _ = window_event_listener(leptos::ev::hashchange, move |_| route.set(Route::parse(&current_hash())));
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+        let next = Route::parse(&current_hash());
+        // Leaving the kiosk (the back button, a typed address) needs the
+        // organizer's say: a voter must not reach the round's controls.
+        if let Route::Kiosk(id) = route.get_untracked()
+            && next != Route::Kiosk(id.clone())
+        {
+            let leave =
+                web_sys::window().and_then(|w| w.confirm_with_message(&i18n.now("kiosk.leave")).ok()).unwrap_or(false);
+            if !leave {
+                go(&format!("#/kiosk/{id}"));
+                return;
+            }
+        }
+        route.set(next)
+    });
 
     view! {
         <a class="skip-link" href="#main">{i18n.t("app.skip")}</a>

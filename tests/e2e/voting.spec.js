@@ -170,7 +170,15 @@ test('a kiosk round with ballot codes: nominations, review, 8 ballots, a tie, ru
   await expect(page.getByTestId('kiosk-error')).toContainText('投票码无效');
   await expect(page.getByTestId('ballot')).toHaveCount(0);
 
+  // No tab bar in the kiosk, and leaving it needs the organizer's confirmation.
+  await expect(page.getByTestId('nav-rounds')).toHaveCount(0);
+  page.once('dialog', (d) => d.dismiss());
+  await page.evaluate(() => history.back());
+  await expect(page.getByTestId('kiosk')).toBeVisible();
+  await expect(page).toHaveURL(/#\/kiosk\//);
+
   // The close: the winner, the tie, the blank ballot.
+  page.once('dialog', (d) => d.accept());
   await page.goto(`/${hash}`);
   await advance(page, 'closed');
   await expect(page.getByTestId('cast')).toHaveText('8');
