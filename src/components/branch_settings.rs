@@ -2,6 +2,7 @@
 //! alert thresholds) and the join card members' phones open.
 
 use crate::app::use_session;
+use crate::components::draft_field::number_field;
 use crate::components::qr::QrCode;
 use crate::i18n::use_i18n;
 use crate::words;
@@ -64,14 +65,7 @@ pub fn BranchSettings() -> impl IntoView {
         });
         message.set(Some(Ok(crate::i18n::text(lang, "branch.saved"))));
     };
-    let number = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
-        view! {
-            <div class="form-row">
-                <label for=id>{i18n.t(label)}</label>
-                <input id=id type="number" min="0" inputmode="numeric" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
-            </div>
-        }
-    };
+    let number = move |id, label, value| number_field(i18n, id, label, value);
     view! {
         <section class="card" aria-labelledby="branch-title" data-testid="branch-settings">
             <h3 id="branch-title">{i18n.t("branch.title")}</h3>

@@ -1,4 +1,4 @@
-//! A labelled text input bound to one field of a form's draft.
+//! Labelled form inputs: text bound to a draft field, whole numbers kept as typed.
 
 use crate::i18n::I18n;
 use leptos::prelude::*;
@@ -23,6 +23,17 @@ pub fn draft_field<T: Send + Sync + 'static>(
                 prop:value=move || draft.with(get)
                 on:input=move |ev| draft.update(|d| put(d, event_target_value(&ev)))
             />
+        </div>
+    }
+}
+
+/// `<label>` + a whole-number `<input>` kept as typed in `value` (the form
+/// parses it on save, so a half-typed number is never lost).
+pub fn number_field(i18n: I18n, id: &'static str, label: &'static str, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <div class="form-row">
+            <label for=id>{i18n.t(label)}</label>
+            <input id=id type="number" min="0" inputmode="numeric" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
         </div>
     }
 }

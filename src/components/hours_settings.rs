@@ -3,6 +3,7 @@
 //! and which kinds of meeting count toward hours.
 
 use crate::app::use_session;
+use crate::components::draft_field::number_field;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;
@@ -75,14 +76,7 @@ pub fn HoursSettings() -> impl IntoView {
         });
         message.set(Some(Ok(crate::i18n::text(lang, "branch.saved"))));
     };
-    let number = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
-        view! {
-            <div class="form-row">
-                <label for=id>{i18n.t(label)}</label>
-                <input id=id type="number" min="0" inputmode="numeric" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
-            </div>
-        }
-    };
+    let number = move |id, label, value| number_field(i18n, id, label, value);
     view! {
         <section class="card" aria-labelledby="hours-settings-title" data-testid="hours-settings">
             <h3 id="hours-settings-title">{i18n.t("hset.title")}</h3>

@@ -1,6 +1,7 @@
 //! 评选: the "身边最美党员" rounds, and the form that sets a round's rules.
 
 use crate::app::{go, use_session};
+use crate::components::draft_field::number_field;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
@@ -123,14 +124,7 @@ pub fn RoundForm(round: Option<RoundId>) -> impl IntoView {
             None => {}
         }
     };
-    let number = move |id: &'static str, label: &'static str, value: RwSignal<String>| {
-        view! {
-            <div class="form-row">
-                <label for=id>{i18n.t(label)}</label>
-                <input id=id type="number" min="1" inputmode="numeric" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
-            </div>
-        }
-    };
+    let number = move |id, label, value| number_field(i18n, id, label, value);
     let check = move |testid: &'static str, label: &'static str, get: fn(&Rules) -> bool, put: fn(&mut Rules, bool)| {
         view! {
             <label class="check-row">

@@ -5,6 +5,23 @@ const { expect } = require('@playwright/test');
 
 const fixtures = path.resolve(__dirname, '../../../shared/fixtures');
 
+/** Twelve members: ten full (three on the committee), two probationary. */
+const ROSTER_12 = [
+  '姓名,党小组,党员类别,职务',
+  '张书记,第一党小组,正式党员,书记',
+  '李组织,第一党小组,正式党员,组织委员',
+  '王宣传,第一党小组,正式党员,宣传委员',
+  '赵一,第一党小组,正式党员,党员',
+  '钱二,第一党小组,正式党员,党员',
+  '孙三,第二党小组,正式党员,党员',
+  '周四,第二党小组,正式党员,党员',
+  '吴五,第二党小组,正式党员,党员',
+  '郑六,第二党小组,正式党员,党员',
+  '冯七,第二党小组,正式党员,党员',
+  '陈预备,第二党小组,预备党员,党员',
+  '褚预备,第二党小组,预备党员,党员',
+].join('\n');
+
 class App {
   constructor(page) {
     this.page = page;
@@ -118,4 +135,4 @@ class App {
   }
 }
 
-module.exports = { App, fixtures };
+module.exports = { App, fixtures, ROSTER_12 };

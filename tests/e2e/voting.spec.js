@@ -8,23 +8,9 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { test, expect } = require('@playwright/test');
-const { App } = require('./app');
+const { App, ROSTER_12 } = require('./app');
 
-const ROSTER = [
-  '姓名,党小组,党员类别,职务',
-  '张书记,第一党小组,正式党员,书记',
-  '李组织,第一党小组,正式党员,组织委员',
-  '王宣传,第一党小组,正式党员,宣传委员',
-  '赵一,第一党小组,正式党员,党员',
-  '钱二,第一党小组,正式党员,党员',
-  '孙三,第二党小组,正式党员,党员',
-  '周四,第二党小组,正式党员,党员',
-  '吴五,第二党小组,正式党员,党员',
-  '郑六,第二党小组,正式党员,党员',
-  '冯七,第二党小组,正式党员,党员',
-  '陈预备,第二党小组,预备党员,党员',
-  '褚预备,第二党小组,预备党员,党员',
-].join('\n');
+const ROSTER = ROSTER_12;
 
 async function newRound(page, { title, honours, k, mode, basis }) {
   await page.getByTestId('nav-rounds').click();
