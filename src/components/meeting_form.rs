@@ -2,7 +2,7 @@
 
 use crate::app::{go, use_session};
 use crate::components::audience_picker::AudiencePicker;
-use crate::components::draft_field::draft_field;
+use crate::components::draft_field::{draft_area, draft_field};
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
@@ -174,15 +174,7 @@ pub fn MeetingForm(meeting: Option<MeetingId>, #[prop(optional)] class: Option<C
                     disabled=held
                 />
                 {held.then(|| view! { <p class="hint">{i18n.t("mform.frozen")}</p> })}
-                <div class="form-row">
-                    <label for="meeting-agenda">{i18n.t("mform.agenda")}</label>
-                    <textarea
-                        id="meeting-agenda"
-                        rows="4"
-                        prop:value=move || draft.with(|d| d.agenda.clone())
-                        on:input=move |ev| draft.update(|d| d.agenda = event_target_value(&ev))
-                    ></textarea>
-                </div>
+                {draft_area(i18n, draft, "meeting-agenda", "mform.agenda", 4, |d: &MeetingDraft| d.agenda.clone(), |d: &mut MeetingDraft, v| d.agenda = v)}
                 <ul class="form-errors" role="alert" data-testid="meeting-errors">{problem_list}</ul>
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" data-testid="save-meeting">

@@ -4,7 +4,7 @@
 
 use crate::app::{go, use_session};
 use crate::components::audience_picker::AudiencePicker;
-use crate::components::draft_field::draft_field;
+use crate::components::draft_field::{draft_area, draft_field};
 use crate::i18n::use_i18n;
 use crate::pages::study::Bar;
 use crate::platform;
@@ -291,15 +291,7 @@ pub fn ClassForm(class: Option<ClassId>) -> impl IntoView {
                     let pct = session.with_untracked(|s| s.records().state().settings().completion);
                     i18n.fmt("class.completion_hint", &[("pct", &pct)])
                 }}</p>
-                <div class="form-row">
-                    <label for="class-description">{i18n.t("class.description")}</label>
-                    <textarea
-                        id="class-description"
-                        rows="3"
-                        prop:value=move || draft.with(|d| d.description.clone())
-                        on:input=move |ev| draft.update(|d| d.description = event_target_value(&ev))
-                    ></textarea>
-                </div>
+                {draft_area(i18n, draft, "class-description", "class.description", 3, |d: &ClassDraft| d.description.clone(), |d: &mut ClassDraft, v| d.description = v)}
                 <ul class="form-errors" role="alert" data-testid="class-errors">
                     {move || problems.with(|p| p.iter().map(|p| view! { <li>{words::class_problem(i18n.lang.get(), p)}</li> }).collect_view())}
                 </ul>

@@ -3,7 +3,7 @@
 //! the member's own phone) self-study: the form, the records, the receipt.
 
 use crate::app::use_session;
-use crate::components::draft_field::draft_field;
+use crate::components::draft_field::{draft_area, draft_field};
 use crate::components::qr::QrCode;
 use crate::i18n::use_i18n;
 use crate::pages::study::Bar;
@@ -238,15 +238,7 @@ pub fn StudyForm(member: MemberId) -> impl IntoView {
                 {field("study-hours", "study.hours", "text", |d| d.hours.clone(), |d, v| d.hours = v)}
             </div>
             {field("study-material", "study.material", "text", |d| d.material.clone(), |d, v| d.material = v)}
-            <div class="form-row">
-                <label for="study-note">{i18n.t("study.note")}</label>
-                <textarea
-                    id="study-note"
-                    rows="2"
-                    prop:value=move || draft.with(|d| d.note.clone())
-                    on:input=move |ev| draft.update(|d| d.note = event_target_value(&ev))
-                ></textarea>
-            </div>
+            {draft_area(i18n, draft, "study-note", "study.note", 2, |d: &StudyDraft| d.note.clone(), |d: &mut StudyDraft, v| d.note = v)}
             <ul class="form-errors" role="alert" data-testid="study-errors">
                 {move || problems.with(|p| p.iter().map(|p| view! { <li>{words::study_problem(i18n.lang.get(), p)}</li> }).collect_view())}
             </ul>

@@ -153,7 +153,7 @@ fn RoundMain(id: RoundId) -> impl IntoView {
             Some(v) => {
                 let stage = v.round.stage();
                 let rid = v.round.id.clone();
-                let next = stage.next().or(None);
+                let next = stage.next();
                 let runoff_direct = v.round.rules.candidates.is_some() && stage == Stage::Setup;
                 let next = if runoff_direct { Some(Stage::Voting) } else { next };
                 view! {
