@@ -273,6 +273,10 @@ pub fn App() -> impl IntoView {
     // Stay visibly alive so other tabs leave our log alone.
     let _ = set_interval_with_handle(move || session.with_untracked(Session::touch_lease), Duration::from_secs(60));
 
+    // A new version installed in the background waits for the user's say.
+    let update_ready = RwSignal::new(false);
+    crate::pwa::start(update_ready);
+
     let route = RwSignal::new(Route::parse(&current_hash()));
     let _ = window_event_listener(leptos::ev::hashchange, move |_| {
         let next = Route::parse(&current_hash());
@@ -301,6 +305,19 @@ pub fn App() -> impl IntoView {
             <LangSwitch/>
         </header>
         <Notices/>
+        // Not in the kiosk: a voter must not reload the ballot box's screen.
+        {move || {
+            (update_ready.get() && !matches!(route.get(), Route::Kiosk(_)))
+                .then(|| {
+                    view! {
+                        <div class="update-notice" role="status">
+                            <button type="button" class="update-apply" on:click=move |_| crate::pwa::apply_update()>
+                                {i18n.t("pwa.update")}
+                            </button>
+                        </div>
+                    }
+                })
+        }}
         <main id="main" class="app-main" tabindex="-1">
             {move || match route.get() {
                 Route::Roster => view! { <RosterPage/> }.into_any(),

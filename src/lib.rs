@@ -9,6 +9,7 @@ pub mod components;
 pub mod i18n;
 pub mod pages;
 pub mod platform;
+pub mod pwa;
 pub mod session;
 pub mod storage;
 pub mod words;

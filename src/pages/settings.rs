@@ -151,6 +151,14 @@ pub fn SettingsPage() -> impl IntoView {
             </section>
 
             <SetAsideList/>
+
+            <section class="card" aria-labelledby="about-title">
+                <h3 id="about-title">{i18n.t("about.title")}</h3>
+                <p class="hint">{i18n.t("about.install")}</p>
+                <p class="hint" data-testid="app-version">
+                    {move || i18n.fmt("about.version", &[("version", &crate::pwa::version())])}
+                </p>
+            </section>
         </section>
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! - `cargo xtask setup` installs whatever is missing (idempotent; a warm run
 //!   only checks files and `--version`s).
-//! - `cargo xtask run` sets up, then builds and serves the app on
-//!   <http://127.0.0.1:8080> with `trunk serve`.
+//! - `cargo xtask run` sets up, then builds the release app and serves it on
+//!   <http://127.0.0.1:8080>; `cargo xtask dev` serves it with `trunk serve`
+//!   (live reload, no service worker).
 //! - `cargo xtask test [--only SUITE[,SUITE..]]` sets up, then runs every
 //!   suite (format, lints, native, browser, release build, end-to-end) and
 //!   ends with `N passed, N failed`.
@@ -30,7 +31,8 @@ usage: cargo xtask <command>
 
 commands:
   setup                     install whatever is missing (idempotent)
-  run                       setup, then build and serve the app on http://127.0.0.1:8080
+  run                       setup, then build the release app and serve it on http://127.0.0.1:8080
+  dev                       setup, then the development server (trunk serve, live reload) on :8080
   test [--only SUITE,..]    setup, then run the test suites; ends with `N passed, N failed`
   help                      this text
 
@@ -65,6 +67,11 @@ fn try_main() -> Result<ExitCode> {
         "run" => {
             no_args(&command, &rest)?;
             run::run(&sh)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "dev" => {
+            no_args(&command, &rest)?;
+            run::dev(&sh)?;
             Ok(ExitCode::SUCCESS)
         }
         "test" => {

@@ -1,17 +1,24 @@
-//! `cargo xtask run`: set up, then build and serve the app with trunk.
+//! `cargo xtask run` and `cargo xtask dev`.
 //!
-//! `trunk serve --release --offline` builds the release bundle, serves it on
-//! <http://127.0.0.1:8080> and rebuilds when a source changes (`Trunk.toml`
-//! says what is watched). Its bundle goes to `target/serve`, not `dist/`:
-//! trunk serve adds a live-reload script to it, and `dist/` belongs to
-//! `cargo xtask test` (the release build the end-to-end tests load). `--offline` makes trunk use the
-//! wasm-bindgen that set-up installed instead of downloading one, and passes
-//! `--offline` on to cargo, so the crates are fetched first.
+//! `run` is what a branch uses: set up, build the release bundle into `dist/`
+//! (`trunk build --release --offline`, the same build the tests load, with
+//! its service worker), then serve it on <http://127.0.0.1:8080> with
+//! `tests/e2e/serve.mjs` (a dependency-free static server). The app works
+//! offline after the first visit there.
+//!
+//! `dev` is the development server: `trunk serve` rebuilds on every change
+//! and live-reloads the page. Its bundle goes to `target/serve` (never
+//! `dist/`), and there is no service worker under it (`pwa/precache.mjs`
+//! writes one that removes itself), so nothing is served stale.
+//!
+//! `--offline` makes trunk use the tools set-up installed instead of
+//! downloading them, and passes `--offline` on to cargo, so the crates are
+//! fetched first.
 
 use anyhow::Result;
 use xshell::Shell;
 
-use crate::setup;
+use crate::{setup, wasm};
 
 pub const ADDRESS: &str = "127.0.0.1";
 pub const PORT: &str = "8080";
@@ -21,9 +28,25 @@ pub const SERVE_DIST: &str = "target/serve";
 pub fn run(sh: &Shell) -> Result<()> {
     let wasm = setup::setup(sh)?;
     wasm.fetch(sh)?;
-    println!("run: building, then serving http://{ADDRESS}:{PORT}/ (Ctrl-C stops)");
+    println!("run: building the release bundle into dist/ (a few minutes on a fresh machine)");
+    wasm.cmd(sh, "trunk").args(["build", "--release", "--offline"]).run()?;
+    println!("run: serving http://{ADDRESS}:{PORT}/ (Ctrl-C stops)");
+    wasm::host(sh, "node")
+        .arg("tests/e2e/serve.mjs")
+        .env("HOST", ADDRESS)
+        .env("PORT", PORT)
+        .env("DIST", sh.current_dir().join("dist"))
+        .run()?;
+    Ok(())
+}
+
+pub fn dev(sh: &Shell) -> Result<()> {
+    let wasm = setup::setup(sh)?;
+    wasm.fetch(sh)?;
+    println!("dev: building, then serving http://{ADDRESS}:{PORT}/ with live reload (Ctrl-C stops)");
     wasm.cmd(sh, "trunk")
         .args(["serve", "--release", "--offline", "--address", ADDRESS, "--port", PORT, "--dist", SERVE_DIST])
+        .env("ZHIBU_PWA", "off")
         .run()?;
     Ok(())
 }

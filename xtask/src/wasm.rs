@@ -115,15 +115,18 @@ pub struct Wasm {
 impl Wasm {
     pub fn new(sh: &Shell, route: Route) -> Wasm {
         let root = sh.current_dir();
-        let inherited = sh.var_os("PATH").unwrap_or_default();
-        let (dir, path) = match route {
-            Route::Rustup => ("target/wasm", inherited),
+        // npm's tools first: trunk takes `wasm-opt` from PATH and must find
+        // binaryen 132 there, not an older system one in /usr/bin.
+        let mut path = root.join("node_modules/.bin").into_os_string();
+        let dir = match route {
+            Route::Rustup => "target/wasm",
             Route::Debian => {
-                let mut path = OsString::from("/usr/bin:");
-                path.push(inherited);
-                ("target/wasm-debian", path)
+                path.push(":/usr/bin");
+                "target/wasm-debian"
             }
         };
+        path.push(":");
+        path.push(sh.var_os("PATH").unwrap_or_default());
         Wasm { route, target_dir: root.join(dir), path }
     }
 

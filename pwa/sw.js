@@ -1,0 +1,58 @@
+// Zhibu's service worker (template: pwa/precache.mjs fills in the version
+// and the file list after every trunk build and writes dist/sw.js).
+//
+// The app shell is precached at install, so a phone that loaded the app once
+// opens it with no network. A new version installs beside the old one and
+// *waits*: the page shows "新版本可用，点击刷新" and sends `zhibu:apply-update`
+// when the user agrees (the records live in localStorage, not here, so a
+// switch never touches them).
+const VERSION = '__ZHIBU_VERSION__';
+const SHELL = __ZHIBU_PRECACHE__;
+const CACHE = `zhibu-shell-${VERSION}`;
+const INDEX = new URL('index.html', self.registration.scope).href;
+
+self.addEventListener('install', (event) => {
+  // `cache: 'reload'` skips the HTTP cache: the files must be this build's.
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      cache.addAll(SHELL.map((path) => new Request(new URL(path, self.registration.scope), { cache: 'reload' }))),
+    ),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) {
+        if (key.startsWith('zhibu-shell-') && key !== CACHE) await caches.delete(key);
+      }
+      // The first install takes the open page at once (it is the same build).
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'zhibu:apply-update') self.skipWaiting();
+  if (event.data && event.data.type === 'zhibu:version' && event.ports[0]) event.ports[0].postMessage(VERSION);
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  // Other origins, and the sync API: always the network, never a stale copy.
+  if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  if (request.mode === 'navigate') {
+    // Every route is the one page (routes live in the hash): the cached
+    // index.html, or the network when the cache is gone.
+    event.respondWith(caches.open(CACHE).then((cache) => cache.match(INDEX)).then((hit) => hit || fetch(request)));
+    return;
+  }
+  event.respondWith(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.match(request, { ignoreSearch: true }))
+      .then((hit) => hit || fetch(request)),
+  );
+});

@@ -1,0 +1,203 @@
+// The installable, offline app: manifest and service worker (pwa/), what a
+// phone sees with no signal, and a new version announced and applied.
+//
+// The update test serves its own copy of dist/ (a second serve.mjs on its own
+// port) so that it can put a "new build" in place while the page is open.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { test, expect, chromium } = require('@playwright/test');
+const config = require('../../playwright.config');
+const { App, ROSTER_12 } = require('./app');
+
+const root = path.resolve(__dirname, '../..');
+const dist = path.join(root, 'dist');
+
+/** Waits until a service worker controls the page (the first install claims it). */
+async function controlled(page) {
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, {
+    timeout: 20_000,
+  });
+  return page.evaluate(async () => (await navigator.serviceWorker.ready).active.scriptURL);
+}
+
+function versionOf(dir) {
+  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+  const found = html.match(/<meta name="zhibu-version" content="([0-9a-f]{16})">/);
+  expect(found, 'index.html carries the build version').not.toBeNull();
+  return found[1];
+}
+
+/** A static server for `dir` on `port`, as tests/e2e/serve.mjs does for dist/. */
+async function serve(dir, port) {
+  const child = spawn(process.execPath, [path.join(__dirname, 'serve.mjs')], {
+    env: { ...process.env, DIST: dir, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => String(chunk).includes('serve.mjs:') && resolve());
+    child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
+  });
+  return child;
+}
+
+test('the build lists every shell file in sw.js and stamps its version', async () => {
+  const worker = fs.readFileSync(path.join(dist, 'sw.js'), 'utf8');
+  const version = versionOf(dist);
+  expect(worker).toContain(`const VERSION = "${version}"`);
+  const list = JSON.parse(worker.match(/const SHELL = (\[.*?\]);/)[1]);
+  const files = fs
+    .readdirSync(dist, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dist, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'))
+    .filter((f) => f !== 'sw.js')
+    .sort();
+  expect(list).toEqual(files);
+  for (const ext of ['.js', '.wasm', '.css', '.html', '.webmanifest', '.png']) {
+    expect(list.some((f) => f.endsWith(ext)), `a ${ext} file is precached`).toBe(true);
+  }
+});
+
+test('under the development server the hook writes a worker that removes itself', async () => {
+  // The same hook trunk runs, on a staging directory that looks like
+  // `trunk serve` output (its live-reload script is in index.html).
+  const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'zhibu-stage-'));
+  fs.writeFileSync(
+    path.join(stage, 'index.html'),
+    '<html><head></head><body><script>const url = ".well-known/trunk/ws";</script></body></html>',
+  );
+  fs.writeFileSync(path.join(stage, 'app.js'), 'console.log(1)');
+  const run = spawn(process.execPath, [path.join(root, 'pwa/precache.mjs')], {
+    env: { ...process.env, TRUNK_STAGING_DIR: stage, TRUNK_SOURCE_DIR: root },
+    stdio: 'inherit',
+  });
+  expect(await new Promise((resolve) => run.on('exit', resolve))).toBe(0);
+  const worker = fs.readFileSync(path.join(stage, 'sw.js'), 'utf8');
+  expect(worker).toContain('registration.unregister()');
+  expect(worker).not.toContain('cache.addAll');
+  expect(fs.readFileSync(path.join(stage, 'index.html'), 'utf8')).toContain('<meta name="zhibu-pwa" content="off">');
+});
+
+test('Chromium reports the app installable', async ({ baseURL }) => {
+  // Chromium never offers installation in an incognito-like context (what
+  // Playwright's contexts are): a real profile directory is needed.
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'zhibu-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { ...config.use.launchOptions, baseURL });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await new App(page).open();
+    await controlled(page);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors).toEqual([]);
+    const manifest = await cdp.send('Page.getAppManifest');
+    expect(manifest.errors).toEqual([]);
+    const parsed = JSON.parse(manifest.data);
+    expect(parsed.display).toBe('standalone');
+    expect(parsed.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test('offline after one visit: data, deep links and a check-in made offline are kept', async ({
+  page,
+  context,
+}) => {
+  const app = new App(page);
+  await app.open();
+  expect(await controlled(page)).toMatch(/\/sw\.js$/);
+
+  await app.importRosterText(ROSTER_12);
+  const start = new Date(Date.now() - 2 * 60 * 1000);
+  const meeting = await app.createMeeting({ topic: '离线签到演练', start, host: '张书记' });
+
+  await context.setOffline(true);
+  // The network is really gone for the page (a file the worker has not cached)...
+  expect(await page.evaluate(() => fetch('/offline-probe.txt').then(() => 'online', () => 'offline'))).toBe('offline');
+  // ...yet a reload opens the app with its data.
+  await page.reload();
+  await expect(page.getByTestId('meeting-page')).toBeVisible();
+  await expect(page.getByTestId('count-expected')).toHaveText('12');
+
+  // A check-in made offline is kept across a reload.
+  await app.row('赵一').getByTestId('mark-present').click();
+  await expect(app.row('赵一')).toHaveAttribute('data-status', 'present');
+  await page.reload();
+  await expect(app.row('赵一')).toHaveAttribute('data-status', 'present');
+
+  // Deep links open offline, in a fresh tab too.
+  const tab = await context.newPage();
+  await tab.goto(`/${meeting}`);
+  await expect(tab.getByTestId('meeting-page')).toBeVisible();
+  await expect(new App(tab).row('赵一')).toHaveAttribute('data-status', 'present');
+  await tab.goto('/#/study');
+  await expect(tab.getByTestId('nav-study')).toHaveAttribute('aria-current', 'page');
+  await tab.goto('/#/roster');
+  await expect(tab.getByTestId('member-name')).toHaveCount(12);
+  await context.setOffline(false);
+});
+
+test('a new build is announced, applied on request, and the data survives', async ({ browser }, info) => {
+  const port = Number(process.env.E2E_PORT || 8091) + 20 + info.workerIndex;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhibu-dist-'));
+  fs.cpSync(dist, dir, { recursive: true });
+  const server = await serve(dir, port);
+  const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` });
+  try {
+    const page = await context.newPage();
+    const app = new App(page);
+    await app.open();
+    await controlled(page);
+    await app.addMember({ name: '升级前的党员', group: '第一党小组' });
+    const before = versionOf(dir);
+    await page.getByTestId('nav-settings').click();
+    await expect(page.getByTestId('app-version')).toContainText(before);
+
+    // "Deploy" a new build: new version in sw.js and index.html (what
+    // pwa/precache.mjs writes when any file changes).
+    const after = [...before].reverse().join('');
+    for (const file of ['sw.js', 'index.html']) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      fs.writeFileSync(path.join(dir, file), text.replaceAll(before, after));
+    }
+
+    // The open app learns of it on its next start (a reload checks sw.js).
+    await page.reload();
+    const notice = page.getByRole('button', { name: '新版本可用，点击刷新' });
+    await expect(notice).toBeVisible({ timeout: 20_000 });
+    // Until the user agrees, the old version keeps running.
+    await expect(page.getByTestId('app-version')).toContainText(before);
+
+    await Promise.all([page.waitForEvent('load'), notice.click()]);
+    await expect(page.getByTestId('app-version')).toContainText(after);
+    await expect(notice).toHaveCount(0);
+    // Only the new version's cache is left.
+    expect(await page.evaluate(() => caches.keys())).toEqual([`zhibu-shell-${after}`]);
+    await page.getByTestId('nav-roster').click();
+    await expect(page.getByTestId('member-name')).toHaveText(['升级前的党员']);
+
+    // The same address now runs the development server (`cargo xtask dev`):
+    // its worker removes the installed one and the caches, and the page
+    // comes back from the network with no worker at all.
+    fs.copyFileSync(path.join(root, 'pwa/sw-dev.js'), path.join(dir, 'sw.js'));
+    const index = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'index.html'), index.replace('name="zhibu-pwa" content="on"', 'name="zhibu-pwa" content="off"'));
+    // (Chromium lets an unregistered worker keep an open tab until it is
+    // closed; with no fetch handler and no cache left, nothing is stale.)
+    const gone = async () =>
+      (await navigator.serviceWorker.getRegistrations()).length === 0 && (await caches.keys()).length === 0;
+    await page.reload();
+    await page.waitForFunction(gone, null, { timeout: 20_000, polling: 250 });
+    await page.reload();
+    await expect(page.getByTestId('member-name')).toHaveText(['升级前的党员']);
+    await expect(page.locator('meta[name="zhibu-pwa"]')).toHaveAttribute('content', 'off');
+    await page.waitForFunction(gone, null, { timeout: 20_000, polling: 250 });
+  } finally {
+    await context.close();
+    server.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
