@@ -5,6 +5,7 @@
 //! `storage` the only door to localStorage, `i18n` and `words` the texts.
 
 pub mod app;
+pub mod bench;
 pub mod components;
 pub mod i18n;
 pub mod pages;

@@ -8,12 +8,15 @@
 //! - `cargo xtask test [--only SUITE[,SUITE..]]` sets up, then runs every
 //!   suite (format, lints, native, browser, release build, end-to-end) and
 //!   ends with `N passed, N failed`.
+//! - `cargo xtask bench` builds the release app like the `build` suite and
+//!   measures it beside its baselines (`bench/README.md`).
 //!
 //! One module per task: [`setup`] (what is installed and how), [`wasm`] (the
 //! route to a wasm32 toolchain and the environment every wasm command gets),
-//! [`run`], [`test`]; [`proc`] holds the few process helpers they share.
+//! [`run`], [`test`], [`bench`]; [`proc`] holds the few process helpers they share.
 //! Dependencies stay at `anyhow` and `xshell` so this compiles in seconds.
 
+mod bench;
 mod proc;
 mod run;
 mod setup;
@@ -34,6 +37,7 @@ commands:
   run                       setup, then build the release app and serve it on http://127.0.0.1:8080
   dev                       setup, then the development server (trunk serve, live reload) on :8080
   test [--only SUITE,..]    setup, then run the test suites; ends with `N passed, N failed`
+  bench [--only FIGURE,..]  setup, build the release app, print its figures beside baselines and budgets
   help                      this text
 
 suites (in order): fmt, clippy-host, clippy-wasm, native, browser, build, e2e
@@ -78,6 +82,7 @@ fn try_main() -> Result<ExitCode> {
             let only = test::parse_only(&rest)?;
             test::test(&sh, &only)
         }
+        "bench" => bench::bench(&sh, &rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -198,9 +198,7 @@ fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
             Ok(cargo_test_counts(&out).with_status(status))
         }
         Suite::Build => {
-            wasm.fetch(sh)?;
-            let cmd = wasm.cmd(sh, "trunk").args(["build", "--release", "--offline"]);
-            let (status, _) = tee(cmd)?;
+            let status = build_release(sh, wasm)?;
             let mut counts = Counts::check(status);
             if status.success() {
                 counts.note = bundle_sizes(sh, &sh.current_dir().join("dist"))?;
@@ -217,6 +215,14 @@ fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
             Ok(playwright_counts(&out).with_status(status))
         }
     }
+}
+
+/// The release build into `dist/`: the `build` suite, and what `cargo xtask
+/// bench` measures.
+pub fn build_release(sh: &Shell, wasm: &Wasm) -> Result<ExitStatus> {
+    wasm.fetch(sh)?;
+    let cmd = wasm.cmd(sh, "trunk").args(["build", "--release", "--offline"]);
+    Ok(tee(cmd)?.0)
 }
 
 fn tee(cmd: Cmd<'_>) -> Result<(ExitStatus, String)> {

