@@ -11,11 +11,21 @@ const SHELL = __ZHIBU_PRECACHE__;
 const CACHE = `zhibu-shell-${VERSION}`;
 const INDEX = new URL('index.html', self.registration.scope).href;
 
+// trunk's content-hashed names (zhibu-<hash>.js, _bg.wasm, main-<hash>.css):
+// a name is only ever this content, so the copy the page has just
+// downloaded into the HTTP cache will do — the first visit fetches the
+// wasm once, not twice. Everything else (index.html, the manifest, icons)
+// skips the HTTP cache: it must be this build's.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+
 self.addEventListener('install', (event) => {
-  // `cache: 'reload'` skips the HTTP cache: the files must be this build's.
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      cache.addAll(SHELL.map((path) => new Request(new URL(path, self.registration.scope), { cache: 'reload' }))),
+      cache.addAll(
+        SHELL.map(
+          (path) => new Request(new URL(path, self.registration.scope), { cache: HASHED.test(path) ? 'default' : 'reload' }),
+        ),
+      ),
     ),
   );
 });

@@ -32,11 +32,17 @@ function versionOf(dir) {
 /** A static server for `dir` on `port`, as tests/e2e/serve.mjs does for dist/. */
 async function serve(dir, port) {
   const child = spawn(process.execPath, [path.join(__dirname, 'serve.mjs')], {
-    env: { ...process.env, DIST: dir, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, DIST: dir, PORT: String(port), HOST: '127.0.0.1', LOG_REQUESTS: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  child.requests = [];
   await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => String(chunk).includes('serve.mjs:') && resolve());
+    child.stdout.on('data', (chunk) => {
+      for (const line of String(chunk).split('\n')) {
+        if (line.startsWith('request ')) child.requests.push(line.slice('request '.length));
+        if (line.startsWith('serve.mjs:')) resolve();
+      }
+    });
     child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
   });
   return child;
@@ -151,6 +157,11 @@ test('a new build is announced, applied on request, and the data survives', asyn
     const app = new App(page);
     await app.open();
     await controlled(page);
+    // The worker's precache reused the page's copy of the hashed files: the
+    // wasm crossed the network once on this first visit.
+    const wasm = fs.readdirSync(dir).find((f) => f.endsWith('.wasm'));
+    expect(server.requests.filter((r) => r === `GET /${wasm}`)).toHaveLength(1);
+    expect(server.requests.filter((r) => r === 'GET /index.html').length).toBeGreaterThanOrEqual(1);
     await app.addMember({ name: '升级前的党员', group: '第一党小组' });
     const before = versionOf(dir);
     await page.getByTestId('nav-settings').click();

@@ -4,8 +4,8 @@
 //   node tests/e2e/serve.mjs            # http://127.0.0.1:8091/
 //   PORT=9000 DIST=dist node tests/e2e/serve.mjs
 //
-// Serves `.wasm` as application/wasm (streaming compilation needs it), sends
-// `Cache-Control: no-store`, and answers paths without a file extension with
+// Serves `.wasm` as application/wasm (streaming compilation needs it), lets
+// browsers keep content-hashed files, and answers paths without a file extension with
 // index.html so client-side routes survive a reload.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -49,7 +49,17 @@ async function file(path) {
   }
 }
 
+// trunk's content-hashed files never change under their name: cache them
+// for a year (the service worker's install then reuses the page's copy).
+// index.html, sw.js and the rest must be checked every time.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+function cacheControl(path) {
+  return HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
 const server = createServer(async (req, res) => {
+  // LOG_REQUESTS=1: one line per request (pwa.spec.js counts downloads).
+  if (process.env.LOG_REQUESTS) console.log(`request ${req.method} ${req.url}`);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
@@ -80,7 +90,7 @@ const server = createServer(async (req, res) => {
   res.writeHead(200, {
     'Content-Type': type,
     'Content-Length': body.length,
-    'Cache-Control': 'no-store',
+    'Cache-Control': cacheControl(path),
     'X-Content-Type-Options': 'nosniff',
   });
   res.end(req.method === 'HEAD' ? undefined : body);
