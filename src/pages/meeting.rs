@@ -23,14 +23,19 @@ use zhibu_core::settings::Settings;
 use zhibu_core::sheet::{self, Row, Sheet, Source};
 use zhibu_core::token::{self, LINK_PREFIX};
 
-/// What the page shows, recomputed when the records change.
+/// The page's frame: what changes only when the meeting, the settings or
+/// the device's role do (not on a mark).
 #[derive(Clone, PartialEq)]
 struct View {
     meeting: Meeting,
-    sheet: Sheet,
     settings: Settings,
     organizer: bool,
 }
+
+/// The sheet, recomputed when the records change; each part of the page
+/// reads only what it shows through a memo, so a mark redraws its own row
+/// and the counts, not the page.
+type SheetMemo = Memo<Option<Sheet>>;
 
 /// The meeting page; `edit` opens the form.
 #[component]
@@ -43,16 +48,24 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
             let state = s.records().state();
             let meeting = state.meeting(&id_for_data)?;
             let settings = state.settings();
-            let sheet = sheet::sheet(state, &meeting, &settings, s.organizer_key().as_ref());
-            Some(View { meeting, sheet, settings, organizer: s.is_organizer() })
+            Some(View { meeting, settings, organizer: s.is_organizer() })
+        })
+    });
+    let sheet: SheetMemo = Memo::new(move |_| {
+        data.with(|v| {
+            let v = v.as_ref()?;
+            Some(
+                session
+                    .with(|s| sheet::sheet(s.records().state(), &v.meeting, &v.settings, s.organizer_key().as_ref())),
+            )
         })
     });
     if edit {
         return view! { <MeetingForm meeting=Some(id)/> }.into_any();
     }
     let message = RwSignal::new(None::<String>);
-    // Kept here, not in `Minutes`: the page re-renders on every mark, and
-    // what the organizer is typing must survive that.
+    // Kept here, not in `Minutes`: the page re-renders when the meeting
+    // changes, and what the organizer is typing must survive that.
     let minutes =
         RwSignal::new(data.with_untracked(|v| v.as_ref().map(|v| v.meeting.record.clone()).unwrap_or_default()));
     let show_checkin = RwSignal::new(false);
@@ -88,16 +101,16 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
         }
     });
     let export_csv = move |_| {
-        if let Some(v) = data.get_untracked() {
-            let table = ledger::meeting_table(&v.sheet, v.settings.zone);
+        if let (Some(v), Some(sheet)) = (data.get_untracked(), sheet.get_untracked()) {
+            let table = ledger::meeting_table(&sheet, v.settings.zone);
             let day = v.settings.zone.local(v.meeting.start).date();
             let name = format!("签到表-{}-{}.csv", day, v.meeting.topic);
             let _ = platform::download(&name, "text/csv;charset=utf-8", &ledger::csv(&table));
         }
     };
     let export_xlsx = move |_| {
-        if let Some(v) = data.get_untracked() {
-            let table = ledger::meeting_table(&v.sheet, v.settings.zone);
+        if let (Some(v), Some(sheet)) = (data.get_untracked(), sheet.get_untracked()) {
+            let table = ledger::meeting_table(&sheet, v.settings.zone);
             let day = v.settings.zone.local(v.meeting.start).date();
             let bytes = ledger::xlsx(&table, "签到表");
             let _ = platform::download(&format!("签到表-{}-{}.xlsx", day, v.meeting.topic), platform::XLSX, &bytes);
@@ -165,7 +178,7 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                                     <p class="prose">{v.meeting.agenda.clone()}</p>
                                 }
                             })}
-                        <Summary sheet=v.sheet.clone() organizer=v.organizer/>
+                        <Summary sheet organizer=v.organizer/>
                         {v.organizer
                             .then(|| {
                                 view! {
@@ -261,7 +274,7 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                                     view! { <ReceiptIntake message hint="meeting.scan_hint"/> }
                                 })
                         }}
-                        <SheetList view=v.clone() filter/>
+                        <SheetList view=v.clone() sheet filter/>
                         <Minutes view=v text=minutes/>
                     </section>
                 }
@@ -274,45 +287,53 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
 
 /// 应到 / 实到 / 请假 / 缺席, the rate and the quorum.
 #[component]
-fn Summary(sheet: Sheet, organizer: bool) -> impl IntoView {
+fn Summary(sheet: SheetMemo, organizer: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let c = sheet.counts;
-    let rate = c.rate_permille().map(words::percent).unwrap_or_else(|| "—".into());
+    // Only the counts and the quorum, each figure redrawn in place when a
+    // mark changes it (the live region itself stays).
+    let counts = Memo::new(move |_| sheet.with(|s| s.as_ref().map(|s| s.counts)).unwrap_or_default());
     // A member's phone has no statuses (the join card leaves them out), so
     // it cannot tell who has a vote: the quorum is the organizer's to show.
-    let quorum = sheet.quorum.filter(|_| organizer);
+    let quorum = Memo::new(move |_| sheet.with(|s| s.as_ref().and_then(|s| s.quorum)).filter(|_| organizer));
+    let rate = move || counts.get().rate_permille().map(words::percent).unwrap_or_else(|| "—".into());
     view! {
         <div class="summary-grid" role="status" aria-live="polite" data-testid="sheet-summary">
-            <div class="stat"><span class="stat-n" data-testid="count-expected">{c.expected}</span><span>{i18n.t("sheet.expected")}</span></div>
-            <div class="stat"><span class="stat-n" data-testid="count-present">{c.present}</span><span>{i18n.t("sheet.present")}</span></div>
-            <div class="stat"><span class="stat-n" data-testid="count-leave">{c.leave}</span><span>{i18n.t("sheet.leave")}</span></div>
-            <div class="stat"><span class="stat-n" data-testid="count-absent">{c.absent}</span><span>{i18n.t("sheet.absent")}</span></div>
+            <div class="stat"><span class="stat-n" data-testid="count-expected">{move || counts.get().expected}</span><span>{i18n.t("sheet.expected")}</span></div>
+            <div class="stat"><span class="stat-n" data-testid="count-present">{move || counts.get().present}</span><span>{i18n.t("sheet.present")}</span></div>
+            <div class="stat"><span class="stat-n" data-testid="count-leave">{move || counts.get().leave}</span><span>{i18n.t("sheet.leave")}</span></div>
+            <div class="stat"><span class="stat-n" data-testid="count-absent">{move || counts.get().absent}</span><span>{i18n.t("sheet.absent")}</span></div>
             <div class="stat"><span class="stat-n" data-testid="rate">{rate}</span><span>{i18n.t("sheet.rate")}</span></div>
         </div>
-        {(c.unverified > 0).then(|| view! { <p class="hint">{move || i18n.fmt("sheet.unverified", &[("n", &c.unverified)])}</p> })}
-        {quorum
-            .map(|q| {
-                let key = match q.rule {
-                    meetings::QuorumRule::VotingMembers => "quorum.voting",
-                    meetings::QuorumRule::CommitteeMembers => "quorum.committee",
-                };
-                view! {
-                    <p
-                        class=if q.met { "quorum quorum-met" } else { "quorum quorum-unmet" }
-                        data-testid="quorum"
-                        data-met=q.met.to_string()
-                    >
-                        {move || {
-                            let rule = i18n.now(key);
-                            let state = if q.met { i18n.now("quorum.met") } else { i18n.now("quorum.unmet") };
-                            i18n.fmt(
-                                "quorum.line",
-                                &[("rule", &rule), ("present", &q.present), ("entitled", &q.entitled), ("needed", &q.needed), ("state", &state)],
-                            )
-                        }}
-                    </p>
-                }
-            })}
+        {move || {
+            let n = counts.get().unverified;
+            (n > 0).then(|| view! { <p class="hint">{move || i18n.fmt("sheet.unverified", &[("n", &n)])}</p> })
+        }}
+        {move || {
+            quorum
+                .get()
+                .map(|q| {
+                    let key = match q.rule {
+                        meetings::QuorumRule::VotingMembers => "quorum.voting",
+                        meetings::QuorumRule::CommitteeMembers => "quorum.committee",
+                    };
+                    view! {
+                        <p
+                            class=if q.met { "quorum quorum-met" } else { "quorum quorum-unmet" }
+                            data-testid="quorum"
+                            data-met=q.met.to_string()
+                        >
+                            {move || {
+                                let rule = i18n.now(key);
+                                let state = if q.met { i18n.now("quorum.met") } else { i18n.now("quorum.unmet") };
+                                i18n.fmt(
+                                    "quorum.line",
+                                    &[("rule", &rule), ("present", &q.present), ("entitled", &q.entitled), ("needed", &q.needed), ("state", &state)],
+                                )
+                            }}
+                        </p>
+                    }
+                })
+        }}
     }
 }
 
@@ -369,21 +390,37 @@ fn CheckInPanel(meeting: Meeting) -> impl IntoView {
 
 /// The sheet: one row per expected member, one tap per state.
 #[component]
-fn SheetList(view: View, filter: RwSignal<String>) -> impl IntoView {
+fn SheetList(view: View, sheet: SheetMemo, filter: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let meeting = view.meeting.clone();
     let organizer = view.organizer;
     let held = meeting.is_held();
     let zone = view.settings.zone;
-    let rows = view.sheet.rows.clone();
-    let pending_leave: Vec<Row> =
-        rows.iter().filter(|r| r.leave.as_ref().is_some_and(|(_, d)| d.is_none())).cloned().collect();
+    let pending_leave = Memo::new(move |_| {
+        sheet.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.rows.iter().filter(|r| r.leave.as_ref().is_some_and(|(_, d)| d.is_none())).cloned().collect()
+                })
+                .unwrap_or_else(Vec::<Row>::new)
+        })
+    });
+    let row_count = Memo::new(move |_| sheet.with(|s| s.as_ref().map_or(0, |s| s.rows.len())));
+    // Who is on the sheet, in its order: a mark changes neither.
+    let members = Memo::new(move |_| {
+        sheet.with(|s| {
+            s.as_ref().map(|s| s.rows.iter().map(|r| r.member.clone()).collect()).unwrap_or_else(Vec::<MemberId>::new)
+        })
+    });
     let make_up_for = RwSignal::new(None::<MemberId>);
+    let leave_meeting = meeting.id.clone();
     view! {
-        {(!pending_leave.is_empty() && organizer)
+        {move || {
+            let pending_leave = pending_leave.get();
+            (!pending_leave.is_empty() && organizer)
             .then(|| {
-                let id = meeting.id.clone();
+                let id = leave_meeting.clone();
                 view! {
                     <section class="card no-print" aria-labelledby="leave-title" data-testid="leave-requests">
                         <h3 id="leave-title">{i18n.t("leave.pending")}</h3>
@@ -417,9 +454,11 @@ fn SheetList(view: View, filter: RwSignal<String>) -> impl IntoView {
                         </ul>
                     </section>
                 }
-            })}
+            })
+        }}
         <h3>{i18n.t("sheet.title")}</h3>
-        {(rows.len() > 8)
+        {move || {
+            (row_count.get() > 8)
             .then(|| {
                 view! {
                     <div class="sheet-search no-print" role="search">
@@ -434,118 +473,145 @@ fn SheetList(view: View, filter: RwSignal<String>) -> impl IntoView {
                         />
                     </div>
                 }
-            })}
+            })
+        }}
         <ol class="sheet-list" data-testid="sheet">
-            {rows
-                .into_iter()
-                .map(|row| {
-                    // Found by characters, pinyin or initials, as on the roster.
-                    let key = NameKey::new(&row.name);
-                    let hidden = move || !key.matches(&filter.get());
-                    let status_key = row.status.map(words::attendance_key).unwrap_or("none");
-                    let row_status = row.status;
-                    let source = row.source;
-                    let missed = held && row.status.is_some_and(|s| !sheet::attended(s));
-                    let member = row.member.clone();
-                    let member_mk = row.member.clone();
-                    let meeting_id = meeting.id.clone();
-                    let leave = row.leave.clone();
-                    view! {
-                        <li class="sheet-row" data-testid="sheet-row" data-status=status_key data-name=row.name.clone() hidden=hidden>
-                            <div class="sheet-who">
-                                <span class="sheet-name">{row.name.clone()}</span>
-                                <span class="muted">{row.group.clone()}</span>
-                                <span class=format!("badge badge-{status_key}") data-testid="row-status">
-                                    {move || row_status.map(|s| words::attendance(i18n.lang.get(), s)).unwrap_or_else(|| i18n.now("att.none"))}
-                                </span>
-                                {source
-                                    .filter(|s| *s != Source::Derived)
-                                    .map(|s| view! { <span class="muted" data-testid="row-source">{move || words::source(i18n.lang.get(), s)}</span> })}
-                                {row.at.map(|at| view! { <span class="muted">{words::clock(zone, at)}</span> })}
-                                {row.shared_device.then(|| view! { <span class="badge badge-warn">{i18n.t("sheet.shared_device")}</span> })}
-                                {
-                                    let owner = row.device_owner.clone();
-                                    let device = row.check_in.as_ref().map(|c| c.device.clone());
-                                    let who = row.member.clone();
-                                    let owner_name = owner.as_ref().map(|o| {
-                                        session.with_untracked(|s| s.records().state().member(o).map(|m| m.fields.name).unwrap_or_default())
-                                    });
-                                    match (device, owner) {
-                                        (None, _) => ().into_any(),
-                                        (Some(_), Some(o)) if o == who => view! { <span class="muted">{i18n.t("device.own")}</span> }.into_any(),
-                                        (Some(_), Some(_)) => {
-                                            let name = owner_name.unwrap_or_default();
-                                            view! { <span class="badge badge-warn" data-testid="device-other">{move || i18n.fmt("device.other", &[("name", &name)])}</span> }.into_any()
-                                        }
-                                        (Some(d), None) if organizer => view! {
+            <For
+                each=move || members.get()
+                key=|member: &MemberId| member.clone()
+                children=move |member: MemberId| {
+                    view! { <SheetRow member sheet meeting=meeting.clone() organizer held zone filter make_up_for/> }
+                }
+            />
+        </ol>
+    }
+}
+
+/// One member's line: redrawn when its own row of the sheet changes.
+#[component]
+fn SheetRow(
+    member: MemberId,
+    sheet: SheetMemo,
+    meeting: Meeting,
+    organizer: bool,
+    held: bool,
+    zone: zhibu_core::zone::Zone,
+    filter: RwSignal<String>,
+    make_up_for: RwSignal<Option<MemberId>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let this = member.clone();
+    let row =
+        Memo::new(move |_| sheet.with(|s| s.as_ref().and_then(|s| s.rows.iter().find(|r| r.member == this).cloned())));
+    // Found by characters, pinyin or initials, as on the roster; the key is
+    // made once per name, not per mark.
+    let name = Memo::new(move |_| row.with(|r| r.as_ref().map(|r| r.name.clone()).unwrap_or_default()));
+    let key = Memo::new(move |_| NameKey::new(&name.get()));
+    move || {
+        let row = row.get()?;
+        let hidden = move || !key.with(|k| k.matches(&filter.get()));
+        let status_key = row.status.map(words::attendance_key).unwrap_or("none");
+        let row_status = row.status;
+        let source = row.source;
+        let missed = held && row.status.is_some_and(|s| !sheet::attended(s));
+        let member = row.member.clone();
+        let member_mk = row.member.clone();
+        let meeting_id = meeting.id.clone();
+        let leave = row.leave.clone();
+        let meeting = meeting.clone();
+        Some(view! {
+            <li class="sheet-row" data-testid="sheet-row" data-status=status_key data-name=row.name.clone() hidden=hidden>
+                <div class="sheet-who">
+                    <span class="sheet-name">{row.name.clone()}</span>
+                    <span class="muted">{row.group.clone()}</span>
+                    <span class=format!("badge badge-{status_key}") data-testid="row-status">
+                        {move || row_status.map(|s| words::attendance(i18n.lang.get(), s)).unwrap_or_else(|| i18n.now("att.none"))}
+                    </span>
+                    {source
+                        .filter(|s| *s != Source::Derived)
+                        .map(|s| view! { <span class="muted" data-testid="row-source">{move || words::source(i18n.lang.get(), s)}</span> })}
+                    {row.at.map(|at| view! { <span class="muted">{words::clock(zone, at)}</span> })}
+                    {row.shared_device.then(|| view! { <span class="badge badge-warn">{i18n.t("sheet.shared_device")}</span> })}
+                    {
+                        let owner = row.device_owner.clone();
+                        let device = row.check_in.as_ref().map(|c| c.device.clone());
+                        let who = row.member.clone();
+                        let owner_name = owner.as_ref().map(|o| {
+                            session.with_untracked(|s| s.records().state().member(o).map(|m| m.fields.name).unwrap_or_default())
+                        });
+                        match (device, owner) {
+                            (None, _) => ().into_any(),
+                            (Some(_), Some(o)) if o == who => view! { <span class="muted">{i18n.t("device.own")}</span> }.into_any(),
+                            (Some(_), Some(_)) => {
+                                let name = owner_name.unwrap_or_default();
+                                view! { <span class="badge badge-warn" data-testid="device-other">{move || i18n.fmt("device.other", &[("name", &name)])}</span> }.into_any()
+                            }
+                            (Some(d), None) if organizer => view! {
+                                <button
+                                    type="button"
+                                    class="link-button no-print"
+                                    data-testid="confirm-device"
+                                    on:click=move |_| session.update(|s| s.confirm_device(&d, &who))
+                                >
+                                    {i18n.t("device.confirm")}
+                                </button>
+                            }
+                            .into_any(),
+                            (Some(_), None) => view! { <span class="muted">{i18n.t("device.new")}</span> }.into_any(),
+                        }
+                    }
+                    {leave
+                        .map(|(q, d)| {
+                            let key = match d.map(|d| d.approved) {
+                                None => "leave.state_pending",
+                                Some(true) => "leave.state_approved",
+                                Some(false) => "leave.state_refused",
+                            };
+                            view! { <span class="muted">{move || i18n.fmt(key, &[("reason", &q.reason)])}</span> }
+                        })}
+                    {row.make_up.clone().map(|m| view! { <span class="muted">{move || i18n.fmt("makeup.done", &[("date", &m.date), ("what", &m.what)])}</span> })}
+                </div>
+                {organizer
+                    .then(|| {
+                        view! {
+                            <div class="mark-buttons no-print" role="group" aria-label=row.name.clone()>
+                                {AttendanceStatus::ALL
+                                    .into_iter()
+                                    .map(|s| {
+                                        let (mid, who) = (meeting_id.clone(), member.clone());
+                                        let pressed = row_status == Some(s) && source == Some(Source::Organizer);
+                                        view! {
                                             <button
                                                 type="button"
-                                                class="link-button no-print"
-                                                data-testid="confirm-device"
-                                                on:click=move |_| session.update(|s| s.confirm_device(&d, &who))
+                                                class=format!("mark mark-{}", words::attendance_key(s))
+                                                aria-pressed=pressed.to_string()
+                                                data-testid=format!("mark-{}", words::attendance_key(s))
+                                                on:click=move |_| session.update(|x| x.mark(&mid, &who, s))
                                             >
-                                                {i18n.t("device.confirm")}
+                                                {move || words::attendance(i18n.lang.get(), s)}
                                             </button>
                                         }
-                                        .into_any(),
-                                        (Some(_), None) => view! { <span class="muted">{i18n.t("device.new")}</span> }.into_any(),
-                                    }
-                                }
-                                {leave
-                                    .map(|(q, d)| {
-                                        let key = match d.map(|d| d.approved) {
-                                            None => "leave.state_pending",
-                                            Some(true) => "leave.state_approved",
-                                            Some(false) => "leave.state_refused",
-                                        };
-                                        view! { <span class="muted">{move || i18n.fmt(key, &[("reason", &q.reason)])}</span> }
+                                    })
+                                    .collect_view()}
+                                {missed
+                                    .then(|| {
+                                        let who = member_mk.clone();
+                                        view! {
+                                            <button type="button" class="mark" data-testid="open-makeup" on:click=move |_| make_up_for.set(Some(who.clone()))>
+                                                {i18n.t("makeup.open")}
+                                            </button>
+                                        }
                                     })}
-                                {row.make_up.clone().map(|m| view! { <span class="muted">{move || i18n.fmt("makeup.done", &[("date", &m.date), ("what", &m.what)])}</span> })}
                             </div>
-                            {organizer
-                                .then(|| {
-                                    view! {
-                                        <div class="mark-buttons no-print" role="group" aria-label=row.name.clone()>
-                                            {AttendanceStatus::ALL
-                                                .into_iter()
-                                                .map(|s| {
-                                                    let (mid, who) = (meeting_id.clone(), member.clone());
-                                                    let pressed = row_status == Some(s) && source == Some(Source::Organizer);
-                                                    view! {
-                                                        <button
-                                                            type="button"
-                                                            class=format!("mark mark-{}", words::attendance_key(s))
-                                                            aria-pressed=pressed.to_string()
-                                                            data-testid=format!("mark-{}", words::attendance_key(s))
-                                                            on:click=move |_| session.update(|x| x.mark(&mid, &who, s))
-                                                        >
-                                                            {move || words::attendance(i18n.lang.get(), s)}
-                                                        </button>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                            {missed
-                                                .then(|| {
-                                                    let who = member_mk.clone();
-                                                    view! {
-                                                        <button type="button" class="mark" data-testid="open-makeup" on:click=move |_| make_up_for.set(Some(who.clone()))>
-                                                            {i18n.t("makeup.open")}
-                                                        </button>
-                                                    }
-                                                })}
-                                        </div>
-                                    }
-                                })}
-                            {
-                                let this = row.member.clone();
-                                let meeting = meeting.clone();
-                                move || (make_up_for.get().as_ref() == Some(&this)).then(|| view! { <MakeUpForm meeting=meeting.clone() member=this.clone() done=make_up_for/> })
-                            }
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ol>
+                        }
+                    })}
+                {
+                    let this = row.member.clone();
+                    move || (make_up_for.get().as_ref() == Some(&this)).then(|| view! { <MakeUpForm meeting=meeting.clone() member=this.clone() done=make_up_for/> })
+                }
+            </li>
+        })
     }
 }
 
