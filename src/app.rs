@@ -234,7 +234,10 @@ pub fn App() -> impl IntoView {
     let store = Store::open(|| DeviceId::generate(platform::now_ms() as u64, platform::random16()));
     let session: SessionSignal = RwSignal::new(Session::load(store));
     provide_context(session);
-    compact_soon(session);
+    // Compacting rewrites the whole snapshot: at start only when logs pile up.
+    if session.with_untracked(Session::wants_startup_compaction) {
+        compact_soon(session);
+    }
     // Fold when the log grows long or merged data waits for a snapshot.
     Effect::new(move |_| {
         if session.with(Session::wants_compaction) {

@@ -45,7 +45,8 @@ pub struct ImportSummary {
 }
 
 impl Session {
-    /// Loads this tab's records from storage, then compacts if logs pile up.
+    /// Loads this tab's records from storage (the app compacts afterwards
+    /// if logs pile up: [`Session::wants_startup_compaction`]).
     pub fn load(store: Store) -> Session {
         let loaded = store.load();
         Session {
@@ -577,6 +578,15 @@ impl Session {
     /// that only a snapshot can store.
     pub fn wants_compaction(&self) -> bool {
         self.snapshot_dirty || self.own.len() >= storage::COMPACT_AFTER
+    }
+
+    /// Whether compacting right after start-up is worth its cost (it
+    /// rewrites the whole snapshot): enough events the snapshot lacks, or
+    /// enough logs (every page load leaves one) to be worth folding away.
+    pub fn wants_startup_compaction(&self) -> bool {
+        self.wants_compaction()
+            || self.records.pending_len() >= storage::STARTUP_COMPACT_EVENTS
+            || self.store.logs_found() >= storage::STARTUP_COMPACT_LOGS
     }
 
     /// Whether something is only in memory (closing now would lose it).

@@ -45,6 +45,11 @@ const ASIDE_PREFIX: &str = "zhibu:aside:";
 pub const LEASE_MS: f64 = 10.0 * 60.0 * 1000.0;
 /// Own log size that triggers compaction.
 pub const COMPACT_AFTER: usize = 200;
+/// Events outside the snapshot, across all logs, that make start-up compact.
+pub const STARTUP_COMPACT_EVENTS: usize = 100;
+/// Logs found at start that make start-up compact (each page load that
+/// recorded something leaves one until a compaction folds it).
+pub const STARTUP_COMPACT_LOGS: usize = 8;
 /// Chromium's localStorage limit per origin, in UTF-16 code units of keys
 /// and values (about 5 MB of text).
 pub const QUOTA_UNITS: usize = 5 * 1024 * 1024;
@@ -84,6 +89,22 @@ pub struct Loaded {
 pub struct Store {
     /// The writer id: new for every page load.
     pub writer: DeviceId,
+    /// The text of `zhibu:snap` this tab last read or wrote, whose content
+    /// its records already hold: when storage still has exactly this text,
+    /// compaction need not parse it again.
+    seen: std::sync::Arc<std::sync::Mutex<Option<SeenText>>>,
+    /// Record logs found by the last [`Store::load`].
+    logs_found: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// A stored text kept for comparison (not printed in `Debug`).
+#[derive(Clone)]
+struct SeenText(String);
+
+impl std::fmt::Debug for SeenText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SeenText({} bytes)", self.0.len())
+    }
 }
 
 /// localStorage, through gloo; `None` where the browser blocks site data
@@ -133,7 +154,7 @@ impl Store {
     /// two live tabs writing one key. The previous load's log is just another
     /// log: read at start, folded by compaction, removed once its lease ends.
     pub fn open(new_writer: impl FnOnce() -> DeviceId) -> Store {
-        Store { writer: new_writer() }
+        Store::with_writer(new_writer())
     }
 
     /// Gives up the lease when the page goes away, so the next compaction
@@ -144,7 +165,20 @@ impl Store {
 
     /// A handle with a given writer id (tests open two in one page).
     pub fn with_writer(writer: DeviceId) -> Store {
-        Store { writer }
+        Store { writer, seen: Default::default(), logs_found: Default::default() }
+    }
+
+    /// How many record logs the last [`Store::load`] found.
+    pub fn logs_found(&self) -> usize {
+        self.logs_found.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn remember(&self, text: Option<String>) {
+        *self.seen.lock().unwrap_or_else(|e| e.into_inner()) = text.map(SeenText);
+    }
+
+    fn is_seen(&self, text: &str) -> bool {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).as_ref().is_some_and(|s| s.0 == text)
     }
 
     fn log_key(&self) -> String {
@@ -152,14 +186,22 @@ impl Store {
     }
 
     /// Reads everything. Unreadable keys are moved aside, never lost.
+    /// The caller must take the returned records in (compaction later trusts
+    /// that this tab holds the snapshot read here).
     pub fn load(&self) -> Loaded {
         let mut records = Records::default();
         let mut own = BTreeMap::new();
+        self.remember(None);
         if let Some(text) = get(SNAPSHOT_KEY) {
             match document::parse(&text) {
                 Ok(doc) => {
-                    doc.merge_into(&mut records);
-                    records.compact();
+                    // Straight into the records: no joins into empty states.
+                    records = Records::from_snapshot(doc.snapshot.unwrap_or_default());
+                    if !doc.events.is_empty() {
+                        records.merge_events(&doc.events);
+                        records.compact();
+                    }
+                    self.remember(Some(text));
                 }
                 Err(e) => set_aside(SNAPSHOT_KEY, &text, &e),
             }
@@ -172,7 +214,9 @@ impl Store {
                 Err(e) => set_aside(BOX_KEY, &text, &e),
             }
         }
-        for key in keys().into_iter().filter(|k| k.starts_with(LOG_PREFIX)) {
+        let logs: Vec<String> = keys().into_iter().filter(|k| k.starts_with(LOG_PREFIX)).collect();
+        self.logs_found.store(logs.len(), std::sync::atomic::Ordering::Relaxed);
+        for key in logs {
             let Some(text) = get(&key) else { continue };
             match document::parse(&text) {
                 Ok(doc) => {
@@ -228,7 +272,9 @@ impl Store {
         // Take in what other tabs stored since we last looked. A stored
         // snapshot we cannot read (corrupt, or from a newer app) is copied
         // aside before anything is written over it.
-        if let Some(text) = get(SNAPSHOT_KEY) {
+        // The text this tab last read or wrote is already in `records`:
+        // only a different one needs parsing.
+        if let Some(text) = get(SNAPSHOT_KEY).filter(|t| !self.is_seen(t)) {
             match document::parse(&text) {
                 Ok(doc) => {
                     doc.merge_into(records);
@@ -248,13 +294,25 @@ impl Store {
             }
         }
         records.compact();
-        set(SNAPSHOT_KEY, &document::to_json(records))?;
+        let written = document::to_json(records);
+        self.remember(None);
+        set(SNAPSHOT_KEY, &written)?;
         // Read back before dropping anything: only what the stored snapshot
-        // covers may leave a log.
-        let stored = get(SNAPSHOT_KEY)
-            .and_then(|t| document::parse(&t).ok())
-            .and_then(|d| d.snapshot)
-            .ok_or_else(|| SaveError::Unavailable("the snapshot did not read back".into()))?;
+        // covers may leave a log. Storage holding exactly the text written
+        // holds exactly `records.snapshot()` (snapshots round-trip exactly;
+        // the core's property tests prove it), so the text is compared
+        // rather than parsed a second time; anything else is parsed.
+        let back = get(SNAPSHOT_KEY).ok_or_else(|| SaveError::Unavailable("the snapshot did not read back".into()))?;
+        let parsed;
+        let stored = if back == written {
+            records.snapshot()
+        } else {
+            parsed = document::parse(&back)
+                .ok()
+                .and_then(|d| d.snapshot)
+                .ok_or_else(|| SaveError::Unavailable("the snapshot did not read back".into()))?;
+            &parsed
+        };
         own.retain(|_, e| !stored.covers(e));
         self.save_own(own)?;
         let now = now_ms();
@@ -269,6 +327,9 @@ impl Store {
                 let _ = remove(key);
                 let _ = remove(&lease_key);
             }
+        }
+        if back == written {
+            self.remember(Some(written));
         }
         Ok(())
     }
@@ -292,12 +353,15 @@ impl Store {
             self.save_own(own)?;
             return Ok(Foreign::default());
         }
-        let doc = get(key).map(|text| document::parse(&text));
+        let text = get(key);
+        let doc = text.as_deref().map(document::parse);
         let mut result = Foreign::default();
         if let Some(Ok(doc)) = &doc {
             result.changed = doc.merge_into(records);
         }
         if key == SNAPSHOT_KEY {
+            // Taken in whole (or unreadable: then compaction must look again).
+            self.remember(if matches!(doc, Some(Ok(_))) { text } else { None });
             let stored = match &doc {
                 Some(Ok(doc)) => doc.snapshot.clone().unwrap_or_default(),
                 _ => Default::default(),

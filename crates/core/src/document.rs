@@ -120,8 +120,36 @@ pub fn ballots_to_json(ballots: &crate::ballot::Boxes) -> String {
     json!({ "schema": SCHEMA, "snapshot": snapshot::to_value(&state) }).to_string()
 }
 
+/// A current document read straight into typed values: the fast path for
+/// well-formed text. Anything it cannot read goes the slow way, which words
+/// the problem (and migrates old versions).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Current {
+    schema: u64,
+    #[serde(default)]
+    snapshot: Option<snapshot::Snap>,
+    #[serde(default)]
+    events: Vec<Event>,
+}
+
 /// Reads any supported version, migrating it forward.
 pub fn parse(text: &str) -> Result<Document, DocError> {
+    if let Ok(doc) = serde_json::from_str::<Current>(text)
+        && (2..=SCHEMA).contains(&doc.schema)
+    {
+        let snapshot = match doc.snapshot {
+            None => None,
+            Some(s) => {
+                Some(snapshot::decode(s).map_err(|e| DocError::Invalid { path: "snapshot".into(), message: e.0 })?)
+            }
+        };
+        return check_events(snapshot, doc.events);
+    }
+    parse_slow(text)
+}
+
+fn parse_slow(text: &str) -> Result<Document, DocError> {
     let value: Value = serde_json::from_str(text).map_err(|e| DocError::NotJson {
         line: e.line(),
         column: e.column(),
@@ -158,6 +186,10 @@ pub fn parse(text: &str) -> Result<Document, DocError> {
         path: format!("events{}", path_suffix(&e.path().to_string())),
         message: e.inner().to_string(),
     })?;
+    check_events(snapshot, events)
+}
+
+fn check_events(snapshot: Option<State>, events: Vec<Event>) -> Result<Document, DocError> {
     for (index, event) in events.iter().enumerate() {
         event.check_bounds().map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })?;
         validate(event).map_err(|errors| DocError::InvalidEvent { index, errors })?;

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 const MARK_WIDTH: usize = 5;
 
 #[derive(Serialize, Deserialize, Default)]
-struct Snap {
+pub(crate) struct Snap {
     /// Highest clock seen.
     clk: u64,
     /// Writers, referred to by index.
@@ -171,6 +171,11 @@ fn encode_reg<T: Clone>(lww: &Option<Lww<T>>, dev: &mut Interner<DeviceId>) -> O
 /// Decodes what [`to_value`] made; refuses anything inconsistent.
 pub fn from_value(value: serde_json::Value) -> Result<State, SnapshotError> {
     let snap: Snap = serde_json::from_value(value).map_err(|e| SnapshotError(e.to_string()))?;
+    decode(snap)
+}
+
+/// Decodes a snapshot read straight from text (no `Value` in between).
+pub(crate) fn decode(snap: Snap) -> Result<State, SnapshotError> {
     let device =
         |i: usize| snap.dev.get(i).cloned().ok_or_else(|| SnapshotError(format!("writer index {i} out of range")));
     let member =
@@ -239,9 +244,24 @@ pub fn from_value(value: serde_json::Value) -> Result<State, SnapshotError> {
             let reg = marks.get_mut(&who).ok_or_else(|| SnapshotError(format!("history for unknown mark of {who}")))?;
             reg.set(mark, stamp);
         }
-        let mut partial = State::default();
-        partial.attendance.insert(meeting.m, marks);
-        state.join(&partial);
+        // A repeated meeting joins rather than overwrites.
+        match state.attendance.get_mut(&meeting.m) {
+            Some(ours) => {
+                for (member, reg) in marks {
+                    match ours.get_mut(&member) {
+                        Some(mine) => {
+                            mine.join(&reg);
+                        }
+                        None => {
+                            ours.insert(member, reg);
+                        }
+                    }
+                }
+            }
+            None => {
+                state.attendance.insert(meeting.m, marks);
+            }
+        }
     }
     // Every register's clock counts, whatever `clk` says: new writes must
     // go above all of them.
