@@ -22,7 +22,7 @@ const VIEWPORTS = [
   { name: '360×740', viewport: { width: 360, height: 740 }, deviceScaleFactor: 3 },
   { name: '412×915', viewport: { width: 412, height: 915 }, deviceScaleFactor: 2.625 },
 ];
-/** The English UI has longer words ("Data & settings"): the narrow phone in English too. */
+/** The English UI has longer words ("Organisational life", "Present"): the narrow phone in English too. */
 const ENGLISH = { ...VIEWPORTS[0], name: '360×740 English', lang: 'en' };
 
 /** The minimum touch target (WCAG 2.5.5; Android's 48 dp guideline is ≥ this). */

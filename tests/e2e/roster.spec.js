@@ -75,5 +75,5 @@ test('English can be chosen and is remembered', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.reload();
   await expect(page.locator('#roster-title')).toHaveText('Branch roster');
-  await expect(page.getByTestId('nav-settings')).toContainText('Data & settings');
+  await expect(page.getByTestId('nav-settings')).toContainText('Settings');
 });
