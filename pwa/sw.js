@@ -16,17 +16,27 @@ const INDEX = new URL('index.html', self.registration.scope).href;
 // downloaded into the HTTP cache will do — the first visit fetches the
 // wasm once, not twice. Everything else (index.html, the manifest, icons)
 // skips the HTTP cache: it must be this build's.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+// (trunk does not zero-pad the hash: 1 to 16 digits.)
+const HASHED = /-[0-9a-f]{1,16}(_bg)?\.(js|wasm|css)$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) =>
-      cache.addAll(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await cache.addAll(
         SHELL.map(
           (path) => new Request(new URL(path, self.registration.scope), { cache: HASHED.test(path) ? 'default' : 'reload' }),
         ),
-      ),
-    ),
+      );
+      // A server updated mid-install could have given another build's
+      // index.html (naming files this cache lacks): fail, and the browser
+      // installs again at its next check.
+      const index = await cache.match(INDEX);
+      if (!index || !(await index.text()).includes(`content="${VERSION}"`)) {
+        await caches.delete(CACHE);
+        throw new Error(`index.html is not build ${VERSION}`);
+      }
+    })(),
   );
 });
 
@@ -56,13 +66,18 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') {
     // Every route is the one page (routes live in the hash): the cached
     // index.html, or the network when the cache is gone.
-    event.respondWith(caches.open(CACHE).then((cache) => cache.match(INDEX)).then((hit) => hit || fetch(request)));
+    event.respondWith(
+      caches
+        .open(CACHE)
+        .then((cache) => cache.match(INDEX, { ignoreVary: true }))
+        .then((hit) => hit || fetch(request)),
+    );
     return;
   }
   event.respondWith(
     caches
       .open(CACHE)
-      .then((cache) => cache.match(request, { ignoreSearch: true }))
+      .then((cache) => cache.match(request, { ignoreSearch: true, ignoreVary: true }))
       .then((hit) => hit || fetch(request)),
   );
 });

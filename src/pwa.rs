@@ -55,6 +55,8 @@ pub fn apply_update() {
             reload();
             return;
         };
+        // (watch() reloads on controllerchange; set here too for a page
+        // that had no controller when it started.)
         let reload_once = Closure::once_into_js(reload);
         container.set_oncontrollerchange(Some(reload_once.unchecked_ref()));
         let message = js_sys::Object::new();
@@ -69,23 +71,40 @@ fn watch(container: &ServiceWorkerContainer, registration: ServiceWorkerRegistra
         let container = container.clone();
         move || container.controller().is_some()
     };
+    if controlled() {
+        // A new version took over (this tab applied it, or another tab
+        // did): reload into it, so old and new code never share storage.
+        let reload_now = Closure::<dyn FnMut()>::new(reload);
+        container.set_oncontrollerchange(Some(reload_now.as_ref().unchecked_ref()));
+        reload_now.forget();
+    }
     if registration.waiting().is_some() && controlled() {
         ready.set(true);
+    }
+    // Announces `worker` once it has installed (and waits).
+    let follow = move |worker: web_sys::ServiceWorker| {
+        let watched = worker.clone();
+        let controlled = controlled.clone();
+        let on_state = Closure::<dyn FnMut()>::new(move || {
+            if watched.state() == ServiceWorkerState::Installed && controlled() {
+                ready.set(true);
+            }
+        });
+        worker.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+        // Lives as long as the worker it watches, i.e. the page.
+        on_state.forget();
+    };
+    // The browser's own check at page load may have started installing
+    // before this ran: follow that one too.
+    if let Some(installing) = registration.installing() {
+        follow(installing);
     }
     let on_update_found = {
         let registration = registration.clone();
         Closure::<dyn FnMut()>::new(move || {
-            let Some(installing) = registration.installing() else { return };
-            let worker = installing.clone();
-            let controlled = controlled.clone();
-            let on_state = Closure::<dyn FnMut()>::new(move || {
-                if worker.state() == ServiceWorkerState::Installed && controlled() {
-                    ready.set(true);
-                }
-            });
-            installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
-            // Lives as long as the worker it watches, i.e. the page.
-            on_state.forget();
+            if let Some(installing) = registration.installing() {
+                follow.clone()(installing);
+            }
         })
     };
     registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));

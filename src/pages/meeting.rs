@@ -537,15 +537,16 @@ fn SheetRow(
                         let owner = row.device_owner.clone();
                         let device = row.check_in.as_ref().map(|c| c.device.clone());
                         let who = row.member.clone();
-                        let owner_name = owner.as_ref().map(|o| {
-                            session.with_untracked(|s| s.records().state().member(o).map(|m| m.fields.name).unwrap_or_default())
-                        });
                         match (device, owner) {
                             (None, _) => ().into_any(),
                             (Some(_), Some(o)) if o == who => view! { <span class="muted">{i18n.t("device.own")}</span> }.into_any(),
-                            (Some(_), Some(_)) => {
-                                let name = owner_name.unwrap_or_default();
-                                view! { <span class="badge badge-warn" data-testid="device-other">{move || i18n.fmt("device.other", &[("name", &name)])}</span> }.into_any()
+                            (Some(_), Some(o)) => {
+                                // Tracked: a renamed owner is shown renamed (the row itself
+                                // redraws only when its own entry changes).
+                                let name = move || {
+                                    session.with(|s| s.records().state().member(&o).map(|m| m.fields.name).unwrap_or_default())
+                                };
+                                view! { <span class="badge badge-warn" data-testid="device-other">{move || i18n.fmt("device.other", &[("name", &name())])}</span> }.into_any()
                             }
                             (Some(d), None) if organizer => view! {
                                 <button

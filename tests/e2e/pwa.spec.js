@@ -182,8 +182,18 @@ test('a new build is announced, applied on request, and the data survives', asyn
     // Until the user agrees, the old version keeps running.
     await expect(page.getByTestId('app-version')).toContainText(before);
 
+    // A second tab of the old version is open too.
+    const other = await context.newPage();
+    await other.goto('/#/roster');
+    await expect(other.getByTestId('member-name')).toHaveText(['升级前的党员']);
+    await expect(other.locator('meta[name="zhibu-version"]')).toHaveAttribute('content', before);
+
     await Promise.all([page.waitForEvent('load'), notice.click()]);
     await expect(page.getByTestId('app-version')).toContainText(after);
+    // The other tab follows at once: old and new code never share storage.
+    await expect(other.locator('meta[name="zhibu-version"]')).toHaveAttribute('content', after, { timeout: 20_000 });
+    await expect(other.getByTestId('member-name')).toHaveText(['升级前的党员']);
+    await other.close();
     await expect(notice).toHaveCount(0);
     // Only the new version's cache is left.
     expect(await page.evaluate(() => caches.keys())).toEqual([`zhibu-shell-${after}`]);

@@ -52,7 +52,7 @@ async function file(path) {
 // trunk's content-hashed files never change under their name: cache them
 // for a year (the service worker's install then reuses the page's copy).
 // index.html, sw.js and the rest must be checked every time.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+const HASHED = /-[0-9a-f]{1,16}(_bg)?\.(js|wasm|css)$/;
 function cacheControl(path) {
   return HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
