@@ -30,18 +30,9 @@ const OUT = join(ROOT, 'target', 'bench');
 const { chromium } = createRequire(join(ROOT, 'package.json'))('playwright');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// The same arguments as playwright.config.js: root needs --no-sandbox; the
-// rest stop Chromium calling hosts that this network refuses.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+// The end-to-end tests' arguments (playwright.config.js): root needs
+// --no-sandbox; the rest stop Chromium calling hosts that this network refuses.
+const CHROMIUM_ARGS = createRequire(join(ROOT, 'package.json'))('./playwright.config.js').use.launchOptions.args;
 const VIEWPORT = { width: 390, height: 844 };
 
 const num = (name, fallback) => Number(process.env[name] ?? fallback);
