@@ -61,6 +61,9 @@ pub enum SaveError {
     Full,
     /// Storage refused for another reason (private mode, disabled).
     Unavailable(String),
+    /// The stored snapshot was written by a newer version of the app: this
+    /// tab must not write an older one over it (a reload updates the app).
+    Newer,
 }
 
 /// Stored data that could not be read and was kept aside.
@@ -279,6 +282,10 @@ impl Store {
                 Ok(doc) => {
                     doc.merge_into(records);
                 }
+                // A newer app's snapshot is never overwritten by this one:
+                // our events stay in our log (the newer app reads them) and
+                // nothing is set aside again and again while both run.
+                Err(document::DocError::TooNew { .. }) => return Err(SaveError::Newer),
                 Err(e) => {
                     set_aside(SNAPSHOT_KEY, &text, &e);
                     if get(SNAPSHOT_KEY).as_deref() == Some(text.as_str()) {

@@ -69,6 +69,7 @@ pub fn save_error(lang: Lang, error: &SaveError) -> String {
     match error {
         SaveError::Full => text(lang, "save.full"),
         SaveError::Unavailable(why) => format(lang, "save.unavailable", &[("why", why)]),
+        SaveError::Newer => text(lang, "save.newer"),
     }
 }
 

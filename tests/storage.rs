@@ -214,6 +214,24 @@ fn an_unreadable_snapshot_is_set_aside_before_compaction_writes_over_it() {
 }
 
 #[wasm_bindgen_test]
+fn a_newer_apps_snapshot_is_never_overwritten_and_our_events_stay_in_our_log() {
+    clear();
+    let mut s = session("tab-a");
+    s.add_member(fields("王建国")).1.unwrap();
+    let newer = "{\"schema\":99,\"snapshot\":{\"future\":true}}";
+    LocalStorage::raw().set_item(storage::SNAPSHOT_KEY, newer).unwrap();
+    assert_eq!(s.compact(), Err(SaveError::Newer));
+    // Untouched, not set aside, and our event still in our own log.
+    assert_eq!(LocalStorage::raw().get_item(storage::SNAPSHOT_KEY).unwrap().as_deref(), Some(newer));
+    assert!(storage::set_aside_list().is_empty());
+    let log = LocalStorage::raw().get_item("zhibu:log:tab-a").unwrap().expect("our log");
+    assert!(log.contains("王建国"));
+    // A second attempt changes nothing either.
+    assert_eq!(s.compact(), Err(SaveError::Newer));
+    assert!(storage::set_aside_list().is_empty());
+}
+
+#[wasm_bindgen_test]
 fn ballots_from_two_tabs_both_survive_apart_from_the_roll() {
     use zhibu_core::rounds::{Mode, Rules, Stage};
     clear();
