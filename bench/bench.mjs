@@ -20,6 +20,7 @@ import { cpus, tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { TYPES } from '../tests/e2e/mime.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 // BENCH_DIST: measure another build directory (default dist/).
@@ -112,18 +113,6 @@ async function filesUnder(dir) {
   return out;
 }
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.json', '.webmanifest', '.svg']);
 
 /** raw, gzip -9 and brotli q11 of one file (node's zlib). */

@@ -23,6 +23,10 @@ use zhibu_core::records::{EventStamp, Records};
 use zhibu_core::roster::{MemberDraft, MemberFields};
 use zhibu_core::zone::Zone;
 
+#[path = "common/lcg.rs"]
+mod lcg;
+use lcg::Lcg;
+
 const MEMBERS: usize = 100;
 /// Meetings the whole branch attends, as `tests/document.rs` assumes.
 const MEETINGS_PER_YEAR: usize = 40;
@@ -31,27 +35,6 @@ const YEARS: usize = 5;
 const MEETINGS: usize = MEETINGS_PER_YEAR * YEARS;
 /// 2021-01-04 09:00 CST, a Monday: the first seeded meeting.
 const FIRST_MEETING: i64 = 1_609_722_000;
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn bytes16(&mut self) -> [u8; 16] {
-        let mut out = [0u8; 16];
-        for chunk in out.chunks_mut(4) {
-            chunk.copy_from_slice(&(self.next() as u32).to_le_bytes());
-        }
-        out
-    }
-}
 
 /// Hands out event stamps on one writer, its clock moving with the events.
 struct Writer {

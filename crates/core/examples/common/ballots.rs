@@ -1,34 +1,16 @@
 //! The tally benchmark's ballot box, made the same way natively (the
 //! `bench_tally` example) and in the browser (`src/bench.rs` includes this
 //! file by path), so the wasm figure and its native baseline count exactly
-//! the same ballots. A tiny LCG keeps it deterministic with no extra crates.
+//! the same ballots. `lcg.rs` keeps it deterministic.
 
 use std::collections::BTreeSet;
 use zhibu_core::ballot::Ballot;
 use zhibu_core::ids::MemberId;
 use zhibu_core::tally::{self, Basis, Tally, TallyRules};
 
-/// Knuth's MMIX LCG; the high bits are good enough to pick candidates.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn bytes16(&mut self) -> [u8; 16] {
-        let (a, b) = (self.next() ^ (self.next() << 31), self.next() ^ (self.next() << 31));
-        let mut out = [0u8; 16];
-        out[..8].copy_from_slice(&a.to_le_bytes());
-        out[8..].copy_from_slice(&b.to_le_bytes());
-        out
-    }
-}
+#[path = "lcg.rs"]
+mod lcg;
+use lcg::Lcg;
 
 /// What one tally run needs: rules, candidates and the ballots.
 pub struct BallotBox {
