@@ -212,8 +212,12 @@ test('a new build is announced, applied on request, and the data survives', asyn
       (await navigator.serviceWorker.getRegistrations()).length === 0 && (await caches.keys()).length === 0;
     await page.reload();
     await page.waitForFunction(gone, null, { timeout: 20_000, polling: 250 });
-    await page.reload();
-    await expect(page.getByTestId('member-name')).toHaveText(['升级前的党员']);
+    // The leaving worker also reloads the page itself (controllerchange,
+    // client.navigate): a reload of ours may be cut short by one of those.
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId('member-name')).toHaveText(['升级前的党员'], { timeout: 3_000 });
+    }).toPass({ timeout: 20_000 });
     await expect(page.locator('meta[name="zhibu-pwa"]')).toHaveAttribute('content', 'off');
     await page.waitForFunction(gone, null, { timeout: 20_000, polling: 250 });
   } finally {
