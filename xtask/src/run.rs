@@ -2,9 +2,10 @@
 //!
 //! `run` is what a branch uses: set up, build the release bundle into `dist/`
 //! (`trunk build --release --offline`, the same build the tests load, with
-//! its service worker), then serve it on <http://127.0.0.1:8080> with
-//! `tests/e2e/serve.mjs` (a dependency-free static server). The app works
-//! offline after the first visit there.
+//! its service worker) and the sync server, then start the server on
+//! <http://127.0.0.1:8080>: it serves the app and `/api` from one origin,
+//! with its SQLite database in `data/`. The app works offline after the
+//! first visit there; phones sync through the server when it is reachable.
 //!
 //! `dev` is the development server: `trunk serve` rebuilds on every change
 //! and live-reloads the page. Its bundle goes to `target/serve` (never
@@ -30,12 +31,11 @@ pub fn run(sh: &Shell) -> Result<()> {
     wasm.fetch(sh)?;
     println!("run: building the release bundle into dist/ (a few minutes on a fresh machine)");
     wasm.cmd(sh, "trunk").args(["build", "--release", "--offline"]).run()?;
-    println!("run: serving http://{ADDRESS}:{PORT}/ (Ctrl-C stops)");
-    wasm::host(sh, "node")
-        .arg("tests/e2e/serve.mjs")
-        .env("HOST", ADDRESS)
-        .env("PORT", PORT)
-        .env("DIST", sh.current_dir().join("dist"))
+    println!("run: building the sync server");
+    wasm::host(sh, "cargo").args(["build", "--release", "--locked", "-p", "zhibu-server"]).run()?;
+    println!("run: serving http://{ADDRESS}:{PORT}/ with its database in data/ (Ctrl-C stops)");
+    wasm::host(sh, "target/release/zhibu-server")
+        .args(["--bind", &format!("{ADDRESS}:{PORT}"), "--data-dir", "data", "--dist", "dist"])
         .run()?;
     Ok(())
 }

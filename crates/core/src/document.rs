@@ -191,11 +191,17 @@ fn parse_slow(text: &str) -> Result<Document, DocError> {
 
 fn check_events(snapshot: Option<State>, events: Vec<Event>) -> Result<Document, DocError> {
     for (index, event) in events.iter().enumerate() {
-        event.check_bounds().map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })?;
-        validate(event).map_err(|errors| DocError::InvalidEvent { index, errors })?;
-        check_content(event).map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })?;
+        check_event(index, event)?;
     }
     Ok(Document { snapshot, events })
+}
+
+/// Every check an event from outside gets (a backup's, or a push to the
+/// server): bounds, member fields, content; `index` names it in the error.
+pub fn check_event(index: usize, event: &Event) -> Result<(), DocError> {
+    event.check_bounds().map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })?;
+    validate(event).map_err(|errors| DocError::InvalidEvent { index, errors })?;
+    check_content(event).map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })
 }
 
 /// serde_path_to_error writes `[3].p.t`; `.` alone means the root.

@@ -37,6 +37,7 @@ pub mod sheet;
 pub mod snapshot;
 pub mod state;
 pub mod study;
+pub mod sync;
 pub mod table;
 pub mod tally;
 pub mod token;

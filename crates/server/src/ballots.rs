@@ -1,0 +1,294 @@
+//! Ballots on the server: the same rules as in the app (stage, eligibility,
+//! one ballot per voter or code, valid choices), and secrecy by structure.
+//!
+//! A ballot arrives beside its roll entry (`Voted`) in one push, but is
+//! stored apart from it: in its round's box, one row holding every ballot
+//! sorted by slot, with no voter, token, device or time. A box is served
+//! only once voting is closed, all at once, so watching it grow cannot
+//! pair ballots with the roll.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use zhibu_core::ids::{MemberId, RoundId};
+use zhibu_core::rounds::{self, Mode, Round, Stage, Voter};
+use zhibu_core::sync::{BallotPush, BallotResult, BoxResponse, Outcome, Principal, Role};
+
+use crate::auth::Caller;
+use crate::branches::{Branch, ServerBox};
+use crate::error::{ApiResult, Failure};
+use crate::routes::App;
+use crate::store::StoreError;
+
+/// Copies of the boxes a push touches, written back only if it commits.
+#[derive(Default)]
+pub struct Boxes(BTreeMap<RoundId, (ServerBox, bool)>);
+
+impl Boxes {
+    fn get<'a>(&'a mut self, branch: &Branch, round: &RoundId) -> &'a mut ServerBox {
+        &mut self
+            .0
+            .entry(round.clone())
+            .or_insert_with(|| (branch.boxes.get(round).cloned().unwrap_or_default(), false))
+            .0
+    }
+
+    fn put(&mut self, branch: &Branch, round: &RoundId, slot: &str, rev: u32, choices: Vec<MemberId>) {
+        self.get(branch, round).ballots.insert(slot.to_owned(), (rev, choices));
+        self.0.get_mut(round).expect("just read").1 = true;
+    }
+
+    /// The boxes that changed.
+    pub fn changed(&self) -> impl Iterator<Item = (&RoundId, &ServerBox)> {
+        self.0.iter().filter(|(_, (_, changed))| *changed).map(|(round, (b, _))| (round, b))
+    }
+
+    /// Writes the changed boxes back into the branch's cache.
+    pub fn store_into(self, boxes: &mut BTreeMap<RoundId, ServerBox>) {
+        for (round, (b, changed)) in self.0 {
+            if changed {
+                boxes.insert(round, b);
+            }
+        }
+    }
+}
+
+fn words(problem: rounds::RoundProblem) -> String {
+    use rounds::RoundProblem as P;
+    match problem {
+        P::WrongStage { needed, actual } => format!("the round is at stage {actual:?}, not {needed:?}"),
+        P::WrongMode => "the round does not vote this way".into(),
+        P::NotEntitled => "not entitled to vote in this round".into(),
+        P::AlreadyVoted => "already voted in this round".into(),
+        P::NotCandidate => "a choice is not a candidate".into(),
+        P::Duplicate => "a candidate is chosen twice".into(),
+        P::TooMany(k) => format!("more than {k} choices"),
+        P::SelfVote => "this round does not allow voting for oneself".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A slot is an opaque id the voter's device made: short and plain.
+fn slot_ok(slot: &str) -> bool {
+    (8..=64).contains(&slot.len()) && slot.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn voting_open(round: &Round, b: &ServerBox) -> Result<(), String> {
+    if b.closed {
+        return Err("voting is closed on the server".into());
+    }
+    if round.stage() != Stage::Voting {
+        return Err(words(rounds::RoundProblem::WrongStage { needed: Stage::Voting, actual: round.stage() }));
+    }
+    Ok(())
+}
+
+/// Checks a roll entry. A phone's vote must bring its ballot in the same
+/// push (first vote: a new slot; a revision: a higher revision of a slot
+/// already in the box), and that ballot is admitted here with it.
+pub fn admit_vote(
+    branch: &Branch,
+    boxes: &mut Boxes,
+    who: &Principal,
+    round_id: &RoundId,
+    voter: &Voter,
+    pushed: &[BallotPush],
+    answers: &mut [Option<BallotResult>],
+) -> Result<(), String> {
+    let state = &branch.state;
+    let round = state.round(round_id).ok_or("no such round")?;
+    voting_open(&round, boxes.get(branch, round_id))?;
+    let member = match voter {
+        Voter::Member(member) => {
+            rounds::may_vote(state, &round, member).map_err(words)?;
+            member
+        }
+        Voter::Code(hash) => {
+            if round.rules.mode != Mode::Codes {
+                return Err(words(rounds::RoundProblem::WrongMode));
+            }
+            if !round.codes.contains(hash) {
+                return Err("not one of this round's codes".into());
+            }
+            if rounds::has_voted(state, round_id, voter) {
+                return Err("this code has been used".into());
+            }
+            return Ok(());
+        }
+    };
+    // Record keepers host named voting on a shared device: their ballots
+    // come unpaired (random slots) and are admitted against the roll's size.
+    if who.role != Role::Member {
+        return Ok(());
+    }
+    let revising = rounds::has_voted(state, round_id, voter);
+    let (i, ballot) = pushed
+        .iter()
+        .enumerate()
+        .find(|(i, b)| &b.round == round_id && answers[*i].is_none())
+        .ok_or("a vote must come with its ballot in the same push")?;
+    let checked = (|| {
+        if !slot_ok(&ballot.slot) {
+            return Err("the ballot's slot is malformed".to_owned());
+        }
+        let choices = rounds::check_choices(state, &round, Some(member), &ballot.choices).map_err(words)?;
+        let current = boxes.get(branch, round_id).ballots.get(&ballot.slot).map(|(rev, _)| *rev);
+        match (revising, current) {
+            (false, None) if ballot.rev == 0 => Ok(choices),
+            (true, Some(rev)) if ballot.rev > rev => Ok(choices),
+            (false, _) => Err("a first ballot needs a new slot".to_owned()),
+            (true, _) => Err("a revision must replace the voter's ballot with a higher revision".to_owned()),
+        }
+    })();
+    let choices = match checked {
+        Ok(choices) => choices,
+        Err(why) => {
+            // The vote and its ballot stand or fall together.
+            answers[i] = Some(BallotResult {
+                round: round_id.0.clone(),
+                slot: ballot.slot.clone(),
+                outcome: Outcome::Rejected,
+                reason: Some(why.clone()),
+            });
+            return Err(why);
+        }
+    };
+    boxes.put(branch, round_id, &ballot.slot, ballot.rev, choices);
+    answers[i] = Some(BallotResult {
+        round: round_id.0.clone(),
+        slot: ballot.slot.clone(),
+        outcome: Outcome::Accepted,
+        reason: None,
+    });
+    Ok(())
+}
+
+/// A ballot not paired with a vote of this push: a re-sent one (duplicate),
+/// a revision, or a record keeper's shared-device ballot.
+pub fn admit_unpaired(branch: &Branch, boxes: &mut Boxes, who: &Principal, ballot: &BallotPush) -> BallotResult {
+    let answer = |outcome, reason: Option<String>| BallotResult {
+        round: ballot.round.0.clone(),
+        slot: ballot.slot.clone(),
+        outcome,
+        reason,
+    };
+    match admit_unpaired_inner(branch, boxes, who, ballot) {
+        Ok(outcome) => answer(outcome, None),
+        Err(why) => answer(Outcome::Rejected, Some(why)),
+    }
+}
+
+fn admit_unpaired_inner(
+    branch: &Branch,
+    boxes: &mut Boxes,
+    who: &Principal,
+    ballot: &BallotPush,
+) -> Result<Outcome, String> {
+    let state = &branch.state;
+    let round = state.round(&ballot.round).ok_or("no such round")?;
+    if !slot_ok(&ballot.slot) {
+        return Err("the ballot's slot is malformed".into());
+    }
+    let mut sorted = ballot.choices.clone();
+    sorted.sort();
+    let current = boxes.get(branch, &ballot.round).ballots.get(&ballot.slot).cloned();
+    if current.as_ref() == Some(&(ballot.rev, sorted)) {
+        return Ok(Outcome::Duplicate);
+    }
+    voting_open(&round, boxes.get(branch, &ballot.round))?;
+    let voter = who.member.as_ref().filter(|_| who.role == Role::Member);
+    let choices = rounds::check_choices(state, &round, voter, &ballot.choices).map_err(words)?;
+    match current {
+        Some((rev, _)) => {
+            if !round.rules.revision {
+                return Err("this round does not allow revising a ballot".into());
+            }
+            if ballot.rev <= rev {
+                return Err("a revision must have a higher revision number".into());
+            }
+            if let Some(me) = voter
+                && !rounds::has_voted(state, &ballot.round, &Voter::Member(me.clone()))
+            {
+                return Err("only a voter on the roll may revise".into());
+            }
+        }
+        None => {
+            if who.role == Role::Member {
+                return Err("a ballot must come with its vote in the same push".into());
+            }
+            let (on_roll, _) = rounds::turnout(state, &round);
+            if boxes.get(branch, &ballot.round).ballots.len() >= on_roll {
+                return Err("the box would hold more ballots than voters on the roll".into());
+            }
+            if ballot.rev != 0 {
+                return Err("a first ballot has revision 0".into());
+            }
+        }
+    }
+    boxes.put(branch, &ballot.round, &ballot.slot, ballot.rev, choices);
+    Ok(Outcome::Accepted)
+}
+
+fn response(round: &RoundId, b: &ServerBox) -> BoxResponse {
+    BoxResponse { round: round.0.clone(), closed: b.closed, ballots: b.list() }
+}
+
+/// Closes voting on the server and returns the whole box: the organizer's
+/// device calls this before it records the close, so its seal covers every
+/// ballot any phone cast. Afterwards no ballot is taken for the round.
+#[utoipa::path(post, path = "/api/rounds/{round}/box", tag = "ballots",
+    params(("round" = String, Path, description = "The round's id")),
+    responses((status = 200, body = BoxResponse), (status = 403, body = zhibu_core::sync::ApiError),
+        (status = 404, body = zhibu_core::sync::ApiError)),
+    security(("bearer" = [])))]
+pub async fn close(State(app): State<App>, caller: Caller, Path(round): Path<String>) -> ApiResult<Json<BoxResponse>> {
+    caller.keeper()?;
+    let round = RoundId(round);
+    let entry = app.branches.entry(caller.branch());
+    for _ in 0..8 {
+        let mut branch = entry.lock().await;
+        branch.catch_up(&app.db, caller.branch()).await?;
+        if branch.state.round(&round).is_none() {
+            return Err(Failure::NotFound("no such round"));
+        }
+        let mut b = branch.boxes.get(&round).cloned().unwrap_or_default();
+        if b.closed {
+            return Ok(Json(response(&round, &b)));
+        }
+        b.closed = true;
+        match app.db.commit(caller.branch(), branch.version, &[], &[b.row(&round)]).await {
+            Ok(done) => {
+                branch.version = done.version;
+                branch.boxes.insert(round.clone(), b.clone());
+                tracing::info!(branch = caller.branch(), round = %round, "voting closed on the server");
+                return Ok(Json(response(&round, &b)));
+            }
+            Err(StoreError::Conflict) => *branch = Branch::default(),
+            Err(e) => {
+                *branch = Branch::default();
+                return Err(e.into());
+            }
+        }
+    }
+    Err(Failure::Conflict("the branch is busy; try again".into()))
+}
+
+/// A closed round's box, for every device of the branch to count.
+#[utoipa::path(get, path = "/api/rounds/{round}/box", tag = "ballots",
+    params(("round" = String, Path, description = "The round's id")),
+    responses((status = 200, body = BoxResponse), (status = 409, description = "Voting is still open", body = zhibu_core::sync::ApiError),
+        (status = 404, body = zhibu_core::sync::ApiError)),
+    security(("bearer" = [])))]
+pub async fn fetch(State(app): State<App>, caller: Caller, Path(round): Path<String>) -> ApiResult<Json<BoxResponse>> {
+    let round = RoundId(round);
+    let entry = app.branches.entry(caller.branch());
+    let mut branch = entry.lock().await;
+    branch.catch_up(&app.db, caller.branch()).await?;
+    let Some(r) = branch.state.round(&round) else { return Err(Failure::NotFound("no such round")) };
+    let b = branch.boxes.get(&round).cloned().unwrap_or_default();
+    if !b.closed && r.stage() < Stage::Closed {
+        return Err(Failure::Conflict("voting is still open: the box is shown once it closes".into()));
+    }
+    Ok(Json(response(&round, &b)))
+}

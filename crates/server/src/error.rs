@@ -1,0 +1,77 @@
+//! Every failure an endpoint can answer, as a status and a JSON
+//! [`ApiError`] body: never a panic and never an HTML page.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use zhibu_core::sync::ApiError;
+
+use crate::store::StoreError;
+
+/// A failed request.
+#[derive(Debug)]
+pub enum Failure {
+    /// 400: the request is not what the endpoint reads.
+    BadRequest(String),
+    /// 401: no token, an unknown, expired or revoked one, or wrong password.
+    Unauthorized(&'static str),
+    /// 403: the token may not do this.
+    Forbidden(String),
+    /// 404.
+    NotFound(&'static str),
+    /// 409: the request conflicts with the current state.
+    Conflict(String),
+    /// 413: body or batch too large.
+    TooLarge(String),
+    /// 422: well-formed, but a value is refused.
+    Invalid(String),
+    /// 429.
+    RateLimited,
+    /// 503: the database is unreachable.
+    Unavailable(String),
+}
+
+impl Failure {
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            Failure::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
+            Failure::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", (*m).to_owned()),
+            Failure::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone()),
+            Failure::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", (*m).to_owned()),
+            Failure::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            Failure::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", m.clone()),
+            Failure::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", m.clone()),
+            Failure::RateLimited => {
+                (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; wait and try again".to_owned())
+            }
+            Failure::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", m.clone()),
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let (status, code, message) = self.parts();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(%message, "request failed: database unavailable");
+        }
+        let mut response = (status, Json(ApiError { error: code.to_owned(), message })).into_response();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict => Failure::Conflict("the branch changed meanwhile; try again".into()),
+            StoreError::Taken => Failure::Conflict("already taken".into()),
+            StoreError::Unavailable(why) => Failure::Unavailable(format!("database unavailable: {why}")),
+        }
+    }
+}
+
+/// What handlers return.
+pub type ApiResult<T> = Result<T, Failure>;

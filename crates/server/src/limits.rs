@@ -1,0 +1,125 @@
+//! Limits: rate limits per token and per client address (GCRA, in memory
+//! per instance), and a JSON body reader that answers 413/422 with a JSON
+//! error instead of axum's plain-text rejections.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::de::DeserializeOwned;
+
+use crate::config::Config;
+use crate::error::Failure;
+use crate::routes::App;
+
+/// The server's rate limiters.
+pub struct Limits {
+    token: Option<DefaultKeyedRateLimiter<String>>,
+    address: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    login: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Whether X-Forwarded-For names the client.
+    pub trust_proxy: bool,
+}
+
+fn per_second(n: u32) -> Option<Quota> {
+    let n = NonZeroU32::new(n)?;
+    Some(Quota::per_second(n).allow_burst(n.saturating_mul(NonZeroU32::new(2).expect("2 > 0"))))
+}
+
+impl Limits {
+    /// Limiters as configured (0 turns one off).
+    pub fn new(config: &Config) -> Limits {
+        Limits {
+            token: per_second(config.rate_per_token).map(RateLimiter::keyed),
+            address: per_second(config.rate_per_address).map(RateLimiter::keyed),
+            login: NonZeroU32::new(config.rate_login).map(|n| RateLimiter::keyed(Quota::per_minute(n).allow_burst(n))),
+            trust_proxy: config.trust_proxy,
+        }
+    }
+
+    /// One request by a token (keyed by its hash).
+    pub fn per_token(&self, hash: &str) -> Result<(), Failure> {
+        match &self.token {
+            Some(l) if l.check_key(&hash.to_owned()).is_err() => Err(Failure::RateLimited),
+            _ => Ok(()),
+        }
+    }
+
+    /// One request from an address.
+    pub fn per_address(&self, ip: IpAddr) -> Result<(), Failure> {
+        match &self.address {
+            Some(l) if l.check_key(&ip).is_err() => Err(Failure::RateLimited),
+            _ => Ok(()),
+        }
+    }
+
+    /// One password or invitation attempt from an address.
+    pub fn login_attempt(&self, ip: IpAddr) -> Result<(), Failure> {
+        match &self.login {
+            Some(l) if l.check_key(&ip).is_err() => Err(Failure::RateLimited),
+            _ => Ok(()),
+        }
+    }
+
+    /// Forgets idle keys (called now and then so the maps stay small).
+    pub fn shrink(&self) {
+        if let Some(l) = &self.token {
+            l.retain_recent();
+        }
+        if let Some(l) = &self.address {
+            l.retain_recent();
+        }
+        if let Some(l) = &self.login {
+            l.retain_recent();
+        }
+    }
+}
+
+/// The client's address (the socket's, or X-Forwarded-For's first behind a
+/// trusted proxy).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<App> for ClientIp {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        if app.limits.trust_proxy
+            && let Some(ip) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse().ok())
+        {
+            return Ok(ClientIp(ip));
+        }
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(addr)| addr.ip());
+        Ok(ClientIp(ip))
+    }
+}
+
+/// A JSON body: over the size limit → 413, not JSON or the wrong shape →
+/// 422 with the parser's words (line and column).
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<App> for JsonBody<T> {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, app).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Failure::TooLarge(format!("the body is larger than {} bytes", app.config.max_body))
+            } else {
+                Failure::BadRequest(e.body_text())
+            }
+        })?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| Failure::Invalid(format!("body: {e}")))
+    }
+}

@@ -1,0 +1,204 @@
+//! `POST /api/sync/push` and `GET /api/sync/pull`: the sync protocol.
+//!
+//! A push is idempotent by event id: each event is answered accepted,
+//! duplicate (already stored) or rejected with a reason, and one bad event
+//! never refuses the others. Accepted events and ballots are stored in one
+//! transaction, so a lost answer can be re-sent safely.
+
+use std::collections::HashSet;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use zhibu_core::document::{self, DocError};
+use zhibu_core::event::{Event, Payload};
+use zhibu_core::sync::{
+    self, BallotPush, BallotResult, EventResult, MAX_PULL_EVENTS, MAX_PUSH_BALLOTS, MAX_PUSH_EVENTS, Outcome,
+    Principal, PullResponse, PushRequest, PushResponse,
+};
+
+use crate::auth::Caller;
+use crate::ballots::{self, Boxes};
+use crate::branches::Branch;
+use crate::error::{ApiResult, Failure};
+use crate::limits::JsonBody;
+use crate::routes::App;
+use crate::store::StoreError;
+
+/// How often a push re-validates after another instance committed first.
+const RETRIES: usize = 8;
+
+/// An event after the checks that need no state.
+type Checked = Result<Event, (String, String)>;
+
+fn check(value: &serde_json::Value, who: &Principal) -> Checked {
+    let id = value.get("i").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let event: Event = serde_json::from_value(value.clone()).map_err(|e| (id.clone(), format!("malformed: {e}")))?;
+    document::check_event(0, &event).map_err(|e| {
+        let reason = match e {
+            DocError::Invalid { message, .. } => message,
+            other => other.to_string(),
+        };
+        (id.clone(), reason)
+    })?;
+    sync::may_push(who, &event).map_err(|r| (id, r.to_string()))?;
+    Ok(event)
+}
+
+/// What a push will store, decided against the branch's state.
+struct Plan {
+    events: Vec<EventResult>,
+    ballots: Vec<Option<BallotResult>>,
+    rows: Vec<(String, String)>,
+    ids: Vec<zhibu_core::ids::EventId>,
+    boxes: Boxes,
+}
+
+fn result(id: &str, outcome: Outcome, reason: Option<String>) -> EventResult {
+    EventResult { id: id.to_owned(), outcome, reason }
+}
+
+/// Folds the acceptable events into `branch.state` (in request order, so an
+/// event may build on an earlier one of the same push) and admits ballots.
+fn plan(branch: &mut Branch, who: &Principal, checked: &[Checked], pushed: &[BallotPush]) -> Plan {
+    let mut plan = Plan {
+        events: Vec::with_capacity(checked.len()),
+        ballots: vec![None; pushed.len()],
+        rows: Vec::new(),
+        ids: Vec::new(),
+        boxes: Boxes::default(),
+    };
+    let mut seen = HashSet::new();
+    for item in checked {
+        let event = match item {
+            Err((id, reason)) => {
+                plan.events.push(result(id, Outcome::Rejected, Some(reason.clone())));
+                continue;
+            }
+            Ok(event) => event,
+        };
+        let id = event.id.as_str();
+        if branch.ids.contains(&event.id) || !seen.insert(event.id.clone()) {
+            plan.events.push(result(id, Outcome::Duplicate, None));
+            continue;
+        }
+        if !branch.share_phones && sync::carries_phone(event) {
+            let why = "this branch does not keep phone numbers on the server";
+            plan.events.push(result(id, Outcome::Rejected, Some(why.into())));
+            continue;
+        }
+        if let Payload::Voted { round, voter } = &event.payload
+            && let Err(why) = ballots::admit_vote(branch, &mut plan.boxes, who, round, voter, pushed, &mut plan.ballots)
+        {
+            plan.events.push(result(id, Outcome::Rejected, Some(why)));
+            continue;
+        }
+        branch.state.apply(event);
+        plan.rows.push((id.to_owned(), serde_json::to_string(event).expect("an event serializes")));
+        plan.ids.push(event.id.clone());
+        plan.events.push(result(id, Outcome::Accepted, None));
+    }
+    for (i, ballot) in pushed.iter().enumerate() {
+        if plan.ballots[i].is_none() {
+            plan.ballots[i] = Some(ballots::admit_unpaired(branch, &mut plan.boxes, who, ballot));
+        }
+    }
+    plan
+}
+
+/// Pushes events (and ballots beside their votes).
+#[utoipa::path(post, path = "/api/sync/push", tag = "sync",
+    request_body = PushRequest,
+    responses(
+        (status = 200, description = "Per event and ballot: accepted, duplicate or rejected", body = PushResponse),
+        (status = 401, body = zhibu_core::sync::ApiError), (status = 413, body = zhibu_core::sync::ApiError),
+        (status = 422, body = zhibu_core::sync::ApiError), (status = 429, body = zhibu_core::sync::ApiError)),
+    security(("bearer" = [])))]
+pub async fn push(
+    State(app): State<App>,
+    caller: Caller,
+    JsonBody(request): JsonBody<PushRequest>,
+) -> ApiResult<Json<PushResponse>> {
+    if request.schema > document::SCHEMA {
+        return Err(Failure::Invalid(format!(
+            "the events are written in schema {}; this server reads up to {} (update the server)",
+            request.schema,
+            document::SCHEMA
+        )));
+    }
+    if request.events.len() > MAX_PUSH_EVENTS || request.ballots.len() > MAX_PUSH_BALLOTS {
+        return Err(Failure::TooLarge(format!(
+            "at most {MAX_PUSH_EVENTS} events and {MAX_PUSH_BALLOTS} ballots per push"
+        )));
+    }
+    let who = caller.principal();
+    let checked: Vec<Checked> = request.events.iter().map(|v| check(v, &who)).collect();
+    let branch_id = caller.branch();
+    let entry = app.branches.entry(branch_id);
+    for _ in 0..RETRIES {
+        let mut branch = entry.lock().await;
+        if !branch.catch_up(&app.db, branch_id).await? {
+            return Err(Failure::NotFound("no such branch"));
+        }
+        let plan = plan(&mut branch, &who, &checked, &request.ballots);
+        let ballots: Vec<BallotResult> = plan.ballots.into_iter().map(|b| b.expect("every ballot answered")).collect();
+        if plan.rows.is_empty() && plan.boxes.changed().next().is_none() {
+            return Ok(Json(PushResponse { events: plan.events, ballots, cursor: branch.seq }));
+        }
+        let rows: Vec<_> = plan.boxes.changed().map(|(round, b)| b.row(round)).collect();
+        match app.db.commit(branch_id, branch.version, &plan.rows, &rows).await {
+            Ok(done) => {
+                branch.seq = done.seq;
+                branch.version = done.version;
+                branch.ids.extend(plan.ids);
+                plan.boxes.store_into(&mut branch.boxes);
+                let accepted = plan.rows.len();
+                tracing::info!(branch = branch_id, accepted, seq = done.seq, "push stored");
+                return Ok(Json(PushResponse { events: plan.events, ballots, cursor: done.seq }));
+            }
+            Err(StoreError::Conflict) => {
+                // The fold holds events that were not stored: read it afresh.
+                *branch = Branch::default();
+            }
+            Err(e) => {
+                *branch = Branch::default();
+                return Err(e.into());
+            }
+        }
+    }
+    Err(Failure::Conflict("the branch is busy; try again".into()))
+}
+
+/// `since` and `limit` of a pull.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PullQuery {
+    /// The cursor from the previous page (0: from the start).
+    #[serde(default)]
+    pub since: u64,
+    /// Most events to return (≤ 1000).
+    pub limit: Option<usize>,
+}
+
+/// Pulls the branch's events after a cursor, one page at a time.
+#[utoipa::path(get, path = "/api/sync/pull", tag = "sync", params(PullQuery),
+    responses((status = 200, body = PullResponse), (status = 401, body = zhibu_core::sync::ApiError)),
+    security(("bearer" = [])))]
+pub async fn pull(
+    State(app): State<App>,
+    caller: Caller,
+    Query(query): Query<PullQuery>,
+) -> ApiResult<Json<PullResponse>> {
+    let limit = query.limit.unwrap_or(MAX_PULL_EVENTS).clamp(1, MAX_PULL_EVENTS);
+    let mut page = app.db.events_since(caller.branch(), query.since, limit + 1).await?;
+    let more = page.len() > limit;
+    page.truncate(limit);
+    let next = page.last().map_or(query.since, |e| e.seq);
+    let events = page
+        .iter()
+        .map(|stored| {
+            serde_json::from_str(&stored.body)
+                .map_err(|e| Failure::Unavailable(format!("stored event {} is unreadable: {e}", stored.id)))
+        })
+        .collect::<Result<Vec<Event>, Failure>>()?;
+    Ok(Json(PullResponse { schema: document::SCHEMA, events, next, more }))
+}
