@@ -10,6 +10,8 @@
 //!   ends with `N passed, N failed`.
 //! - `cargo xtask bench` builds the release app like the `build` suite and
 //!   measures it beside its baselines (`bench/README.md`).
+//! - `cargo xtask postgres [start|stop]` runs the local PostgreSQL that the
+//!   server's store tests use (`test` starts and stops it by itself).
 //!
 //! One module per task: [`setup`] (what is installed and how), [`wasm`] (the
 //! route to a wasm32 toolchain and the environment every wasm command gets),
@@ -17,6 +19,7 @@
 //! Dependencies stay at `anyhow` and `xshell` so this compiles in seconds.
 
 mod bench;
+mod postgres;
 mod proc;
 mod run;
 mod setup;
@@ -38,6 +41,7 @@ commands:
   dev                       setup, then the development server (trunk serve, live reload) on :8080
   test [--only SUITE,..]    setup, then run the test suites; ends with `N passed, N failed`
   bench [--only FIGURE,..]  setup, build the release app, print its figures beside baselines and budgets
+  postgres [start|stop]     start (or stop) the local PostgreSQL the server's tests use; prints ZHIBU_TEST_PG_URL
   help                      this text
 
 suites (in order): fmt, clippy-host, clippy-wasm, native, browser, build, e2e
@@ -83,6 +87,7 @@ fn try_main() -> Result<ExitCode> {
             test::test(&sh, &only)
         }
         "bench" => bench::bench(&sh, &rest),
+        "postgres" => postgres::command(&sh, &rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

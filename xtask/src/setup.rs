@@ -10,6 +10,7 @@
 //! | wasm32 toolchain  | see [`crate::wasm::choose_route`]              | rustup, or apt ([`crate::wasm::DEBIAN_PACKAGES`]) |
 //! | Chromium          | `/usr/bin/chromium`, `/usr/bin/chromedriver`    | apt `chromium chromium-driver`                  |
 //! | node, npm         | both on `PATH`                                 | apt `nodejs npm`                                |
+//! | PostgreSQL (tests) | see [`crate::postgres::bindir`]               | apt `postgresql`                                |
 //! | host rustfmt, clippy | `cargo fmt/clippy --version` work             | `rustup component add rustfmt clippy`           |
 //! | wasm-bindgen-cli  | `wasm-bindgen --version` = Cargo.lock's version | `cargo install wasm-bindgen-cli --version V`    |
 //! | trunk             | `trunk --version` = [`TRUNK_VERSION`]          | `cargo install trunk --version V --locked`      |
@@ -21,6 +22,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use xshell::Shell;
 
+use crate::postgres;
 use crate::proc;
 use crate::wasm::{self, Route, Wasm};
 
@@ -57,6 +59,8 @@ pub fn setup(sh: &Shell) -> Result<Wasm> {
     if node_missing {
         apt.extend(["nodejs", "npm"]);
     }
+    let postgres_missing = postgres::missing_packages();
+    apt.extend(&postgres_missing);
     if !apt.is_empty() {
         let took = apt_install(sh, &apt)?;
         report.item("apt-get install", true, &format!("{} ({took})", apt.join(" ")));
@@ -76,6 +80,8 @@ pub fn setup(sh: &Shell) -> Result<Wasm> {
     let node = proc::probe(wasm::host(sh, "node").arg("--version")).unwrap_or_default();
     let npm = proc::probe(wasm::host(sh, "npm").arg("--version")).unwrap_or_default();
     report.item("node, npm", node_missing, &format!("node {node}, npm {npm}"));
+    let pg_bin = postgres::bindir().context("PostgreSQL is still missing after apt-get install")?;
+    report.item("postgresql", !postgres_missing.is_empty(), &pg_bin.display().to_string());
 
     // 3. Rust tools: the host's rustfmt and clippy, then the pinned ones.
     host_components(sh, &mut report)?;
@@ -129,7 +135,7 @@ impl Report {
 
 /// `apt-get update` once, then one `apt-get install`; without root, the
 /// command to run instead.
-fn apt_install(sh: &Shell, packages: &[&str]) -> Result<String> {
+pub fn apt_install(sh: &Shell, packages: &[&str]) -> Result<String> {
     let list = packages.join(" ");
     if !proc::is_root() {
         bail!(

@@ -16,12 +16,14 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use xshell::{Cmd, Shell};
 
+use crate::postgres;
 use crate::proc;
 use crate::setup;
 use crate::wasm::{self, TARGET, Wasm};
 
-/// Host crates: linted and tested natively. Add `zhibu-server` when it exists.
-pub const HOST_PACKAGES: &[&str] = &["zhibu-core", "xtask"];
+/// Host crates: linted and tested natively (the server's store tests get
+/// a local PostgreSQL: [`postgres`]).
+pub const HOST_PACKAGES: &[&str] = &["zhibu-core", "zhibu-server", "xtask"];
 /// The Leptos app: linted for wasm32, tested in headless Chromium.
 pub const APP_PACKAGE: &str = "zhibu";
 
@@ -178,8 +180,11 @@ fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
             Ok(Counts::check(tee(cmd)?.0))
         }
         Suite::Native => {
-            let cmd = wasm::host(sh, "cargo").arg("test").args(&host_packages);
-            let (status, out) = tee(cmd)?;
+            let pg = postgres::start(sh)?;
+            let cmd = wasm::host(sh, "cargo").arg("test").args(&host_packages).env(postgres::URL_VAR, &pg.url);
+            let result = tee(cmd);
+            pg.stop_if_started()?;
+            let (status, out) = result?;
             Ok(cargo_test_counts(&out).with_status(status))
         }
         Suite::Browser => {
