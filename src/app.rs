@@ -3,10 +3,12 @@
 use crate::components::lang_switch::LangSwitch;
 use crate::components::meeting_form::MeetingForm;
 use crate::components::notices::Notices;
+use crate::components::sync_status::SyncStatus;
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::class::{Certificate, ClassForm, ClassPage};
 use crate::pages::hours::MemberHoursPage;
 use crate::pages::import::ImportPage;
+use crate::pages::invite::InvitePage;
 use crate::pages::kiosk::KioskPage;
 use crate::pages::me::{JoinPage, MePage};
 use crate::pages::meeting::MeetingPage;
@@ -20,6 +22,7 @@ use crate::pages::year::YearPage;
 use crate::platform;
 use crate::session::Session;
 use crate::storage::{self, Store};
+use crate::sync::engine::Engine;
 use leptos::prelude::*;
 use std::time::Duration;
 use zhibu_core::ids::{ClassId, DeviceId, MeetingId, MemberId, RoundId};
@@ -64,6 +67,8 @@ pub enum Route {
     Join(String),
     /// A check-in link (a scanned QR opened by the phone's camera app).
     CheckIn(String),
+    /// A sync server invitation (`#/invite/<code>`) opened on a phone.
+    Invite(String),
     /// 学习教育: the year's 学时, coverage, classes, self-study to confirm.
     Study(Option<i32>),
     /// New training class form.
@@ -113,6 +118,7 @@ impl Route {
             "me" => Route::Me,
             "join" => Route::Join(rest.to_owned()),
             "c" => Route::CheckIn(rest.to_owned()),
+            "invite" => Route::Invite(rest.to_owned()),
             "study" => Route::Study(rest.parse().ok()),
             "classes" if rest == "new" => Route::NewClass,
             "class" if !rest.is_empty() => {
@@ -154,7 +160,7 @@ impl Route {
             Route::Import => Tab::Import,
             Route::Settings => Tab::Settings,
             Route::Meetings | Route::NewMeeting | Route::Meeting(..) | Route::Year(_) => Tab::Meetings,
-            Route::Me | Route::Join(_) | Route::CheckIn(_) => Tab::Me,
+            Route::Me | Route::Join(_) | Route::CheckIn(_) | Route::Invite(_) => Tab::Me,
             Route::Study(_) | Route::NewClass | Route::Class(..) | Route::Hours(..) => Tab::Study,
             Route::Rounds | Route::NewRound | Route::Round(..) | Route::Kiosk(_) => Tab::Rounds,
         }
@@ -245,6 +251,9 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // Sync with the branch's server, when connected (src/sync/engine.rs).
+    let sync = Engine::start(session);
+
     // Another tab wrote (or cleared storage): take its events in.
     let _ = window_event_listener(leptos::ev::storage, move |e: web_sys::StorageEvent| {
         let key = e.key();
@@ -252,6 +261,11 @@ pub fn App() -> impl IntoView {
             session.update(|s| {
                 s.foreign_change(key.as_deref());
             });
+        }
+        if key.as_deref().is_none_or(|k| k == storage::SYNC_KEY) {
+            sync.on_foreign_change();
+        } else if key.as_deref().is_some_and(|k| k.starts_with(storage::OUTBOX_PREFIX)) {
+            sync.refresh();
         }
     });
     // Leaving: let the next compaction take our log without waiting.
@@ -305,6 +319,7 @@ pub fn App() -> impl IntoView {
                 <span aria-hidden="true" class="app-mark">"支"</span>
                 {i18n.t("app.title")}
             </h1>
+            <SyncStatus/>
             <LangSwitch/>
         </header>
         <Notices/>
@@ -333,6 +348,7 @@ pub fn App() -> impl IntoView {
                 Route::Me => view! { <MePage token=None/> }.into_any(),
                 Route::Join(card) => view! { <JoinPage card/> }.into_any(),
                 Route::CheckIn(token) => view! { <MePage token=Some(token)/> }.into_any(),
+                Route::Invite(code) => view! { <InvitePage code/> }.into_any(),
                 Route::Study(year) => view! { <StudyPage year/> }.into_any(),
                 Route::NewClass => view! { <ClassForm class=None/> }.into_any(),
                 Route::Class(id, ClassView::Page) => view! { <ClassPage id edit=false/> }.into_any(),

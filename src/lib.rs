@@ -2,7 +2,8 @@
 //!
 //! `app` is the shell and page switch, `pages/` one file per screen,
 //! `components/` the shared pieces, `session` the tab's live records,
-//! `storage` the only door to localStorage, `i18n` and `words` the texts.
+//! `storage` the only door to localStorage, `sync` the only part that
+//! talks to a sync server, `i18n` and `words` the texts.
 
 pub mod app;
 pub mod bench;
@@ -13,4 +14,5 @@ pub mod platform;
 pub mod pwa;
 pub mod session;
 pub mod storage;
+pub mod sync;
 pub mod words;

@@ -3,6 +3,7 @@
 
 use crate::platform;
 use crate::storage::{self, SaveError, SetAside, Store};
+use crate::sync::outbox::{Outbox, Settled};
 use std::collections::BTreeMap;
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
 use zhibu_core::ballot::{self, Ballot};
@@ -33,6 +34,18 @@ pub struct Session {
     pub set_aside: Vec<SetAside>,
     /// Merged data (an imported backup) that only a compaction can store.
     snapshot_dirty: bool,
+    /// What this writer recorded while connected and the server has not
+    /// confirmed (stored under `zhibu:out:<writer>`).
+    outbox: Outbox,
+    /// Whether a sync server connection is stored.
+    connected: bool,
+    /// Whether this device joined the sync server as a member's phone
+    /// (then it is never the organizer's, whatever keys it holds).
+    member_phone: bool,
+}
+
+fn joined_as_member() -> bool {
+    crate::sync::Connection::load().is_some_and(|c| c.session.role == zhibu_core::sync::Role::Member)
 }
 
 /// What importing a backup did.
@@ -56,6 +69,9 @@ impl Session {
             saved: Ok(()),
             set_aside: loaded.set_aside,
             snapshot_dirty: false,
+            outbox: Outbox::default(),
+            connected: storage::sync_text().is_some(),
+            member_phone: joined_as_member(),
         }
     }
 
@@ -99,6 +115,9 @@ impl Session {
             random: platform::random16(),
         };
         let event = self.records.record(stamp, payload);
+        if self.connected {
+            self.outbox.events.insert(event.id.clone(), event.clone());
+        }
         self.own.insert(event.id.clone(), event);
         self.save()
     }
@@ -131,9 +150,11 @@ impl Session {
     }
 
     /// Whether this device can act as organizer: it holds the key, or the
-    /// branch has none yet (this device made the roster).
+    /// branch has none yet (this device made the roster); never a phone
+    /// that joined the sync server as a member.
     pub fn is_organizer(&self) -> bool {
-        self.organizer_key().is_some() || self.records.state().settings().organizer_key.is_none()
+        !self.member_phone
+            && (self.organizer_key().is_some() || self.records.state().settings().organizer_key.is_none())
     }
 
     /// The organizer key, made and published on first need. Returns `None`
@@ -163,10 +184,112 @@ impl Session {
         Ok(key)
     }
 
-    /// Writes this writer's log again (after a failure, or on demand).
+    /// Writes this writer's outbox (when connected), then its log: an
+    /// event is never in the log without being in the outbox, so a tab
+    /// closed between the two writes loses nothing the server should get.
     pub fn save(&mut self) -> Result<(), SaveError> {
-        self.saved = self.store.save_own(&self.own);
+        let outbox = if self.connected { self.store.save_outbox(&self.outbox) } else { Ok(()) };
+        self.saved = outbox.and(self.store.save_own(&self.own));
         self.saved.clone()
+    }
+
+    /// What this writer has waiting for the server.
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    /// Whether a sync connection is stored (in any tab).
+    pub fn is_connected(&self) -> bool {
+        self.connected
+    }
+
+    /// A connection was stored (here or by another tab) or forgotten.
+    /// Connecting puts this writer's unfolded events in its outbox (the
+    /// history push covers what was folded before); forgetting empties it.
+    pub fn set_connected(&mut self, connected: bool) {
+        self.member_phone = joined_as_member();
+        if connected == self.connected {
+            return;
+        }
+        self.connected = connected;
+        if connected {
+            self.outbox.events.extend(self.own.iter().map(|(id, e)| (id.clone(), e.clone())));
+        } else {
+            self.outbox = Outbox::default();
+        }
+        let _ = self.store.save_outbox(&self.outbox);
+    }
+
+    /// Writers whose outbox this tab may take over (gone for longer than
+    /// the lease); call under the `zhibu-sync` lock.
+    pub fn gone_outboxes(&self) -> Vec<String> {
+        self.store.gone_outboxes().into_iter().map(|(writer, _)| writer).collect()
+    }
+
+    /// Removes from the outbox what the server confirmed or refused for good.
+    pub fn settle(&mut self, settled: &Settled) {
+        let before = self.outbox.clone();
+        self.outbox.settle(settled);
+        if self.outbox != before {
+            // A failed write only means these are sent again (duplicates).
+            let _ = self.store.save_outbox(&self.outbox);
+        }
+    }
+
+    /// The device's whole history for its first push: every register write
+    /// of the snapshot as an event, the events since, and the rounds still
+    /// voting whose box holds ballots.
+    pub fn history(&self) -> Outbox {
+        let mut outbox = Outbox::default();
+        for event in
+            crate::sync::history::unfold(self.records.snapshot()).into_iter().chain(self.records.pending().cloned())
+        {
+            outbox.events.insert(event.id.clone(), event);
+        }
+        let state = self.records.state();
+        outbox.rounds = state
+            .ballots
+            .0
+            .iter()
+            .filter(|(id, slots)| !slots.is_empty() && state.round(id).is_some_and(|r| r.stage() == Stage::Voting))
+            .map(|(id, _)| id.clone())
+            .collect();
+        outbox
+    }
+
+    /// Takes in events pulled from the server: merged like another tab's,
+    /// and written to this writer's log (never its outbox: the server has
+    /// them), so that they are stored before the pull cursor moves past
+    /// them. Returns how many were new; `Err`: they are only in memory.
+    pub fn merge_pulled(&mut self, events: &[Event]) -> Result<usize, SaveError> {
+        let fresh: Vec<&Event> = events
+            .iter()
+            .filter(|e| document::check_event(0, e).is_ok())
+            .filter(|e| !self.records.state().covers(e))
+            .collect();
+        if fresh.is_empty() {
+            return Ok(0);
+        }
+        self.records.merge_events(fresh.iter().copied());
+        for event in &fresh {
+            self.own.insert(event.id.clone(), (*event).clone());
+        }
+        self.saved = self.store.save_own(&self.own);
+        self.saved.clone().map(|()| fresh.len())
+    }
+
+    /// Merges a closed round's box from the server into the local box.
+    pub fn merge_box(&mut self, round: &RoundId, ballots: &[zhibu_core::sync::BoxedBallot]) -> bool {
+        let mut changed = false;
+        for b in ballots {
+            let mut choices = b.choices.clone();
+            choices.sort();
+            changed |= self.records.cast(round, &b.slot, Ballot { rev: b.rev, choices });
+        }
+        if changed && let Err(e) = self.store.save_boxes(&self.records) {
+            self.saved = Err(e);
+        }
+        changed
     }
 
     /// Adds a member; returns the new id.
@@ -469,8 +592,15 @@ impl Session {
         };
         let rev = state.ballots.0.get(id).and_then(|b| b.get(&slot)).map_or(0, |b| b.rev + 1);
         let ballot = Ballot { rev, choices };
-        let _ = self
-            .record_as(Some(voter.clone()), Payload::Voted { round: id.clone(), voter: Voter::Member(voter.clone()) });
+        // A revision replaces the ballot in its slot; the voter is on the
+        // roll already, so no second roll entry (the server takes the
+        // higher revision on its own).
+        if !on_roll {
+            let _ = self.record_as(
+                Some(voter.clone()),
+                Payload::Voted { round: id.clone(), voter: Voter::Member(voter.clone()) },
+            );
+        }
         Ok(self.put_ballot(id, &slot, ballot))
     }
 
@@ -490,6 +620,11 @@ impl Session {
     fn put_ballot(&mut self, id: &RoundId, slot: &str, ballot: Ballot) -> String {
         let receipt = ballot::receipt(id, slot, &ballot);
         self.records.cast(id, slot, ballot);
+        // The round is marked (never the slot) before the box is written:
+        // the next push carries its whole box.
+        if self.connected && self.outbox.rounds.insert(id.clone()) {
+            let _ = self.store.save_outbox(&self.outbox);
+        }
         if let Err(e) = self.store.save_boxes(&self.records) {
             self.saved = Err(e);
         }

@@ -14,6 +14,14 @@
 //! - `zhibu:aside:<key>` — stored data that could not be read, kept aside
 //!   untouched for the user to download; never deleted by the app.
 //! - `zhibu:pref:*` — small preferences (language).
+//! - `zhibu:sync` — the sync server connection (`sync::Connection`): server,
+//!   session, pull cursor, last sync and error. No key at all: not connected.
+//! - `zhibu:out:<writer>` — that writer's outbox (`sync::outbox::Outbox`):
+//!   events recorded while connected that the server has not confirmed, and
+//!   rounds whose box holds a ballot cast here (never a slot). Written
+//!   before the writer's log in the same save, never touched by compaction,
+//!   emptied only by what the server confirmed. A gone writer's outbox is
+//!   taken over by the tab holding the `zhibu-sync` lock.
 //! - `zhibu:id:device` — this phone's stable id (check-ins name it);
 //!   `zhibu:id:me` — the member this phone belongs to, once chosen;
 //!   `zhibu:id:organizer` — the organizer's Ed25519 private key, only on the
@@ -23,6 +31,7 @@
 //! never compact at once; a writer drops events from its own log only after
 //! it has read back a snapshot that covers them.
 
+use crate::sync::outbox::Outbox;
 use gloo_storage::{LocalStorage, Storage as _};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
@@ -40,6 +49,10 @@ pub const BOX_KEY: &str = "zhibu:box";
 const LOG_PREFIX: &str = "zhibu:log:";
 const LEASE_PREFIX: &str = "zhibu:lease:";
 const ASIDE_PREFIX: &str = "zhibu:aside:";
+/// Key of the sync connection.
+pub const SYNC_KEY: &str = "zhibu:sync";
+/// Prefix of the writers' outboxes.
+pub const OUTBOX_PREFIX: &str = "zhibu:out:";
 /// A writer silent this long is gone (a closed tab); its log may be adopted.
 /// Background tabs' timers run at least once a minute, so this is generous.
 pub const LEASE_MS: f64 = 10.0 * 60.0 * 1000.0;
@@ -219,16 +232,28 @@ impl Store {
         }
         let logs: Vec<String> = keys().into_iter().filter(|k| k.starts_with(LOG_PREFIX)).collect();
         self.logs_found.store(logs.len(), std::sync::atomic::Ordering::Relaxed);
+        let mut logged = std::collections::BTreeSet::new();
         for key in logs {
             let Some(text) = get(&key) else { continue };
             match document::parse(&text) {
                 Ok(doc) => {
                     records.merge_events(&doc.events);
+                    logged.extend(doc.events.iter().map(|e| e.id.clone()));
                     if key == self.log_key() {
                         own.extend(doc.events.into_iter().map(|e| (e.id.clone(), e)));
                     }
                 }
                 Err(e) => set_aside(&key, &text, &e),
+            }
+        }
+        // An outbox is written just before its log: a tab closed between
+        // the two left an event only there. It joins this writer's log.
+        for (_, outbox) in outboxes() {
+            for event in outbox.events.into_values() {
+                if !logged.contains(&event.id) && !records.snapshot().covers(&event) {
+                    records.merge_events([&event]);
+                    own.insert(event.id.clone(), event);
+                }
             }
         }
         self.touch_lease();
@@ -244,6 +269,25 @@ impl Store {
         };
         self.touch_lease();
         result
+    }
+
+    /// Writes this writer's outbox (before its log: see the module doc).
+    pub fn save_outbox(&self, outbox: &Outbox) -> Result<(), SaveError> {
+        save_outbox_of(self.writer.as_str(), outbox)
+    }
+
+    /// Outboxes of writers gone for longer than the lease (or that gave
+    /// it up): the tab holding the `zhibu-sync` lock takes them over.
+    pub fn gone_outboxes(&self) -> Vec<(String, Outbox)> {
+        let now = now_ms();
+        outboxes()
+            .into_iter()
+            .filter(|(writer, _)| *writer != self.writer.as_str())
+            .filter(|(writer, _)| {
+                let seen = get(&format!("{LEASE_PREFIX}{writer}")).and_then(|t| t.parse::<f64>().ok());
+                seen.is_none_or(|seen| now - seen > LEASE_MS)
+            })
+            .collect()
     }
 
     /// Writes every ballot box this tab knows (slot order; no stamps),
@@ -395,6 +439,52 @@ pub struct Foreign {
     pub compact: bool,
 }
 
+/// Every readable outbox, by writer.
+pub fn outboxes() -> Vec<(String, Outbox)> {
+    keys()
+        .into_iter()
+        .filter_map(|key| {
+            let writer = key.strip_prefix(OUTBOX_PREFIX)?.to_owned();
+            let outbox = Outbox::parse(&get(&key)?).ok()?;
+            Some((writer, outbox))
+        })
+        .collect()
+}
+
+/// One writer's outbox as stored now (empty if none or unreadable).
+pub fn outbox_of(writer: &str) -> Outbox {
+    get(&format!("{OUTBOX_PREFIX}{writer}")).and_then(|t| Outbox::parse(&t).ok()).unwrap_or_default()
+}
+
+/// Writes a writer's outbox; an empty one is removed.
+pub fn save_outbox_of(writer: &str, outbox: &Outbox) -> Result<(), SaveError> {
+    let key = format!("{OUTBOX_PREFIX}{writer}");
+    if outbox.is_empty() { remove(&key) } else { set(&key, &outbox.to_json()) }
+}
+
+/// Removes every outbox (the connection was forgotten; connecting again
+/// pushes the whole history anyway).
+pub fn clear_outboxes() {
+    for key in keys().into_iter().filter(|k| k.starts_with(OUTBOX_PREFIX)) {
+        let _ = remove(&key);
+    }
+}
+
+/// The stored sync connection's text.
+pub fn sync_text() -> Option<String> {
+    get(SYNC_KEY)
+}
+
+/// Stores the sync connection.
+pub fn set_sync_text(text: &str) -> Result<(), SaveError> {
+    set(SYNC_KEY, text)
+}
+
+/// Forgets the sync connection (the records stay).
+pub fn forget_sync() {
+    let _ = remove(SYNC_KEY);
+}
+
 /// Whether a storage key is one of the record keys another tab may change.
 pub fn is_record_key(key: &str) -> bool {
     key == SNAPSHOT_KEY || key == BOX_KEY || key.starts_with(LOG_PREFIX)
@@ -464,6 +554,52 @@ pub fn identity(name: &str) -> Option<String> {
 /// Stores an identity key; unlike a preference, failure is reported.
 pub fn set_identity(name: &str, value: &str) -> Result<(), SaveError> {
     set(&format!("{PREFIX}id:{name}"), value)
+}
+
+/// Runs the future `f` makes while holding the cross-tab Web Lock `name`
+/// (held until the future ends; other tabs asking wait their turn) and
+/// returns its output (`None` if it was cut short). Where the browser has
+/// no Web Locks it just runs.
+pub async fn locked<T: 'static, F>(name: &str, f: impl FnOnce() -> F + 'static) -> Option<T>
+where
+    F: std::future::Future<Output = T> + 'static,
+{
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::prelude::Closure;
+    let locks = js_sys::Reflect::get(&web_sys::window().expect("window").navigator(), &"locks".into())
+        .ok()
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let request = locks
+        .as_ref()
+        .and_then(|l| js_sys::Reflect::get(l, &"request".into()).ok())
+        .and_then(|r| r.dyn_into::<js_sys::Function>().ok());
+    let (Some(locks), Some(request)) = (locks, request) else { return Some(f().await) };
+    let out: Rc<RefCell<Option<T>>> = Rc::default();
+    let job = Rc::new(RefCell::new(Some(f)));
+    let (slot, queued) = (out.clone(), job.clone());
+    let callback = Closure::once_into_js(move |_lock: wasm_bindgen::JsValue| {
+        let f = queued.borrow_mut().take();
+        wasm_bindgen_futures::future_to_promise(async move {
+            if let Some(f) = f {
+                *slot.borrow_mut() = Some(f().await);
+            }
+            Ok(wasm_bindgen::JsValue::UNDEFINED)
+        })
+    });
+    if let Ok(promise) = request.call2(&locks, &name.into(), &callback) {
+        let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await;
+    }
+    if let Some(value) = out.borrow_mut().take() {
+        return Some(value);
+    }
+    // The lock could not be had (the request threw or was aborted): run
+    // unlocked rather than never.
+    let f = job.borrow_mut().take();
+    match f {
+        Some(f) => Some(f().await),
+        None => None,
+    }
 }
 
 /// Runs `f` holding the cross-tab Web Lock `name`, or right away where the

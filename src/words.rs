@@ -303,3 +303,29 @@ pub fn round_problem(lang: Lang, problem: &RoundProblem) -> String {
     };
     text(lang, key)
 }
+
+/// Why a sync (or a request to the sync server) failed, in plain words.
+pub fn sync_failure(lang: Lang, failure: &crate::sync::api::Failure) -> String {
+    use crate::sync::api::Failure as F;
+    let message = |m: &str| match (m.is_empty(), lang) {
+        (true, _) => String::new(),
+        (false, Lang::Zh) => format!("（{m}）"),
+        (false, Lang::En) => format!(" ({m})"),
+    };
+    match failure {
+        F::Network(why) => format(lang, "sync.err.network", &[("why", &message(why))]),
+        F::Status(401, _) => text(lang, "sync.err.unauthorized"),
+        F::Status(403, e) => format(lang, "sync.err.forbidden", &[("why", &message(&e.message))]),
+        F::Status(404, e) => format(lang, "sync.err.not_found", &[("why", &message(&e.message))]),
+        F::Status(409, e) => format(lang, "sync.err.conflict", &[("why", &message(&e.message))]),
+        F::Status(413, e) => format(lang, "sync.err.too_large", &[("why", &message(&e.message))]),
+        F::Status(400 | 422, e) => format(lang, "sync.err.invalid", &[("why", &message(&e.message))]),
+        F::Status(429, _) => text(lang, "sync.err.rate_limited"),
+        F::Status(502..=504, _) => text(lang, "sync.err.unavailable"),
+        F::Status(status, e) => format(lang, "sync.err.status", &[("status", status), ("why", &message(&e.message))]),
+        F::Garbled(_) => text(lang, "sync.err.garbled"),
+        F::Newer(schema) => format(lang, "sync.err.newer", &[("schema", schema)]),
+        F::Local(_) => text(lang, "sync.err.local"),
+        F::Pending => text(lang, "sync.err.pending"),
+    }
+}

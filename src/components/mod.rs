@@ -12,3 +12,6 @@ pub mod notices;
 pub mod qr;
 pub mod receipt_intake;
 pub mod scanner;
+pub mod sync_devices;
+pub mod sync_settings;
+pub mod sync_status;

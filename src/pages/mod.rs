@@ -3,6 +3,7 @@
 pub mod class;
 pub mod hours;
 pub mod import;
+pub mod invite;
 pub mod kiosk;
 pub mod me;
 pub mod meeting;

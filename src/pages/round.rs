@@ -8,6 +8,7 @@ use crate::components::ballot_form::{BallotForm, Choice};
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::rounds::{RoundForm, problem_text};
 use crate::platform;
+use crate::sync::engine::use_sync;
 use crate::words;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -140,11 +141,36 @@ fn RoundMain(id: RoundId) -> impl IntoView {
     let data = Memo::new(move |_| session.with(|s| view_of(s.records().state(), &id_data)));
     let message = RwSignal::new(None::<String>);
     let id_adv = id.clone();
-    let advance = Callback::new(move |to: Stage| {
-        let result = session.try_update(|s| s.advance_round(&id_adv, to));
+    let step = move |id: &RoundId, to: Stage| {
+        let result = session.try_update(|s| s.advance_round(id, to));
         message.set(match result {
             Some(Err(p)) => Some(problem_text(i18n, &p)),
             _ => None,
+        });
+    };
+    let sync = use_sync();
+    let advance = Callback::new(move |to: Stage| {
+        if to != Stage::Closed || !session.with_untracked(|s| s.is_connected()) {
+            return step(&id_adv, to);
+        }
+        // Connected: the server's box (every phone's ballot) joins the local
+        // box first, so the seal the close records covers it.
+        let id = id_adv.clone();
+        message.set(Some(i18n.now("round.closing_server")));
+        leptos::task::spawn_local(async move {
+            match sync.close_box(id.clone()).await {
+                Ok(()) => step(&id, to),
+                Err(failure) => {
+                    let why = words::sync_failure(i18n.lang.get_untracked(), &failure);
+                    let ask = i18n.fmt("round.close_offline", &[("why", &why)]);
+                    let anyway = web_sys::window().and_then(|w| w.confirm_with_message(&ask).ok()).unwrap_or(false);
+                    if anyway {
+                        step(&id, to);
+                    } else {
+                        message.set(Some(why));
+                    }
+                }
+            }
         });
     });
     view! {

@@ -1,10 +1,11 @@
-//! 数据与设置: language, storage meter, backup export/import, roster CSV
+//! 数据与设置: language, the sync server, storage meter, backup export/import, roster CSV
 //! export, and data kept aside.
 
 use crate::app::use_session;
 use crate::components::branch_settings::{BranchSettings, JoinCard, KeyElsewhere};
 use crate::components::hours_settings::HoursSettings;
 use crate::components::lang_switch::LangSwitch;
+use crate::components::sync_settings::SyncSettings;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::storage::{self, QUOTA_UNITS};
@@ -86,6 +87,8 @@ pub fn SettingsPage() -> impl IntoView {
                     ().into_any()
                 }
             }}
+            <SyncSettings/>
+
             <section class="card" aria-labelledby="storage-title">
                 <h3 id="storage-title">{i18n.t("storage.title")}</h3>
                 <meter

@@ -135,9 +135,11 @@ pub fn admit_vote(
         let choices = rounds::check_choices(state, &round, Some(member), &ballot.choices).map_err(words)?;
         let current = boxes.get(branch, round_id).ballots.get(&ballot.slot).map(|(rev, _)| *rev);
         match (revising, current) {
-            (false, None) if ballot.rev == 0 => Ok(choices),
+            // A phone that revised before its first push sends a higher
+            // revision in its first slot: still its first ballot.
+            (false, None) => Ok(choices),
             (true, Some(rev)) if ballot.rev > rev => Ok(choices),
-            (false, _) => Err("a first ballot needs a new slot".to_owned()),
+            (false, Some(_)) => Err("a first ballot needs a new slot".to_owned()),
             (true, _) => Err("a revision must replace the voter's ballot with a higher revision".to_owned()),
         }
     })();
