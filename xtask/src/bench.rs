@@ -8,6 +8,13 @@
 //! `bench/node_modules` is missing or was installed from another lockfile.
 //! A missed budget is a figure, not a failure: this fails only when the
 //! build fails or a measurement cannot be taken.
+//!
+//! The figure `server` (in everything, or `--only server[,…]`) is the sync
+//! server's: [`server`] builds `zhibu-server` and its bench
+//! (`crates/server/examples/bench.rs`) in the `server` profile, starts the test
+//! PostgreSQL ([`postgres::start`]) and runs the bench against SQLite and
+//! PostgreSQL (SQLite only, with a note, when PostgreSQL cannot start).
+//! `--only server` alone needs neither the app's set-up nor its build.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -16,12 +23,92 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use xshell::Shell;
 
-use crate::{proc, setup, test, wasm};
+use crate::{postgres, proc, setup, test, wasm};
 
 /// Written after `npm ci --prefix bench`: a copy of the lockfile it installed.
 const NPM_STAMP: &str = "bench/node_modules/.zhibu-lock";
 
 pub fn bench(sh: &Shell, args: &[String]) -> Result<ExitCode> {
+    let (browser, with_server) = split_server(args);
+    if let Some(browser) = browser {
+        browser_bench(sh, &browser)?;
+    }
+    if with_server {
+        server(sh)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The figure that is not `bench.mjs`'s.
+const SERVER: &str = "server";
+
+/// `bench.mjs`'s arguments, if any of its figures is asked for, and
+/// whether the server's figure is: everything without `--only`.
+fn split_server(args: &[String]) -> (Option<Vec<String>>, bool) {
+    let mut rest = Vec::new();
+    let mut only: Option<Vec<String>> = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let list = match arg.strip_prefix("--only=") {
+            Some(list) => Some(list.to_owned()),
+            None if arg == "--only" => args.next().cloned(),
+            None => None,
+        };
+        match list {
+            Some(list) => only.get_or_insert_with(Vec::new).extend(list.split(',').map(|f| f.trim().to_owned())),
+            None => rest.push(arg.clone()),
+        }
+    }
+    let Some(figures) = only else { return (Some(rest), true) };
+    let with_server = figures.iter().any(|f| f == SERVER);
+    let browser: Vec<String> = figures.into_iter().filter(|f| f != SERVER && !f.is_empty()).collect();
+    if browser.is_empty() {
+        return (None, with_server);
+    }
+    rest.extend(["--only".to_owned(), browser.join(",")]);
+    (Some(rest), with_server)
+}
+
+/// The sync server under load beside its database's own rate
+/// (`crates/server/examples/bench.rs`; `bench/README.md`).
+fn server(sh: &Shell) -> Result<()> {
+    println!("\n==> bench: server (zhibu-server and examples/bench.rs, `server` profile)");
+    wasm::host(sh, "cargo")
+        .args([
+            "build",
+            "--profile",
+            "server",
+            "--locked",
+            "-p",
+            "zhibu-server",
+            "--bin",
+            "zhibu-server",
+            "--example",
+            "bench",
+        ])
+        .run()
+        .context("building the server bench")?;
+    let pg = match postgres::start(sh) {
+        Ok(pg) => Some(pg),
+        Err(e) => {
+            println!("bench: PostgreSQL could not start ({e:#}): the server is measured on SQLite only");
+            None
+        }
+    };
+    let mut cmd = wasm::host(sh, "target/server/examples/bench").env_remove(postgres::URL_VAR);
+    if let Some(pg) = &pg {
+        cmd = cmd.args(["--postgres", &pg.url]);
+    }
+    let result = cmd.run().context("the server bench could not take its measurements");
+    if let Some(pg) = &pg {
+        pg.stop_if_started()?;
+    }
+    result?;
+    Ok(())
+}
+
+/// `bench.mjs`'s figures: set up, build the release app, measure.
+fn browser_bench(sh: &Shell, args: &[String]) -> Result<()> {
     let wasm = setup::setup(sh)?;
     bench_packages(sh, &sh.current_dir())?;
     println!("\n==> bench: release build (as `cargo xtask test --only build`)");
@@ -35,7 +122,7 @@ pub fn bench(sh: &Shell, args: &[String]) -> Result<ExitCode> {
         .args(args)
         .run()
         .context("bench/bench.mjs could not take every measurement")?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// `npm ci --prefix bench` unless `bench/node_modules` came from this lockfile.
@@ -54,4 +141,24 @@ fn bench_packages(sh: &Shell, root: &Path) -> Result<()> {
     std::fs::write(&stamp, &lock).with_context(|| format!("writing {}", stamp.display()))?;
     println!("bench: lighthouse installed in {}", proc::secs(start.elapsed()));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_server;
+
+    fn check(args: &str, browser: Option<&str>, server: bool) {
+        let args: Vec<String> = args.split_whitespace().map(str::to_owned).collect();
+        let (got, with_server) = split_server(&args);
+        assert_eq!((got.map(|a| a.join(" ")).as_deref(), with_server), (browser, server), "{args:?}");
+    }
+
+    #[test]
+    fn the_server_figure_is_split_from_the_browser_figures() {
+        check("", Some(""), true);
+        check("--only server", None, true);
+        check("--only=server", None, true);
+        check("--only startup,server", Some("--only startup"), true);
+        check("--only=transfer,tally", Some("--only transfer,tally"), false);
+    }
 }

@@ -32,9 +32,9 @@ pub fn run(sh: &Shell) -> Result<()> {
     println!("run: building the release bundle into dist/ (a few minutes on a fresh machine)");
     wasm.cmd(sh, "trunk").args(["build", "--release", "--offline"]).run()?;
     println!("run: building the sync server");
-    wasm::host(sh, "cargo").args(["build", "--release", "--locked", "-p", "zhibu-server"]).run()?;
+    wasm::host(sh, "cargo").args(["build", "--profile", "server", "--locked", "-p", "zhibu-server"]).run()?;
     println!("run: serving http://{ADDRESS}:{PORT}/ with its database in data/ (Ctrl-C stops)");
-    wasm::host(sh, "target/release/zhibu-server")
+    wasm::host(sh, "target/server/zhibu-server")
         .args(["--bind", &format!("{ADDRESS}:{PORT}"), "--data-dir", "data", "--dist", "dist"])
         .run()?;
     Ok(())

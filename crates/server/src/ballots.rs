@@ -266,7 +266,8 @@ pub async fn close(State(app): State<App>, caller: Caller, Path(round): Path<Str
                 tracing::info!(branch = caller.branch(), round = %round, "voting closed on the server");
                 return Ok(Json(response(&round, &b)));
             }
-            Err(StoreError::Conflict) => *branch = Branch::default(),
+            // Nothing was folded: catching up reads the new box.
+            Err(StoreError::Conflict) => {}
             Err(e) => {
                 *branch = Branch::default();
                 return Err(e.into());
