@@ -7,7 +7,7 @@
 //! SHA-256, expires, and can be revoked.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use zhibu_core::ids::MemberId;
 use zhibu_core::sync::{
@@ -17,7 +17,7 @@ use zhibu_core::sync::{
 
 use crate::auth::{self, Caller};
 use crate::error::{ApiResult, Failure};
-use crate::limits::{ClientIp, JsonBody};
+use crate::limits::{ClientIp, JsonBody, PathArg};
 use crate::routes::App;
 use crate::store::{InvitationRow, NewBranchRow, TokenRow};
 
@@ -252,7 +252,7 @@ pub async fn devices(State(app): State<App>, caller: Caller) -> ApiResult<Json<V
     responses((status = 204, description = "Revoked"), (status = 403, body = zhibu_core::sync::ApiError),
         (status = 404, body = zhibu_core::sync::ApiError)),
     security(("bearer" = [])))]
-pub async fn revoke(State(app): State<App>, caller: Caller, Path(id): Path<String>) -> ApiResult<StatusCode> {
+pub async fn revoke(State(app): State<App>, caller: Caller, PathArg(id): PathArg<String>) -> ApiResult<StatusCode> {
     caller.organizer()?;
     if app.db.revoke_token(caller.branch(), &id).await? {
         tracing::info!(branch = caller.branch(), device = %id, "device revoked");
@@ -278,7 +278,7 @@ pub struct RoleChange {
 pub async fn set_role(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathArg(id): PathArg<String>,
     JsonBody(change): JsonBody<RoleChange>,
 ) -> ApiResult<StatusCode> {
     caller.organizer()?;

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use zhibu_core::ids::{MemberId, RoundId};
 use zhibu_core::rounds::{self, Mode, Round, Stage, Voter};
 use zhibu_core::sync::{BallotPush, BallotResult, BoxResponse, Outcome, Principal, Role};
@@ -18,6 +18,7 @@ use zhibu_core::sync::{BallotPush, BallotResult, BoxResponse, Outcome, Principal
 use crate::auth::Caller;
 use crate::branches::{Branch, ServerBox};
 use crate::error::{ApiResult, Failure};
+use crate::limits::PathArg;
 use crate::routes::App;
 use crate::store::StoreError;
 
@@ -244,7 +245,11 @@ fn response(round: &RoundId, b: &ServerBox) -> BoxResponse {
     responses((status = 200, body = BoxResponse), (status = 403, body = zhibu_core::sync::ApiError),
         (status = 404, body = zhibu_core::sync::ApiError)),
     security(("bearer" = [])))]
-pub async fn close(State(app): State<App>, caller: Caller, Path(round): Path<String>) -> ApiResult<Json<BoxResponse>> {
+pub async fn close(
+    State(app): State<App>,
+    caller: Caller,
+    PathArg(round): PathArg<String>,
+) -> ApiResult<Json<BoxResponse>> {
     caller.keeper()?;
     let round = RoundId(round);
     let entry = app.branches.entry(caller.branch());
@@ -283,7 +288,11 @@ pub async fn close(State(app): State<App>, caller: Caller, Path(round): Path<Str
     responses((status = 200, body = BoxResponse), (status = 409, description = "Voting is still open", body = zhibu_core::sync::ApiError),
         (status = 404, body = zhibu_core::sync::ApiError)),
     security(("bearer" = [])))]
-pub async fn fetch(State(app): State<App>, caller: Caller, Path(round): Path<String>) -> ApiResult<Json<BoxResponse>> {
+pub async fn fetch(
+    State(app): State<App>,
+    caller: Caller,
+    PathArg(round): PathArg<String>,
+) -> ApiResult<Json<BoxResponse>> {
     let round = RoundId(round);
     let entry = app.branches.entry(caller.branch());
     let mut branch = entry.lock().await;

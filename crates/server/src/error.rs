@@ -19,6 +19,8 @@ pub enum Failure {
     Forbidden(String),
     /// 404.
     NotFound(&'static str),
+    /// 405: the path exists, not with this method.
+    WrongMethod,
     /// 409: the request conflicts with the current state.
     Conflict(String),
     /// 413: body or batch too large.
@@ -38,6 +40,9 @@ impl Failure {
             Failure::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", (*m).to_owned()),
             Failure::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone()),
             Failure::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", (*m).to_owned()),
+            Failure::WrongMethod => {
+                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method".into())
+            }
             Failure::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
             Failure::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", m.clone()),
             Failure::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", m.clone()),

@@ -105,6 +105,34 @@ impl FromRequestParts<App> for ClientIp {
     }
 }
 
+/// Query parameters; unreadable ones → 422 as JSON.
+pub struct QueryArgs<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequestParts<App> for QueryArgs<T> {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::from_request_parts(parts, app)
+            .await
+            .map(|axum::extract::Query(q)| QueryArgs(q))
+            .map_err(|e| Failure::Invalid(e.body_text()))
+    }
+}
+
+/// A path parameter; an undecodable one → 400 as JSON.
+pub struct PathArg<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<App> for PathArg<T> {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::from_request_parts(parts, app)
+            .await
+            .map(|axum::extract::Path(p)| PathArg(p))
+            .map_err(|e| Failure::BadRequest(e.body_text()))
+    }
+}
+
 /// A JSON body: over the size limit → 413, not JSON or the wrong shape →
 /// 422 with the parser's words (line and column).
 pub struct JsonBody<T>(pub T);

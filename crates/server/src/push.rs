@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, Payload};
@@ -21,7 +21,7 @@ use crate::auth::Caller;
 use crate::ballots::{self, Boxes};
 use crate::branches::Branch;
 use crate::error::{ApiResult, Failure};
-use crate::limits::JsonBody;
+use crate::limits::{JsonBody, QueryArgs};
 use crate::routes::App;
 use crate::store::StoreError;
 
@@ -200,7 +200,7 @@ pub struct PullQuery {
 pub async fn pull(
     State(app): State<App>,
     caller: Caller,
-    Query(query): Query<PullQuery>,
+    QueryArgs(query): QueryArgs<PullQuery>,
 ) -> ApiResult<Json<PullResponse>> {
     let limit = query.limit.unwrap_or(MAX_PULL_EVENTS).clamp(1, MAX_PULL_EVENTS);
     let mut page = app.db.events_since(caller.branch(), query.since, limit + 1).await?;

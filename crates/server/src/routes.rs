@@ -69,6 +69,10 @@ async fn no_route() -> Failure {
     Failure::NotFound("no such endpoint")
 }
 
+async fn wrong_method() -> Failure {
+    Failure::WrongMethod
+}
+
 /// The whole service.
 pub fn router(app: App) -> axum::Router {
     let api = axum::Router::new()
@@ -87,9 +91,11 @@ pub fn router(app: App) -> axum::Router {
         .route("/sync/pull", get(push::pull))
         .route("/rounds/{round}/box", get(ballots::fetch).post(ballots::close))
         .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method)
         .layer(middleware::from_fn_with_state(app.clone(), per_address))
         .layer(DefaultBodyLimit::max(app.config.max_body));
-    let router = axum::Router::new().nest("/api", api);
+    // `/api/` itself is not matched by the nest: answer it like any unknown path.
+    let router = axum::Router::new().nest("/api", api).route("/api/", axum::routing::any(no_route));
     let router = match &app.config.dist {
         Some(dist) => router.fallback_service(web::service(dist)),
         None => router,

@@ -342,6 +342,13 @@ impl Sqlite {
             let version = current + 1;
             tx.execute("UPDATE branches SET seq = ?2, version = ?3 WHERE id = ?1", params![branch, seq, version])?;
             tx.commit()?;
+            if !boxes.is_empty() {
+                // The WAL would keep every earlier version of a box (the
+                // order ballots came in) until a checkpoint: copy it into
+                // the file now (where secure_delete zeroes what is freed)
+                // and empty the WAL.
+                c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            }
             Ok(Committed { seq: counter(seq)?, version: counter(version)? })
         })
         .await
