@@ -559,6 +559,11 @@ impl Session {
     pub fn vote_named(&mut self, id: &RoundId, voter: &MemberId, choices: &[MemberId]) -> Result<String, RoundProblem> {
         let state = self.records.state();
         let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
+        // A member's own phone votes only as that member (the server takes
+        // nothing else from it).
+        if !self.is_organizer() && self.me().is_some_and(|me| &me != voter) {
+            return Err(RoundProblem::NotEntitled);
+        }
         rounds::may_vote(state, &round, voter)?;
         let choices = rounds::check_choices(state, &round, Some(voter), choices)?;
         // Only the voter's own phone may keep the secret that lets them

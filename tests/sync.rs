@@ -285,3 +285,37 @@ fn the_history_folds_back_to_the_same_state() {
     let round_id: RoundId = round;
     assert!(events.iter().any(|e| matches!(&e.payload, Payload::RoundSaved { round, .. } if *round == round_id)));
 }
+
+#[wasm_bindgen_test]
+fn a_members_phone_acts_only_as_its_member_and_says_what_it_will_not_send() {
+    LocalStorage::clear();
+    let mut phone = session("phone");
+    let mut ids = Vec::new();
+    for name in ["赵一", "钱二", "孙三"] {
+        ids.push(phone.add_member(fields(name, "")).0);
+    }
+    let me = ids[0].clone();
+    phone.set_me(&me).unwrap();
+    let round = phone.save_round(None, Rules::new("身边最美党员", 2026, 1)).unwrap();
+    phone.advance_round(&round, Stage::Nomination).unwrap();
+    connect(Role::Member, Some(&me));
+    phone.set_connected(true);
+    // Someone picks another member on this phone: recorded here, but it is
+    // not this phone's to send, so it is reported, not dropped in silence.
+    phone.nominate(&round, &ids[1], &ids[2], "事迹").unwrap();
+    let principal = Principal { role: Role::Member, member: Some(me.clone()) };
+    let ballots = phone.records().state().ballots.clone();
+    let (batches, settled) = outbox::batches(phone.outbox(), &ballots, &principal, false);
+    assert!(batches.iter().all(|b| b.events.iter().all(|e| !matches!(e.payload, Payload::Nominated { .. }))));
+    assert_eq!(settled.rejected.len(), 1, "{:?}", settled.rejected);
+    assert_eq!(settled.rejected[0].kind, "nominated");
+    // Voting as another member on this phone is refused outright.
+    phone.advance_round(&round, Stage::Review).unwrap();
+    phone.review(&round, &ids[2], true, "").unwrap();
+    phone.advance_round(&round, Stage::Voting).unwrap();
+    assert_eq!(
+        phone.vote_named(&round, &ids[1], std::slice::from_ref(&ids[2])),
+        Err(zhibu_core::rounds::RoundProblem::NotEntitled)
+    );
+    assert!(phone.vote_named(&round, &me, std::slice::from_ref(&ids[2])).is_ok());
+}

@@ -765,9 +765,13 @@ fn NamedVote(id: RoundId) -> impl IntoView {
                 let Some(v) = v else { return ().into_any() };
                 match voter.get() {
                     None => {
+                        // A member's own phone offers only its member.
                         let entitled: Vec<(MemberId, String)> = session.with_untracked(|s| {
                             let state = s.records().state();
-                            v.round.entitled(state).into_iter().map(|m| { let n = name_of(state, &m); (m, n) }).collect()
+                            let only = s.me().filter(|_| !s.is_organizer());
+                            v.round.entitled(state).into_iter()
+                                .filter(|m| only.as_ref().is_none_or(|me| me == m))
+                                .map(|m| { let n = name_of(state, &m); (m, n) }).collect()
                         });
                         view! {
                             <h2>{v.round.rules.title.clone()}</h2>

@@ -160,8 +160,20 @@ pub fn batches(outbox: &Outbox, boxes: &Boxes, who: &Principal, share_phones: bo
         }
     };
     for event in events {
-        if sync::may_push(who, event).is_err() {
-            settled.confirmed.push(event.id.clone());
+        if let Err(refusal) = sync::may_push(who, event) {
+            if event.actor.is_some() {
+                // Someone acted on this device as a member it may not speak
+                // for: never sent, and said so (the server would refuse it).
+                settled.rejected.push(Rejection {
+                    id: Some(event.id.clone()),
+                    kind: sync::kind(&event.payload).to_owned(),
+                    reason: refusal.to_string(),
+                });
+            } else {
+                // Record keeping this phone only holds (the organizer's, as
+                // a join card brought it): not its to send.
+                settled.confirmed.push(event.id.clone());
+            }
             continue;
         }
         let out = if share_phones || !sync::carries_phone(event) { event.clone() } else { sync::without_phone(event) };

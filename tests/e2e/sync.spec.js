@@ -7,63 +7,29 @@
 // server's box into the local one before sealing, the phone fetches the
 // closed box, both count the same, and no slot is stored outside the box.
 //
-// The server binary: ZHIBU_SERVER, else target/debug/zhibu-server (built
-// here if missing). The app: ZHIBU_E2E_DIST, else dist/.
+// The server: tests/e2e/sync-server.js (port E2E_SYNC_PORT, default 8093).
 const { test, expect } = require('@playwright/test');
-const { spawn, execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const { App, ROSTER_12 } = require('./app');
+const { SyncServer } = require('./sync-server');
 
-const root = path.resolve(__dirname, '../..');
 const PORT = Number(process.env.E2E_SYNC_PORT || 8093);
-const BASE = `http://127.0.0.1:${PORT}`;
-const binary = process.env.ZHIBU_SERVER || path.join(root, 'target/debug/zhibu-server');
-const dist = process.env.ZHIBU_E2E_DIST || path.join(root, 'dist');
-
-let server;
-let dataDir;
+const server = new SyncServer(PORT, 'sync-e2e');
+const BASE = server.base;
 
 test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: BASE });
 
-async function startServer() {
-  server = spawn(binary, ['--bind', `127.0.0.1:${PORT}`, '--data-dir', dataDir, '--dist', dist], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    // No rate limits in the way of a fast test.
-    env: { ...process.env, ZHIBU_RATE_TOKEN: '0', ZHIBU_RATE_ADDRESS: '0', ZHIBU_RATE_LOGIN: '0' },
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(`${BASE}/api/health`);
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the sync server did not start on ${BASE}`);
-}
-
-async function stopServer() {
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill();
-  await exited;
-}
-
 test.beforeAll(async () => {
   test.setTimeout(600_000);
-  if (!fs.existsSync(binary)) {
-    execFileSync('cargo', ['build', '-p', 'zhibu-server'], { cwd: root, stdio: 'inherit' });
-  }
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhibu-sync-e2e-'));
-  await startServer();
+  await server.start();
+});
+
+test.afterEach(async ({}, testInfo) => {
+  await server.attachLogIfFailed(testInfo);
 });
 
 test.afterAll(async () => {
-  server?.kill();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await server.remove();
 });
 
 /** Everything in localStorage, as { key: value }. */
@@ -301,7 +267,7 @@ test('with the server down changes wait, survive a reload, and go up when it is 
   await page.getByTestId('sync-connect').click();
   await synced(page);
 
-  await stopServer();
+  await server.stop();
   await page.getByTestId('nav-roster').click();
   await app.addMember({ name: '吴五' });
   await app.addMember({ name: '郑六' });
@@ -314,7 +280,7 @@ test('with the server down changes wait, survive a reload, and go up when it is 
   const waiting = Object.entries(await storage(page)).filter(([k]) => k.startsWith('zhibu:out:'));
   expect(waiting.map(([, v]) => JSON.parse(v).events.length)).toEqual([2]);
 
-  await startServer();
+  await server.start();
   await status.click();
   await synced(page);
   expect(Object.keys(await storage(page)).filter((k) => k.startsWith('zhibu:out:'))).toEqual([]);

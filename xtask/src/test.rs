@@ -215,7 +215,7 @@ fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
             if !sh.current_dir().join("dist/index.html").exists() {
                 bail!("no dist/index.html: the build suite did not produce one");
             }
-            // sync.spec.js starts the real server: build it now, so it is never stale.
+            // The sync specs start the real server: build it now, so it is never stale.
             wasm::host(sh, "cargo").args(["build", "--locked", "-p", "zhibu-server"]).run()?;
             let cmd = wasm::host(sh, "npx").args(["playwright", "test", "--reporter=list"]);
             let (status, out) = tee(cmd)?;

@@ -1,0 +1,83 @@
+// The real sync server (crates/server) for an end-to-end spec: it serves the
+// built app itself, so the app's origin is the server. One per spec file,
+// on its own port and in its own temporary data directory; its log goes to
+// a file there, attached to the report when a test fails.
+//
+// The binary: ZHIBU_SERVER, else target/debug/zhibu-server (built here if
+// missing; `cargo xtask test` builds it first). The app: ZHIBU_E2E_DIST,
+// else dist/.
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '../..');
+const binary = process.env.ZHIBU_SERVER || path.join(root, 'target/debug/zhibu-server');
+const dist = process.env.ZHIBU_E2E_DIST || path.join(root, 'dist');
+
+class SyncServer {
+  constructor(port, name) {
+    this.port = port;
+    this.name = name;
+    this.base = `http://127.0.0.1:${port}`;
+    this.child = null;
+    this.dataDir = null;
+    this.log = null;
+  }
+
+  /** Starts it (the first time in a fresh data directory) and waits for /api/health. */
+  async start() {
+    if (!fs.existsSync(binary)) {
+      execFileSync('cargo', ['build', '-p', 'zhibu-server'], { cwd: root, stdio: 'inherit' });
+    }
+    if (!this.dataDir) {
+      this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `zhibu-${this.name}-`));
+      this.log = path.join(this.dataDir, 'server.log');
+    }
+    const out = fs.openSync(this.log, 'a');
+    const child = spawn(binary, ['--bind', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir, '--dist', dist], {
+      stdio: ['ignore', out, out],
+      // No rate limits in the way of a fast test.
+      env: { ...process.env, ZHIBU_RATE_TOKEN: '0', ZHIBU_RATE_ADDRESS: '0', ZHIBU_RATE_LOGIN: '0' },
+    });
+    fs.closeSync(out);
+    this.child = child;
+    const exited = new Promise((r) => child.once('exit', (code) => r(code)));
+    for (let i = 0; i < 300; i++) {
+      const gone = await Promise.race([exited, new Promise((r) => setTimeout(() => r(undefined), 100))]);
+      if (gone !== undefined) {
+        throw new Error(`the sync server exited (${gone}): ${fs.readFileSync(this.log, 'utf8')}`);
+      }
+      try {
+        if ((await fetch(`${this.base}/api/health`)).ok) return;
+      } catch {
+        // not up yet
+      }
+    }
+    throw new Error(`the sync server did not start on ${this.base}`);
+  }
+
+  /** Stops it (the data directory stays for a restart). */
+  async stop() {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill();
+    await exited;
+  }
+
+  /** Attaches the server's log to a failed test's report. */
+  async attachLogIfFailed(testInfo) {
+    if (testInfo.status !== testInfo.expectedStatus && this.log && fs.existsSync(this.log)) {
+      await testInfo.attach('server.log', { path: this.log, contentType: 'text/plain' });
+    }
+  }
+
+  /** Stops it and removes its data. */
+  async remove() {
+    await this.stop();
+    if (this.dataDir) fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+module.exports = { SyncServer };
