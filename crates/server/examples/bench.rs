@@ -24,21 +24,23 @@
 //! transactions only. PostgreSQL: one connection per branch at once, wall
 //! clock.
 
-use std::net::{SocketAddr, TcpListener};
+#[path = "../tests/process/mod.rs"]
+mod process;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 use serde_json::{Value, json};
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
-use zhibu_core::checkin::{CheckIn, LeaveRequest, Proof};
 use zhibu_core::document::SCHEMA;
 use zhibu_core::event::{Event, Payload};
 use zhibu_core::ids::{DeviceId, EventId, MeetingId, MemberId};
 use zhibu_core::meetings::{MeetingKind, MeetingValue};
-use zhibu_core::roster::{MemberFields, Role as Post, Status};
 use zhibu_core::sync::{Invitation, Outcome, PullResponse, PushResponse, Session};
+
+use process::{Server, member_added, pg_connect, phone_payload, try_get, try_post, try_push, with_database};
 
 /// The server's throughput beside its database's.
 #[derive(Parser, Debug)]
@@ -166,7 +168,8 @@ async fn measure(
     dir: &Path,
 ) -> Result<Figures, String> {
     let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().map_err(|e| e.to_string())?;
-    let server = Server::start(binary, &db_args, &dir.join(format!("{engine}.log")), &http).await?;
+    let mut server = Server::new(binary, db_args, dir.join(format!("{engine}.log")));
+    server.try_start(&http).await?;
     let base = server.base();
     println!("{engine}: server up at {base}; setting up {} branches", args.branches);
 
@@ -182,7 +185,7 @@ async fn measure(
     }
 
     println!("{engine}: {} clients pushing for {} s", args.branches * args.devices, args.seconds);
-    let cpu_before = (cpu_seconds(server.child.id()), cpu_seconds(std::process::id()));
+    let cpu_before = (server.pid().and_then(cpu_seconds), cpu_seconds(std::process::id()));
     let start = Instant::now();
     let deadline = start + Duration::from_secs(args.seconds);
     let mut clients = Vec::new();
@@ -196,7 +199,7 @@ async fn measure(
                 while Instant::now() < deadline {
                     let body = json!({"schema": SCHEMA, "events": events.batch(batch)});
                     let sent = Instant::now();
-                    match push(&http, &base, &token, &body).await {
+                    match try_push(&http, &base, &token, &body).await {
                         Ok(answer) => {
                             load.latencies.push(sent.elapsed());
                             load.accepted += answer.events.iter().filter(|r| r.outcome == Outcome::Accepted).count();
@@ -226,7 +229,7 @@ async fn measure(
         end = end.max(done);
     }
     let seconds = (end - start).as_secs_f64();
-    let cpu = match (cpu_before, (cpu_seconds(server.child.id()), cpu_seconds(std::process::id()))) {
+    let cpu = match (cpu_before, (server.pid().and_then(cpu_seconds), cpu_seconds(std::process::id()))) {
         ((Some(s0), Some(c0)), (Some(s1), Some(c1))) => Some((s1 - s0, c1 - c0)),
         _ => None,
     };
@@ -236,7 +239,7 @@ async fn measure(
         let expected = branch.roster + accepted;
         let since = expected.saturating_sub(1);
         let page: PullResponse =
-            get(&http, &base, &format!("/api/sync/pull?since={since}&limit=1"), &branch.devices[0].token).await?;
+            try_get(&http, &base, &format!("/api/sync/pull?since={since}&limit=1"), &branch.devices[0].token).await?;
         if page.next as usize != expected || page.more {
             return Err(format!("{engine}: a branch stores up to {} events, not the {expected} answered", page.next));
         }
@@ -298,12 +301,12 @@ struct Branch {
 
 async fn setup_branch(http: &reqwest::Client, base: &str, b: usize, devices: usize) -> Result<Branch, String> {
     let body = json!({"name": format!("压测支部{b}"), "login": format!("bench-{b}"), "password": "a long password"});
-    let organizer: Session = post(http, base, "/api/branches", None, &body).await?;
+    let organizer: Session = try_post(http, base, "/api/branches", None, &body).await?;
     let members: Vec<MemberId> = (1..devices).map(|m| MemberId(format!("m{m}"))).collect();
     let mut roster = Generator::new(b, usize::MAX, None);
     let events: Vec<Event> = members.iter().map(|m| roster.member_added(m)).collect();
     let answer: PushResponse =
-        post(http, base, "/api/sync/push", Some(&organizer.token), &json!({"schema": SCHEMA, "events": events}))
+        try_post(http, base, "/api/sync/push", Some(&organizer.token), &json!({"schema": SCHEMA, "events": events}))
             .await?;
     if answer.events.iter().any(|r| r.outcome != Outcome::Accepted) {
         return Err(format!("the roster was not stored: {answer:?}"));
@@ -311,9 +314,9 @@ async fn setup_branch(http: &reqwest::Client, base: &str, b: usize, devices: usi
     let mut sessions = vec![organizer.clone()];
     for member in &members {
         let invitation: Invitation =
-            post(http, base, "/api/invitations", Some(&organizer.token), &json!({"member": member})).await?;
+            try_post(http, base, "/api/invitations", Some(&organizer.token), &json!({"member": member})).await?;
         let phone: Session =
-            post(http, base, "/api/invitations/accept", None, &json!({"code": invitation.code, "label": "手机"}))
+            try_post(http, base, "/api/invitations/accept", None, &json!({"code": invitation.code, "label": "手机"}))
                 .await?;
         sessions.push(phone);
     }
@@ -353,16 +356,7 @@ impl Generator {
     }
 
     fn member_added(&mut self, member: &MemberId) -> Event {
-        let fields = MemberFields {
-            name: format!("党员{member}"),
-            group: "第一党小组".into(),
-            status: Status::Full,
-            role: Post::Member,
-            joined: None,
-            phone: None,
-            exempt: false,
-        };
-        self.event(Payload::MemberAdded { member: member.clone(), fields })
+        self.event(member_added(member.clone()))
     }
 
     fn batch(&mut self, size: usize) -> Vec<Event> {
@@ -385,20 +379,9 @@ impl Generator {
                         member: MemberId(format!("m{}", i % 9 + 1)),
                         mark: Attendance { status: AttendanceStatus::Present, at: None, by_self: false },
                     },
-                    (Some(me), 0) => Payload::CheckedIn {
-                        meeting,
-                        member: me.clone(),
-                        check: CheckIn {
-                            at: 1_773_000_000 + i64::from(i),
-                            device: self.device.0.clone(),
-                            proof: Proof::Code("123456".into()),
-                        },
-                    },
-                    (Some(me), _) => Payload::LeaveRequested {
-                        meeting,
-                        member: me.clone(),
-                        request: LeaveRequest { reason: "出差".into(), withdrawn: false },
-                    },
+                    (Some(me), _) => {
+                        phone_payload(i as usize, meeting, me, self.device.0.clone(), 1_773_000_000 + i64::from(i))
+                    }
                 };
                 self.event(payload)
             })
@@ -559,27 +542,8 @@ impl Commit {
     }
 }
 
-async fn pg_connect(url: &str) -> Result<tokio_postgres::Client, String> {
-    let (client, connection) =
-        tokio_postgres::connect(url, tokio_postgres::NoTls).await.map_err(|e| format!("PostgreSQL at {url}: {e}"))?;
-    tokio::spawn(connection);
-    Ok(client)
-}
-
 fn pg_error(e: tokio_postgres::Error) -> String {
     e.as_db_error().map_or_else(|| e.to_string(), |db| db.message().to_owned())
-}
-
-/// `url` naming database `name` instead (URL or key=value form).
-fn with_database(url: &str, name: &str) -> String {
-    let Some(scheme) = url.find("://") else { return format!("{url} dbname={name}") };
-    let (head, query) = url.split_once('?').map_or((url, None), |(h, q)| (h, Some(q)));
-    let authority_end = head[scheme + 3..].find('/').map_or(head.len(), |i| scheme + 3 + i);
-    let mut out = format!("{}/{name}", &head[..authority_end]);
-    if let Some(query) = query {
-        out = format!("{out}?{query}");
-    }
-    out
 }
 
 /// CPU time (user + system) a process has used so far, from Linux's
@@ -678,106 +642,4 @@ fn write_json(args: &Args, results: &[Figures]) -> Result<(), String> {
     std::fs::write(&args.out, text + "\n").map_err(|e| format!("{}: {e}", args.out.display()))?;
     println!("figures written to {}", args.out.display());
     Ok(())
-}
-
-async fn push(http: &reqwest::Client, base: &str, token: &str, body: &Value) -> Result<PushResponse, String> {
-    let response = http
-        .post(format!("{base}/api/sync/push"))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = response.status();
-    let text = response.text().await.map_err(|e| e.to_string())?;
-    if !status.is_success() {
-        return Err(format!("{status}: {text}"));
-    }
-    serde_json::from_str(&text).map_err(|e| format!("{e}: {text}"))
-}
-
-async fn post<T: serde::de::DeserializeOwned>(
-    http: &reqwest::Client,
-    base: &str,
-    path: &str,
-    token: Option<&str>,
-    body: &Value,
-) -> Result<T, String> {
-    let mut request = http.post(format!("{base}{path}")).json(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    answer(request, path).await
-}
-
-async fn get<T: serde::de::DeserializeOwned>(
-    http: &reqwest::Client,
-    base: &str,
-    path: &str,
-    token: &str,
-) -> Result<T, String> {
-    answer(http.get(format!("{base}{path}")).bearer_auth(token), path).await
-}
-
-async fn answer<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder, path: &str) -> Result<T, String> {
-    let response = request.send().await.map_err(|e| format!("{path}: {e}"))?;
-    let status = response.status();
-    let text = response.text().await.map_err(|e| format!("{path}: {e}"))?;
-    if !status.is_success() {
-        return Err(format!("{path}: {status}: {text}"));
-    }
-    serde_json::from_str(&text).map_err(|e| format!("{path}: {e}: {text}"))
-}
-
-/// The server process; killed when dropped.
-struct Server {
-    bind: SocketAddr,
-    child: Child,
-}
-
-impl Server {
-    async fn start(binary: &Path, db_args: &[String], log: &Path, http: &reqwest::Client) -> Result<Server, String> {
-        let bind = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?;
-        let log_file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
-        let mut command = Command::new(binary);
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("ZHIBU_") {
-                command.env_remove(key);
-            }
-        }
-        let child = command
-            .args(["--bind", &bind.to_string()])
-            .args(["--rate-per-token", "0", "--rate-per-address", "0", "--rate-login", "0"])
-            .args(db_args)
-            .stdin(Stdio::null())
-            .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
-            .stderr(log_file)
-            .spawn()
-            .map_err(|e| format!("starting {}: {e}", binary.display()))?;
-        let mut server = Server { bind, child };
-        let started = Instant::now();
-        loop {
-            let health = http.get(format!("{}/api/health", server.base())).timeout(Duration::from_secs(2)).send().await;
-            if health.is_ok_and(|r| r.status().is_success()) {
-                return Ok(server);
-            }
-            let exited = server.child.try_wait().map_err(|e| e.to_string())?.is_some();
-            if exited || started.elapsed() > Duration::from_secs(60) {
-                let text = std::fs::read_to_string(log).unwrap_or_default();
-                return Err(format!("the server did not come up; its log:\n{text}"));
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    fn base(&self) -> String {
-        format!("http://{}", self.bind)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

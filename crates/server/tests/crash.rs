@@ -12,25 +12,26 @@
 //! Rate limits are off (`--rate-per-* 0`): this is about durability, and a
 //! 429 would only be one more error to retry.
 
+mod process;
+
 use std::collections::{HashMap, HashSet};
-use std::fs::OpenOptions;
-use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
-use zhibu_core::checkin::{CheckIn, LeaveRequest, Proof};
 use zhibu_core::document::SCHEMA;
 use zhibu_core::event::Payload;
 use zhibu_core::ids::{DeviceId, MeetingId, MemberId};
 use zhibu_core::meetings::{MeetingKind, MeetingValue};
-use zhibu_core::records::{EventStamp, Records};
-use zhibu_core::roster::{MemberFields, Role as Post, Status};
 use zhibu_core::sync::{Invitation, Outcome, PullResponse, PushResponse, Session};
+
+use process::{
+    FreshDb, Server, get, note, pg_admin_url, phone_payload, post, pull_all, random_bytes, record_events,
+    roster_events, try_push,
+};
 
 /// Devices pushing at once: two organizer sessions, two members' phones.
 const DEVICES: usize = 4;
@@ -75,8 +76,9 @@ async fn postgres_keeps_every_event_once_through_kills() {
 async fn crash_run(engine: &str, db_args: Vec<String>, dir: &Path) {
     let started = Instant::now();
     let http = reqwest::Client::builder().timeout(Duration::from_secs(15)).build().expect("an HTTP client");
-    let mut server = Server::new(db_args, dir.join("server.log"));
-    server.start(&http).await;
+    let mut server =
+        Server::new(env!("CARGO_BIN_EXE_zhibu-server"), db_args, dir.join("server.log")).env("RUST_LOG", "info");
+    server.start_respawning(&http).await;
     let base = server.base();
 
     // The branch, a second organizer session, and two members' phones.
@@ -91,7 +93,7 @@ async fn crash_run(engine: &str, db_args: Vec<String>, dir: &Path) {
     let laptop: Session =
         post(&http, &base, "/api/login", None, &json!({"login": "crash-organizer", "password": "a long password"}))
             .await;
-    let roster = roster_events(7);
+    let roster = roster_events("crash-roster", &(0..7).map(|i| format!("m{i}")).collect::<Vec<_>>());
     let setup: PushResponse =
         post(&http, &base, "/api/sync/push", Some(&organizer.token), &json!({"schema": SCHEMA, "events": roster}))
             .await;
@@ -145,7 +147,7 @@ async fn crash_run(engine: &str, db_args: Vec<String>, dir: &Path) {
         server.kill();
         kills += 1;
         shared.kills.store(kills, Ordering::SeqCst);
-        server.start(&http).await;
+        server.start_respawning(&http).await;
     }
     let mut answers: HashMap<String, Vec<Outcome>> = HashMap::new();
     let mut pushed = Vec::new();
@@ -166,7 +168,7 @@ async fn crash_run(engine: &str, db_args: Vec<String>, dir: &Path) {
 
     // One more kill right after the last answer: what was answered stays.
     server.kill();
-    server.start(&http).await;
+    server.start_respawning(&http).await;
 
     let stored = pull_all(&http, &base, &organizer.token).await;
     let mut seen = HashSet::new();
@@ -259,113 +261,32 @@ async fn push_all(http: &reqwest::Client, base: &str, token: &str, events: &[Val
     report
 }
 
-/// One push; any failure (refused, cut, a 5xx, an unreadable body) is an `Err`.
-async fn try_push(http: &reqwest::Client, base: &str, token: &str, body: &Value) -> Result<PushResponse, String> {
-    let response = http
-        .post(format!("{base}/api/sync/push"))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = response.status();
-    let text = response.text().await.map_err(|e| e.to_string())?;
-    if !status.is_success() {
-        return Err(format!("{status}: {text}"));
-    }
-    serde_json::from_str(&text).map_err(|e| format!("{e}: {text}"))
-}
-
 /// The device's events, made as the app makes them (`Records::record`):
 /// organizer sessions plan meetings and mark attendance, phones check in
 /// and ask for leave.
 fn device_events(n: usize, session: &Session) -> Vec<Value> {
-    let mut records = Records::default();
-    let device = DeviceId(format!("crash-device-{n}"));
-    let actor = session.member.clone();
-    (0..EVENTS)
-        .map(|i| {
-            let meeting = MeetingId(format!("meeting-{}", i / 2));
-            let payload = match (&actor, i % 2) {
-                (None, 0) => Payload::MeetingSaved {
-                    meeting: MeetingId(format!("meeting-{n}-{i}")),
-                    changes: vec![
-                        MeetingValue::Kind(MeetingKind::General),
-                        MeetingValue::Topic(format!("第{i}次支部党员大会")),
-                        MeetingValue::Start(1_773_000_000 + i as i64 * 86_400),
-                        MeetingValue::Minutes(90),
-                    ],
-                },
-                (None, _) => Payload::AttendanceMarked {
-                    meeting,
-                    member: MemberId(format!("m{}", i % 7)),
-                    mark: Attendance { status: AttendanceStatus::Present, at: None, by_self: false },
-                },
-                (Some(me), 0) => Payload::CheckedIn {
-                    meeting,
-                    member: me.clone(),
-                    check: CheckIn {
-                        at: 1_773_000_000 + i as i64,
-                        device: format!("phone-{n}"),
-                        proof: Proof::Code("123456".into()),
-                    },
-                },
-                (Some(me), _) => Payload::LeaveRequested {
-                    meeting,
-                    member: me.clone(),
-                    request: LeaveRequest { reason: "出差".into(), withdrawn: false },
-                },
-            };
-            let stamp = EventStamp {
-                device: device.clone(),
-                actor: actor.clone(),
-                unix_ms: 1_773_000_000_000 + i as i64,
-                random: random_bytes(),
-            };
-            serde_json::to_value(records.record(stamp, payload)).expect("an event serializes")
-        })
-        .collect()
-}
-
-/// The organizer's roster: members `m0`.. (invitations name them).
-fn roster_events(n: usize) -> Vec<Value> {
-    let mut records = Records::default();
-    (0..n)
-        .map(|i| {
-            let fields = MemberFields {
-                name: format!("党员{i}"),
-                group: "第一党小组".into(),
-                status: Status::Full,
-                role: Post::Member,
-                joined: None,
-                phone: None,
-                exempt: false,
-            };
-            let stamp = EventStamp {
-                device: DeviceId("crash-roster".into()),
-                actor: None,
-                unix_ms: 1_772_000_000_000 + i as i64,
-                random: random_bytes(),
-            };
-            let event = records.record(stamp, Payload::MemberAdded { member: MemberId(format!("m{i}")), fields });
-            serde_json::to_value(event).expect("an event serializes")
-        })
-        .collect()
-}
-
-/// Every stored event id, in the server's order.
-async fn pull_all(http: &reqwest::Client, base: &str, token: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut since = 0;
-    loop {
-        let page: PullResponse = get(http, base, &format!("/api/sync/pull?since={since}"), token).await;
-        assert_eq!(page.next - since, page.events.len() as u64, "a page after {since} skips sequence numbers");
-        ids.extend(page.events.into_iter().map(|e| e.id.0));
-        since = page.next;
-        if !page.more {
-            return ids;
+    let actor = session.member.as_ref();
+    let payloads = (0..EVENTS).map(|i| {
+        let meeting = MeetingId(format!("meeting-{}", i / 2));
+        match actor {
+            None if i % 2 == 0 => Payload::MeetingSaved {
+                meeting: MeetingId(format!("meeting-{n}-{i}")),
+                changes: vec![
+                    MeetingValue::Kind(MeetingKind::General),
+                    MeetingValue::Topic(format!("第{i}次支部党员大会")),
+                    MeetingValue::Start(1_773_000_000 + i as i64 * 86_400),
+                    MeetingValue::Minutes(90),
+                ],
+            },
+            None => Payload::AttendanceMarked {
+                meeting,
+                member: MemberId(format!("m{}", i % 7)),
+                mark: Attendance { status: AttendanceStatus::Present, at: None, by_self: false },
+            },
+            Some(me) => phone_payload(i, meeting, me, format!("phone-{n}"), 1_773_000_000 + i as i64),
         }
-    }
+    });
+    record_events(&DeviceId(format!("crash-device-{n}")), actor, 1_773_000_000_000, payloads)
 }
 
 /// The k-th stored event has sequence number k: one event per page, so
@@ -380,191 +301,8 @@ async fn check_sequence(http: &reqwest::Client, base: &str, token: &str, stored:
     assert!(end.events.is_empty() && !end.more, "nothing after sequence {}", stored.len());
 }
 
-async fn post<T: serde::de::DeserializeOwned>(
-    http: &reqwest::Client,
-    base: &str,
-    path: &str,
-    token: Option<&str>,
-    body: &Value,
-) -> T {
-    let mut request = http.post(format!("{base}{path}")).json(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    answer(request, path).await
-}
-
-async fn get<T: serde::de::DeserializeOwned>(http: &reqwest::Client, base: &str, path: &str, token: &str) -> T {
-    answer(http.get(format!("{base}{path}")).bearer_auth(token), path).await
-}
-
-async fn answer<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder, path: &str) -> T {
-    let response = request.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
-    let status = response.status();
-    let text = response.text().await.unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert!(status.is_success(), "{path}: {status}: {text}");
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"))
-}
-
-/// The server binary on a fixed loopback port, started again after a kill.
-struct Server {
-    bind: SocketAddr,
-    args: Vec<String>,
-    log: PathBuf,
-    child: Option<Child>,
-}
-
-impl Server {
-    fn new(args: Vec<String>, log: PathBuf) -> Server {
-        Server { bind: free_port(), args, log, child: None }
-    }
-
-    fn base(&self) -> String {
-        format!("http://{}", self.bind)
-    }
-
-    fn spawn(&mut self) {
-        let log = OpenOptions::new().create(true).append(true).open(&self.log).expect("the server's log file");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_zhibu-server"));
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("ZHIBU_") {
-                command.env_remove(key);
-            }
-        }
-        let child = command
-            .args(["--bind", &self.bind.to_string()])
-            .args(["--rate-per-token", "0", "--rate-per-address", "0", "--rate-login", "0"])
-            .args(&self.args)
-            .env("RUST_LOG", "info")
-            .stdout(log.try_clone().expect("the log file"))
-            .stderr(log)
-            .spawn()
-            .expect("zhibu-server starts");
-        self.child = Some(child);
-    }
-
-    /// Starts the server and waits until `/api/health` answers.
-    async fn start(&mut self, http: &reqwest::Client) {
-        let started = Instant::now();
-        self.spawn();
-        loop {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the server did not answer /api/health within 60 s; its log:\n{}",
-                self.log_tail()
-            );
-            let health = http.get(format!("{}/api/health", self.base())).timeout(Duration::from_secs(2)).send().await;
-            if health.is_ok_and(|r| r.status().is_success()) {
-                return;
-            }
-            // It exited (say the port was not free yet): start it again.
-            if let Some(child) = &mut self.child
-                && child.try_wait().expect("the server's status").is_some()
-            {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                self.spawn();
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// SIGKILL (what `Child::kill` sends on Unix), and reap it.
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// A loopback port nobody listens on (the kernel's pick).
-fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free loopback port")
-}
-
-/// The PostgreSQL server for the tests, from `ZHIBU_TEST_PG_URL`. Without
-/// it: a note and `None` (skip), or a failure under CI.
-fn pg_admin_url(test: &str) -> Option<String> {
-    match std::env::var("ZHIBU_TEST_PG_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("{test}: ZHIBU_TEST_PG_URL is not set; under CI the PostgreSQL tests must run")
-        }
-        _ => {
-            note(&format!("{test}: skipped (no PostgreSQL): set ZHIBU_TEST_PG_URL=postgres://user@host:port/db"));
-            None
-        }
-    }
-}
-
-/// A database made for one test on the server at the admin URL, named
-/// `zhibu_t_…` so that `cargo xtask test` drops any that a failed run left.
-struct FreshDb {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl FreshDb {
-    async fn create(admin: &str, prefix: &str) -> FreshDb {
-        let name = format!("{prefix}_{}", random_bytes()[..6].iter().map(|b| format!("{b:02x}")).collect::<String>());
-        admin_client(admin).await.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("CREATE DATABASE");
-        FreshDb { admin: admin.to_owned(), url: with_database(admin, &name), name }
-    }
-
-    async fn drop(self) {
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        admin_client(&self.admin).await.batch_execute(&sql).await.expect("DROP DATABASE");
-    }
-}
-
-async fn admin_client(url: &str) -> tokio_postgres::Client {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .unwrap_or_else(|e| panic!("cannot connect to ZHIBU_TEST_PG_URL: {e}"));
-    tokio::spawn(connection);
-    client
-}
-
-/// `url` naming database `name` instead (URL or key=value form).
-fn with_database(url: &str, name: &str) -> String {
-    let Some(scheme) = url.find("://") else { return format!("{url} dbname={name}") };
-    let (head, query) = url.split_once('?').map_or((url, None), |(h, q)| (h, Some(q)));
-    let authority_end = head[scheme + 3..].find('/').map_or(head.len(), |i| scheme + 3 + i);
-    let mut out = format!("{}/{name}", &head[..authority_end]);
-    if let Some(query) = query {
-        out = format!("{out}?{query}");
-    }
-    out
-}
-
-/// 16 random bytes from the operating system.
-fn random_bytes() -> [u8; 16] {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the operating system's random source");
-    bytes
-}
-
 /// A random number in `low..=high`.
 fn between((low, high): (u64, u64)) -> u64 {
     let b = random_bytes();
     low + u64::from_le_bytes(b[..8].try_into().expect("8 bytes")) % (high - low + 1)
-}
-
-/// A line on stderr even when the test passes (the harness captures
-/// `println!` and `eprintln!`, not writes to the stream itself).
-fn note(line: &str) {
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
 }

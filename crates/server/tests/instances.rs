@@ -7,23 +7,24 @@
 //! drops it afterwards). Without it the tests are skipped with a note, or
 //! fail under CI (`CI` set). Rate limits are off (`--rate-per-* 0`).
 
+mod process;
+
 use std::collections::{HashMap, HashSet};
-use std::fs::OpenOptions;
-use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
-use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use zhibu_core::checkin::{CheckIn, LeaveRequest, Proof};
 use zhibu_core::document::SCHEMA;
 use zhibu_core::event::Payload;
 use zhibu_core::ids::{DeviceId, MeetingId, MemberId, RoundId};
 use zhibu_core::meetings::{MeetingKind, MeetingValue};
 use zhibu_core::records::{EventStamp, Records};
-use zhibu_core::roster::{MemberFields, Role as Post, Status};
 use zhibu_core::rounds::{Electorate, RoundValue, Rules, Stage, StageChange, Voter};
 use zhibu_core::sync::{BallotPush, BoxResponse, Invitation, Outcome, PullResponse, PushResponse, Session};
+
+use process::{
+    FreshDb, Puller, Server, get, note, pg_admin_url, phone_payload, post, pull_all, random_bytes, record_events,
+    roster_events,
+};
 
 /// Events each device pushes in the convergence test.
 const EVENTS: usize = 200;
@@ -43,7 +44,7 @@ async fn devices_on_two_instances_converge() {
 
     // Organizer on A; two members' phones invited on A, joined on B.
     let organizer = create_branch(http, a, "converge").await;
-    push_ok(http, a, &organizer.token, &roster_events(&["m0", "m1", "m2"]), &[]).await;
+    push_ok(http, a, &organizer.token, &roster_events("roster", &["m0", "m1", "m2"]), &[]).await;
     let mut phones = Vec::new();
     for member in ["m1", "m2"] {
         phones.push(join(http, a, b, &organizer.token, member).await);
@@ -73,9 +74,12 @@ async fn devices_on_two_instances_converge() {
         .collect();
     let mut everything: HashSet<String> = HashSet::new();
     let mut seen_by_device = Vec::new();
+    let mut finished = Vec::new();
     for task in tasks {
-        let (pushed, mut puller, token, pull_from) = task.await.expect("a device task panicked");
-        // Each device pulls once more after every device is done.
+        finished.push(task.await.expect("a device task panicked"));
+    }
+    for (pushed, mut puller, token, pull_from) in finished {
+        // Each device pulls once more, now that every device is done.
         puller.pull(http, &pull_from, &token).await;
         let seen: HashSet<&String> = puller.ids.iter().collect();
         assert!(pushed.iter().all(|id| seen.contains(id)), "a device's own events are on the other instance");
@@ -122,7 +126,7 @@ async fn a_vote_raced_to_two_instances_counts_once() {
     let rounds: Vec<RoundId> = (1..=3).map(|n| RoundId(format!("round-{n}"))).collect();
 
     let organizer = create_branch(http, a, "ballot").await;
-    let mut setup = roster_events(&[&voters[..], &candidates[..]].concat());
+    let mut setup = roster_events("roster", &[&voters[..], &candidates[..]].concat());
     setup.extend(voting_rounds(&rounds, &voters, &candidates));
     push_ok(http, a, &organizer.token, &setup, &[]).await;
     let mut phones = HashMap::new();
@@ -218,8 +222,9 @@ async fn two_instances(admin: &str, prefix: &str) -> Instances {
     let db = FreshDb::create(admin, prefix).await;
     let logs = tempfile::tempdir().expect("a temporary directory");
     let args = vec!["--database-url".to_owned(), db.url.clone()];
-    let mut a = Server::new(args.clone(), logs.path().join("a.log"));
-    let mut b = Server::new(args, logs.path().join("b.log"));
+    let server = |args, log| Server::new(env!("CARGO_BIN_EXE_zhibu-server"), args, log).env("RUST_LOG", "info");
+    let mut a = server(args.clone(), logs.path().join("a.log"));
+    let mut b = server(args, logs.path().join("b.log"));
     tokio::join!(a.start(&http), b.start(&http));
     Instances { http, db, bases: [a.base(), b.base()], _servers: [a, b], _logs: logs }
 }
@@ -264,34 +269,6 @@ async fn push_ok(
     }
 }
 
-/// A device's page-by-page pull from where it left off.
-#[derive(Default)]
-struct Puller {
-    since: u64,
-    ids: Vec<String>,
-}
-
-impl Puller {
-    async fn pull(&mut self, http: &reqwest::Client, base: &str, token: &str) {
-        loop {
-            let page: PullResponse = get(http, base, &format!("/api/sync/pull?since={}", self.since), token).await;
-            let since = self.since;
-            assert_eq!(page.next - since, page.events.len() as u64, "a page after {since} skips sequence numbers");
-            self.ids.extend(page.events.into_iter().map(|e| e.id.0));
-            self.since = page.next;
-            if !page.more {
-                return;
-            }
-        }
-    }
-}
-
-async fn pull_all(http: &reqwest::Client, base: &str, token: &str) -> Vec<String> {
-    let mut puller = Puller::default();
-    puller.pull(http, base, token).await;
-    puller.ids
-}
-
 async fn pull_events(http: &reqwest::Client, base: &str, token: &str) -> Vec<zhibu_core::event::Event> {
     let mut events = Vec::new();
     let mut since = 0;
@@ -305,66 +282,24 @@ async fn pull_events(http: &reqwest::Client, base: &str, token: &str) -> Vec<zhi
     }
 }
 
-/// Events of one organizer's writer.
-fn organizer_events(device: &str, payloads: impl IntoIterator<Item = Payload>) -> Vec<Value> {
-    let mut records = Records::default();
-    payloads
-        .into_iter()
-        .enumerate()
-        .map(|(i, payload)| {
-            let stamp = EventStamp {
-                device: DeviceId(device.into()),
-                actor: None,
-                unix_ms: 1_772_000_000_000 + i as i64,
-                random: random_bytes(),
-            };
-            serde_json::to_value(records.record(stamp, payload)).expect("an event serializes")
-        })
-        .collect()
-}
-
-/// The roster: invitations and rounds name these members.
-fn roster_events(members: &[&str]) -> Vec<Value> {
-    organizer_events(
-        "roster",
-        members.iter().map(|id| Payload::MemberAdded {
-            member: MemberId((*id).into()),
-            fields: MemberFields {
-                name: format!("党员{id}"),
-                group: "第一党小组".into(),
-                status: Status::Full,
-                role: Post::Member,
-                joined: None,
-                phone: None,
-                exempt: false,
-            },
-        }),
-    )
-}
-
 /// Rounds already at 投票, with the voters and candidates frozen.
 fn voting_rounds(rounds: &[RoundId], voters: &[&str], candidates: &[&str]) -> Vec<Value> {
     let ids = |list: &[&str]| list.iter().map(|m| MemberId((*m).into())).collect::<Vec<_>>();
-    organizer_events(
-        "rounds",
-        rounds.iter().map(|round| {
-            let mut rules = Rules::new("身边最美党员", 2026, 1);
-            rules.voters = Electorate::List(ids(voters));
-            rules.candidates = Some(ids(candidates));
-            let stage = StageChange {
-                stage: Stage::Voting,
-                at: 1_772_000_000,
-                entitled: Some(ids(voters)),
-                candidates: Some(ids(candidates)),
-                publicity_at: None,
-                sealed: None,
-            };
-            Payload::RoundSaved {
-                round: round.clone(),
-                changes: vec![RoundValue::Rules(rules), RoundValue::Stage(stage)],
-            }
-        }),
-    )
+    let saved = rounds.iter().map(|round| {
+        let mut rules = Rules::new("身边最美党员", 2026, 1);
+        rules.voters = Electorate::List(ids(voters));
+        rules.candidates = Some(ids(candidates));
+        let stage = StageChange {
+            stage: Stage::Voting,
+            at: 1_772_000_000,
+            entitled: Some(ids(voters)),
+            candidates: Some(ids(candidates)),
+            publicity_at: None,
+            sealed: None,
+        };
+        Payload::RoundSaved { round: round.clone(), changes: vec![RoundValue::Rules(rules), RoundValue::Stage(stage)] }
+    });
+    record_events(&DeviceId("rounds".into()), None, 1_772_000_000_000, saved)
 }
 
 /// A phone's vote: the roll entry and its ballot (a fresh slot).
@@ -384,204 +319,16 @@ fn vote(round: &RoundId, voter: &str, choice: &str) -> (Value, BallotPush) {
 
 /// The organizer plans meetings; phones check in and ask for leave.
 fn device_events(n: usize, session: &Session) -> Vec<Value> {
-    let mut records = Records::default();
-    let actor = session.member.clone();
-    (0..EVENTS)
-        .map(|i| {
-            let meeting = MeetingId(format!("meeting-{}", i / 2));
-            let payload = match &actor {
-                None => Payload::MeetingSaved {
-                    meeting: MeetingId(format!("meeting-{i}")),
-                    changes: vec![
-                        MeetingValue::Kind(MeetingKind::General),
-                        MeetingValue::Topic(format!("第{i}次支部党员大会")),
-                    ],
-                },
-                Some(me) if i % 2 == 0 => Payload::CheckedIn {
-                    meeting,
-                    member: me.clone(),
-                    check: CheckIn {
-                        at: 1_773_000_000,
-                        device: format!("phone-{n}"),
-                        proof: Proof::Code("123456".into()),
-                    },
-                },
-                Some(me) => Payload::LeaveRequested {
-                    meeting,
-                    member: me.clone(),
-                    request: LeaveRequest { reason: "出差".into(), withdrawn: false },
-                },
-            };
-            let stamp = EventStamp {
-                device: DeviceId(format!("device-{n}")),
-                actor: actor.clone(),
-                unix_ms: 1_773_000_000_000 + i as i64,
-                random: random_bytes(),
-            };
-            serde_json::to_value(records.record(stamp, payload)).expect("an event serializes")
-        })
-        .collect()
-}
-
-async fn post<T: serde::de::DeserializeOwned>(
-    http: &reqwest::Client,
-    base: &str,
-    path: &str,
-    token: Option<&str>,
-    body: &Value,
-) -> T {
-    let mut request = http.post(format!("{base}{path}")).json(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    answer(request, path).await
-}
-
-async fn get<T: serde::de::DeserializeOwned>(http: &reqwest::Client, base: &str, path: &str, token: &str) -> T {
-    answer(http.get(format!("{base}{path}")).bearer_auth(token), path).await
-}
-
-async fn answer<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder, path: &str) -> T {
-    let response = request.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
-    let status = response.status();
-    let text = response.text().await.unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert!(status.is_success(), "{path}: {status}: {text}");
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"))
-}
-
-/// A server process on a free loopback port.
-struct Server {
-    bind: SocketAddr,
-    args: Vec<String>,
-    log: PathBuf,
-    child: Option<Child>,
-}
-
-impl Server {
-    fn new(args: Vec<String>, log: PathBuf) -> Server {
-        let bind = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free loopback port");
-        Server { bind, args, log, child: None }
-    }
-
-    fn base(&self) -> String {
-        format!("http://{}", self.bind)
-    }
-
-    fn spawn(&mut self) {
-        let log = OpenOptions::new().create(true).append(true).open(&self.log).expect("the server's log file");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_zhibu-server"));
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("ZHIBU_") {
-                command.env_remove(key);
-            }
-        }
-        let child = command
-            .args(["--bind", &self.bind.to_string()])
-            .args(["--rate-per-token", "0", "--rate-per-address", "0", "--rate-login", "0"])
-            .args(&self.args)
-            .env("RUST_LOG", "info")
-            .stdout(log.try_clone().expect("the log file"))
-            .stderr(log)
-            .spawn()
-            .expect("zhibu-server starts");
-        self.child = Some(child);
-    }
-
-    /// Starts the server and waits until `/api/health` answers.
-    async fn start(&mut self, http: &reqwest::Client) {
-        let started = Instant::now();
-        self.spawn();
-        loop {
-            let health = http.get(format!("{}/api/health", self.base())).timeout(Duration::from_secs(2)).send().await;
-            if health.is_ok_and(|r| r.status().is_success()) {
-                return;
-            }
-            let exited = self.child.as_mut().is_some_and(|c| c.try_wait().expect("the server's status").is_some());
-            if exited || started.elapsed() > Duration::from_secs(60) {
-                let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-                panic!("the server at {} did not come up; its log:\n{log}", self.bind);
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// The PostgreSQL server for the tests, from `ZHIBU_TEST_PG_URL`. Without
-/// it: a note and `None` (skip), or a failure under CI.
-fn pg_admin_url(test: &str) -> Option<String> {
-    match std::env::var("ZHIBU_TEST_PG_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("{test}: ZHIBU_TEST_PG_URL is not set; under CI the PostgreSQL tests must run")
-        }
-        _ => {
-            note(&format!("{test}: skipped (no PostgreSQL): set ZHIBU_TEST_PG_URL=postgres://user@host:port/db"));
-            None
-        }
-    }
-}
-
-/// A database made for one test on the server at the admin URL, named
-/// `zhibu_t_…` so that `cargo xtask test` drops any that a failed run left.
-struct FreshDb {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl FreshDb {
-    async fn create(admin: &str, prefix: &str) -> FreshDb {
-        let suffix: String = random_bytes()[..6].iter().map(|b| format!("{b:02x}")).collect();
-        let name = format!("{prefix}_{suffix}");
-        admin_client(admin).await.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("CREATE DATABASE");
-        FreshDb { admin: admin.to_owned(), url: with_database(admin, &name), name }
-    }
-
-    /// Drops the database (the servers' connections with it).
-    async fn drop(self) {
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        admin_client(&self.admin).await.batch_execute(&sql).await.expect("DROP DATABASE");
-    }
-}
-
-async fn admin_client(url: &str) -> tokio_postgres::Client {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .unwrap_or_else(|e| panic!("cannot connect to ZHIBU_TEST_PG_URL: {e}"));
-    tokio::spawn(connection);
-    client
-}
-
-/// `url` naming database `name` instead (URL or key=value form).
-fn with_database(url: &str, name: &str) -> String {
-    let Some(scheme) = url.find("://") else { return format!("{url} dbname={name}") };
-    let (head, query) = url.split_once('?').map_or((url, None), |(h, q)| (h, Some(q)));
-    let authority_end = head[scheme + 3..].find('/').map_or(head.len(), |i| scheme + 3 + i);
-    let mut out = format!("{}/{name}", &head[..authority_end]);
-    if let Some(query) = query {
-        out = format!("{out}?{query}");
-    }
-    out
-}
-
-/// 16 random bytes from the operating system.
-fn random_bytes() -> [u8; 16] {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).expect("the operating system's random source");
-    bytes
-}
-
-/// A line on stderr even when the test passes (the harness captures
-/// `println!` and `eprintln!`, not writes to the stream itself).
-fn note(line: &str) {
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
+    let actor = session.member.as_ref();
+    let payloads = (0..EVENTS).map(|i| match actor {
+        None => Payload::MeetingSaved {
+            meeting: MeetingId(format!("meeting-{i}")),
+            changes: vec![
+                MeetingValue::Kind(MeetingKind::General),
+                MeetingValue::Topic(format!("第{i}次支部党员大会")),
+            ],
+        },
+        Some(me) => phone_payload(i, MeetingId(format!("meeting-{}", i / 2)), me, format!("phone-{n}"), 1_773_000_000),
+    });
+    record_events(&DeviceId(format!("device-{n}")), actor, 1_773_000_000_000, payloads)
 }
