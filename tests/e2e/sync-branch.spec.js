@@ -18,27 +18,11 @@
 // The server: tests/e2e/sync-server.js (port E2E_SYNC2_PORT, default 8094).
 const { test, expect } = require('@playwright/test');
 const { App } = require('./app');
-const { SyncServer } = require('./sync-server');
+const { useSyncServer } = require('./sync-server');
 
 const PORT = Number(process.env.E2E_SYNC2_PORT || 8094);
-const server = new SyncServer(PORT, 'sync-branch-e2e');
+const server = useSyncServer(test, PORT, 'sync-branch-e2e');
 const BASE = server.base;
-
-test.describe.configure({ mode: 'serial' });
-test.use({ baseURL: BASE });
-
-test.beforeAll(async () => {
-  test.setTimeout(600_000);
-  await server.start();
-});
-
-test.afterEach(async ({}, testInfo) => {
-  await server.attachLogIfFailed(testInfo);
-});
-
-test.afterAll(async () => {
-  await server.remove();
-});
 
 const ORGANIZER = { login: 'branch-organizer', password: 'a long enough password' };
 const MEETING_TOPIC = '党员大会：学习贯彻全会精神';

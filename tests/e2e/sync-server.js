@@ -80,4 +80,36 @@ class SyncServer {
   }
 }
 
-module.exports = { SyncServer };
+/**
+ * One server for a spec file: its tests run one after another against it
+ * (they share its branches), with the server's log attached to failures.
+ */
+function useSyncServer(test, port, name) {
+  const server = new SyncServer(port, name);
+  test.describe.configure({ mode: 'serial' });
+  test.use({ baseURL: server.base });
+  test.beforeAll(async () => {
+    test.setTimeout(600_000);
+    await server.start();
+  });
+  test.afterEach(async ({}, testInfo) => {
+    await server.attachLogIfFailed(testInfo);
+  });
+  test.afterAll(async () => {
+    await server.remove();
+  });
+  return server;
+}
+
+/** 设置 → 同步服务器 → 创建支部 on the organizer's page (the caller waits for the sync). */
+async function createBranch(page, { branch, login, password }) {
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('sync-mode-create').click();
+  await page.locator('#sync-branch').fill(branch);
+  await page.locator('#sync-login').fill(login);
+  await page.locator('#sync-password').fill(password);
+  await page.locator('#sync-password2').fill(password);
+  await page.getByTestId('sync-connect').click();
+}
+
+module.exports = { SyncServer, useSyncServer, createBranch };

@@ -10,27 +10,11 @@
 // The server: tests/e2e/sync-server.js (port E2E_SYNC_PORT, default 8093).
 const { test, expect } = require('@playwright/test');
 const { App, ROSTER_12 } = require('./app');
-const { SyncServer } = require('./sync-server');
+const { useSyncServer, createBranch } = require('./sync-server');
 
 const PORT = Number(process.env.E2E_SYNC_PORT || 8093);
-const server = new SyncServer(PORT, 'sync-e2e');
+const server = useSyncServer(test, PORT, 'sync-e2e');
 const BASE = server.base;
-
-test.describe.configure({ mode: 'serial' });
-test.use({ baseURL: BASE });
-
-test.beforeAll(async () => {
-  test.setTimeout(600_000);
-  await server.start();
-});
-
-test.afterEach(async ({}, testInfo) => {
-  await server.attachLogIfFailed(testInfo);
-});
-
-test.afterAll(async () => {
-  await server.remove();
-});
 
 /** Everything in localStorage, as { key: value }. */
 const storage = (page) => page.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
@@ -158,13 +142,7 @@ test('a named round voted on a phone and on the laptop: one box, one count every
   const app = new App(page);
   await app.open();
   await app.importRosterText(ROSTER_12);
-  await page.getByTestId('nav-settings').click();
-  await page.getByTestId('sync-mode-create').click();
-  await page.locator('#sync-branch').fill('第二党支部');
-  await page.locator('#sync-login').fill('organizer-two');
-  await page.locator('#sync-password').fill('another long password');
-  await page.locator('#sync-password2').fill('another long password');
-  await page.getByTestId('sync-connect').click();
+  await createBranch(page, { branch: '第二党支部', login: 'organizer-two', password: 'another long password' });
   await synced(page);
   await page.getByTestId('invite-member').selectOption({ label: '孙三' });
   await page.getByTestId('invite-make').click();
@@ -258,13 +236,7 @@ test('with the server down changes wait, survive a reload, and go up when it is 
   const app = new App(page);
   await app.open();
   await app.addMember({ name: '周四' });
-  await page.getByTestId('nav-settings').click();
-  await page.getByTestId('sync-mode-create').click();
-  await page.locator('#sync-branch').fill('第三党支部');
-  await page.locator('#sync-login').fill('organizer-three');
-  await page.locator('#sync-password').fill('a third long password');
-  await page.locator('#sync-password2').fill('a third long password');
-  await page.getByTestId('sync-connect').click();
+  await createBranch(page, { branch: '第三党支部', login: 'organizer-three', password: 'a third long password' });
   await synced(page);
 
   await server.stop();
