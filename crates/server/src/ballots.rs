@@ -85,6 +85,26 @@ fn voting_open(round: &Round, b: &ServerBox) -> Result<(), String> {
     Ok(())
 }
 
+/// A phone's nomination or objection, under the app's rules for the
+/// round's stage now (an offline one that arrives after the stage moved
+/// on is refused, as a late vote is). The organizer's own records are not
+/// re-judged: they may carry a round's whole history.
+pub fn admit_round_act(branch: &Branch, event: &zhibu_core::event::Event) -> Result<(), String> {
+    use zhibu_core::event::Payload;
+    let state = &branch.state;
+    match &event.payload {
+        Payload::Nominated { round, record, .. } => {
+            let round = state.round(round).ok_or("no such round")?;
+            rounds::nominate(state, &round, &record.by, &record.nominee, &record.deeds).map(|_| ()).map_err(words)
+        }
+        Payload::ObjectionFiled { round, record, .. } => {
+            let round = state.round(round).ok_or("no such round")?;
+            rounds::object(&round, record.about.as_ref(), &record.text).map(|_| ()).map_err(words)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Checks a roll entry. A phone's vote must bring its ballot in the same
 /// push (first vote: a new slot; a revision: a higher revision of a slot
 /// already in the box), and that ballot is admitted here with it.

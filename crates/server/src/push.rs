@@ -14,7 +14,7 @@ use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, Payload};
 use zhibu_core::sync::{
     self, BallotPush, BallotResult, EventResult, MAX_PULL_EVENTS, MAX_PUSH_BALLOTS, MAX_PUSH_EVENTS, Outcome,
-    Principal, PullResponse, PushRequest, PushResponse,
+    Principal, PullResponse, PushRequest, PushResponse, Role,
 };
 
 use crate::auth::Caller;
@@ -92,6 +92,13 @@ fn plan(branch: &mut Branch, who: &Principal, checked: &[Checked], pushed: &[Bal
         }
         if matches!(event.payload, Payload::Voted { .. }) {
             plan.stateless = false;
+        }
+        if who.role == Role::Member
+            && let Err(why) = ballots::admit_round_act(branch, event)
+        {
+            plan.stateless = false;
+            plan.events.push(result(id, Outcome::Rejected, Some(why)));
+            continue;
         }
         if let Payload::Voted { round, voter } = &event.payload
             && let Err(why) = ballots::admit_vote(branch, &mut plan.boxes, who, round, voter, pushed, &mut plan.ballots)

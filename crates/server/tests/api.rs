@@ -771,7 +771,12 @@ fn all_kinds() -> Vec<String> {
 
 struct Ctx {
     meeting: zhibu_core::ids::MeetingId,
+    /// A round at voting (votes, reviews, handlings).
     round: RoundId,
+    /// A round taking nominations (a phone's nomination is judged by it).
+    nominating: RoundId,
+    /// A round in 公示 (a phone's objection is judged by it).
+    publicity: RoundId,
     nominee: MemberId,
 }
 
@@ -833,11 +838,11 @@ fn sample(kind: &str, subject: &MemberId, ctx: &Ctx) -> Option<Payload> {
             round: RoundId::generate(now_ms() as u64, random16()),
             changes: vec![zhibu_core::rounds::RoundValue::Rules(rules("另一轮", Mode::Named, 1, 1))],
         },
-        "nominated" => nominated(&ctx.round, subject, &ctx.nominee),
+        "nominated" => nominated(&ctx.nominating, subject, &ctx.nominee),
         "reviewed" => reviewed(&ctx.round, &ctx.nominee),
         "voted" => return None,
         "objection_filed" => Payload::ObjectionFiled {
-            round: ctx.round.clone(),
+            round: ctx.publicity.clone(),
             objection: ObjectionId::generate(now_ms() as u64, random16()),
             record: Objection { about: None, text: "对评选程序有异议".into() },
         },
@@ -877,7 +882,21 @@ async fn event_kinds_by_role(engine: Engine) {
     server.push_ok(&b.organizer.token, &r.events).await;
     let meeting = new_meeting();
     server.push_ok(&b.organizer.token, &[b.book.record(&b.laptop, meeting_saved(&meeting))]).await;
-    let ctx = Ctx { meeting, round: r.round.clone(), nominee: nominee.clone() };
+    // Phones' nominations and objections are judged by their round's stage.
+    let (nominating, saved) = b.book.new_round(&b.laptop, rules("提名中", Mode::Named, 1, 1));
+    let open = b.book.advance(&b.laptop, &nominating, Stage::Nomination);
+    let p = round_to_voting(
+        &mut b.book,
+        &b.laptop,
+        rules("公示中", Mode::Named, 1, 1),
+        &[(other.clone(), nominee.clone())],
+    );
+    let mut events = vec![saved, open];
+    events.extend(p.events);
+    events.push(b.book.advance(&b.laptop, &p.round, Stage::Closed));
+    events.push(b.book.advance(&b.laptop, &p.round, Stage::Publicity));
+    server.push_ok(&b.organizer.token, &events).await;
+    let ctx = Ctx { meeting, round: r.round.clone(), nominating, publicity: p.round, nominee: nominee.clone() };
 
     let kinds = all_kinds();
     assert_eq!(kinds.len(), 22, "payload kinds in sync::kind: {kinds:?}");
@@ -1163,6 +1182,11 @@ async fn named_round_across_phones(engine: Engine) {
     events.push(voting);
     server.push_ok(&b.organizer.token, &events).await;
     assert_eq!(b.book.candidates(&round).len(), 3);
+    // A phone's nomination made offline that arrives once voting is open:
+    // refused under the round's rules, as the app would.
+    let late = b.book.draft(&wa.acting_as(Some(&a)), nominated(&round, &a, &bb));
+    let r = server.push(&phone_a.token, &[late], &[]).await;
+    rejected_because(&r, 0, "stage");
 
     // The box is not shown while voting is open.
     server.get(&format!("/api/rounds/{round}/box"), Some(&phone_a.token)).await.expect_error(409, "conflict");
