@@ -556,6 +556,15 @@ pub fn set_identity(name: &str, value: &str) -> Result<(), SaveError> {
     set(&format!("{PREFIX}id:{name}"), value)
 }
 
+/// `navigator.locks` and its `request` method, where the browser has them.
+fn lock_manager() -> Option<(wasm_bindgen::JsValue, js_sys::Function)> {
+    let locks = js_sys::Reflect::get(&web_sys::window()?.navigator(), &"locks".into())
+        .ok()
+        .filter(|l| !l.is_undefined() && !l.is_null())?;
+    let request = js_sys::Reflect::get(&locks, &"request".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    Some((locks, request))
+}
+
 /// Runs the future `f` makes while holding the cross-tab Web Lock `name`
 /// (held until the future ends; other tabs asking wait their turn) and
 /// returns its output (`None` if it was cut short). Where the browser has
@@ -567,14 +576,7 @@ where
     use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::prelude::Closure;
-    let locks = js_sys::Reflect::get(&web_sys::window().expect("window").navigator(), &"locks".into())
-        .ok()
-        .filter(|l| !l.is_undefined() && !l.is_null());
-    let request = locks
-        .as_ref()
-        .and_then(|l| js_sys::Reflect::get(l, &"request".into()).ok())
-        .and_then(|r| r.dyn_into::<js_sys::Function>().ok());
-    let (Some(locks), Some(request)) = (locks, request) else { return Some(f().await) };
+    let Some((locks, request)) = lock_manager() else { return Some(f().await) };
     let out: Rc<RefCell<Option<T>>> = Rc::default();
     let job = Rc::new(RefCell::new(Some(f)));
     let (slot, queued) = (out.clone(), job.clone());
@@ -607,15 +609,8 @@ where
 /// still only drops what a read-back snapshot covers).
 pub fn with_lock(name: &str, f: impl FnOnce() + 'static) {
     use wasm_bindgen::prelude::Closure;
-    let locks = js_sys::Reflect::get(&web_sys::window().expect("window").navigator(), &"locks".into())
-        .ok()
-        .filter(|l| !l.is_undefined() && !l.is_null());
-    let request = locks
-        .as_ref()
-        .and_then(|l| js_sys::Reflect::get(l, &"request".into()).ok())
-        .and_then(|r| r.dyn_into::<js_sys::Function>().ok());
-    match (locks, request) {
-        (Some(locks), Some(request)) => {
+    match lock_manager() {
+        Some((locks, request)) => {
             let callback = Closure::once_into_js(move |_lock: wasm_bindgen::JsValue| f());
             if request.call2(&locks, &name.into(), &callback).is_err() {
                 leptos::logging::warn!("navigator.locks.request failed; compaction skipped");

@@ -48,6 +48,17 @@ fn organizer() -> Principal {
     Principal { role: Role::Organizer, member: None }
 }
 
+/// A phone (of the first of three members) holding a round open for nominations.
+fn phone_with_round() -> (Session, Vec<MemberId>, RoundId) {
+    LocalStorage::clear();
+    let mut phone = session("phone");
+    let ids: Vec<MemberId> = ["赵一", "钱二", "孙三"].iter().map(|name| phone.add_member(fields(name, "")).0).collect();
+    phone.set_me(&ids[0]).unwrap();
+    let round = phone.save_round(None, Rules::new("身边最美党员", 2026, 1)).unwrap();
+    phone.advance_round(&round, Stage::Nomination).unwrap();
+    (phone, ids, round)
+}
+
 fn stored_outbox(writer: &str) -> Outbox {
     storage::outbox_of(writer)
 }
@@ -153,16 +164,8 @@ fn pulled_events_are_stored_and_never_pushed_back() {
 
 #[wasm_bindgen_test]
 fn a_ballot_goes_with_its_roll_entry_and_no_slot_is_stored_outside_the_box() {
-    LocalStorage::clear();
-    let mut phone = session("phone");
-    let mut ids = Vec::new();
-    for name in ["赵一", "钱二", "孙三"] {
-        ids.push(phone.add_member(fields(name, "")).0);
-    }
+    let (mut phone, ids, round) = phone_with_round();
     let me = ids[0].clone();
-    phone.set_me(&me).unwrap();
-    let round = phone.save_round(None, Rules::new("身边最美党员", 2026, 1)).unwrap();
-    phone.advance_round(&round, Stage::Nomination).unwrap();
     phone.nominate(&round, &ids[1], &ids[2], "事迹").unwrap();
     phone.advance_round(&round, Stage::Review).unwrap();
     phone.review(&round, &ids[2], true, "").unwrap();
@@ -288,16 +291,8 @@ fn the_history_folds_back_to_the_same_state() {
 
 #[wasm_bindgen_test]
 fn a_members_phone_acts_only_as_its_member_and_says_what_it_will_not_send() {
-    LocalStorage::clear();
-    let mut phone = session("phone");
-    let mut ids = Vec::new();
-    for name in ["赵一", "钱二", "孙三"] {
-        ids.push(phone.add_member(fields(name, "")).0);
-    }
+    let (mut phone, ids, round) = phone_with_round();
     let me = ids[0].clone();
-    phone.set_me(&me).unwrap();
-    let round = phone.save_round(None, Rules::new("身边最美党员", 2026, 1)).unwrap();
-    phone.advance_round(&round, Stage::Nomination).unwrap();
     connect(Role::Member, Some(&me));
     phone.set_connected(true);
     // Someone picks another member on this phone: recorded here, but it is
