@@ -1,24 +1,15 @@
 //! The shell: header, notices, the current page, and the tab bar.
 
+use crate::chunks::{Chunk, on_demand};
 use crate::components::lang_switch::LangSwitch;
-use crate::components::meeting_form::MeetingForm;
 use crate::components::notices::Notices;
 use crate::components::sync_status::SyncStatus;
 use crate::i18n::{I18n, use_i18n};
-use crate::pages::class::{Certificate, ClassForm, ClassPage};
-use crate::pages::hours::MemberHoursPage;
-use crate::pages::import::ImportPage;
-use crate::pages::invite::InvitePage;
-use crate::pages::kiosk::KioskPage;
 use crate::pages::me::{JoinPage, MePage};
 use crate::pages::meeting::MeetingPage;
 use crate::pages::meetings::MeetingsPage;
 use crate::pages::roster::RosterPage;
-use crate::pages::round::{RoundPage, RoundView};
-use crate::pages::rounds::{RoundForm, RoundsPage};
-use crate::pages::settings::SettingsPage;
-use crate::pages::study::StudyPage;
-use crate::pages::year::YearPage;
+use crate::pages::round::RoundView;
 use crate::platform;
 use crate::session::Session;
 use crate::storage::{self, Store};
@@ -337,33 +328,28 @@ pub fn App() -> impl IntoView {
                 })
         }}
         <main id="main" class="app-main" tabindex="-1">
-            {move || match route.get() {
-                Route::Roster => view! { <RosterPage/> }.into_any(),
-                Route::Import => view! { <ImportPage/> }.into_any(),
-                Route::Settings => view! { <SettingsPage/> }.into_any(),
-                Route::Meetings => view! { <MeetingsPage/> }.into_any(),
-                Route::NewMeeting => view! { <MeetingForm meeting=None/> }.into_any(),
-                Route::Meeting(id, edit) => view! { <MeetingPage id edit/> }.into_any(),
-                Route::Year(year) => view! { <YearPage year/> }.into_any(),
-                Route::Me => view! { <MePage token=None/> }.into_any(),
-                Route::Join(card) => view! { <JoinPage card/> }.into_any(),
-                Route::CheckIn(token) => view! { <MePage token=Some(token)/> }.into_any(),
-                Route::Invite(code) => view! { <InvitePage code/> }.into_any(),
-                Route::Study(year) => view! { <StudyPage year/> }.into_any(),
-                Route::NewClass => view! { <ClassForm class=None/> }.into_any(),
-                Route::Class(id, ClassView::Page) => view! { <ClassPage id edit=false/> }.into_any(),
-                Route::Class(id, ClassView::Edit) => view! { <ClassPage id edit=true/> }.into_any(),
-                Route::Class(id, ClassView::NewSession) => view! { <MeetingForm meeting=None class=id/> }.into_any(),
-                Route::Class(class, ClassView::Certificate(member)) => view! { <Certificate class member/> }.into_any(),
-                Route::Hours(member, year) => view! { <MemberHoursPage member year/> }.into_any(),
-                Route::Rounds => view! { <RoundsPage/> }.into_any(),
-                Route::NewRound => view! { <RoundForm round=None/> }.into_any(),
-                Route::Round(id, view) => view! { <RoundPage id view/> }.into_any(),
-                Route::Kiosk(id) => view! { <KioskPage id/> }.into_any(),
+            {move || {
+                let route = route.get();
+                match Chunk::of(&route) {
+                    Some(chunk) => on_demand(chunk, route),
+                    None => first_screen(route),
+                }
             }}
         </main>
         // A kiosk is the ballot box: no way from it to the rest of the app.
         {move || (!matches!(route.get(), Route::Kiosk(_))).then(|| view! { <TabBar route/> })}
+    }
+}
+
+/// The main module's screens: what a phone needs first.
+fn first_screen(route: Route) -> AnyView {
+    match route {
+        Route::Meetings => view! { <MeetingsPage/> }.into_any(),
+        Route::Meeting(id, edit) => view! { <MeetingPage id edit/> }.into_any(),
+        Route::Me => view! { <MePage token=None/> }.into_any(),
+        Route::Join(card) => view! { <JoinPage card/> }.into_any(),
+        Route::CheckIn(token) => view! { <MePage token=Some(token)/> }.into_any(),
+        _ => view! { <RosterPage/> }.into_any(),
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod chunks;
 pub mod components;
 pub mod i18n;
 pub mod pages;

@@ -30,6 +30,12 @@ pub fn start(ready: RwSignal<bool>) {
         leptos::task::spawn_local(unregister_all(container));
         return;
     }
+    // After the first screen is drawn: the worker's install downloads every
+    // chunk, which must not compete with what the first screen needs.
+    request_animation_frame(move || set_timeout(move || register(container, ready), std::time::Duration::ZERO));
+}
+
+fn register(container: ServiceWorkerContainer, ready: RwSignal<bool>) {
     leptos::task::spawn_local(async move {
         let options = web_sys::RegistrationOptions::new();
         // Always fetch sw.js itself from the network when checking.

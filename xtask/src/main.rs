@@ -19,6 +19,7 @@
 //! Dependencies stay at `anyhow` and `xshell` so this compiles in seconds.
 
 mod bench;
+mod bundle;
 mod postgres;
 mod proc;
 mod run;

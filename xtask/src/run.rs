@@ -1,8 +1,8 @@
 //! `cargo xtask run` and `cargo xtask dev`.
 //!
 //! `run` is what a branch uses: set up, build the release bundle into `dist/`
-//! (`trunk build --release --offline`, the same build the tests load, with
-//! its service worker) and the sync server, then start the server on
+//! (`crate::bundle`: split into chunks, the same build the tests load,
+//! with its service worker) and the sync server, then start the server on
 //! <http://127.0.0.1:8080>: it serves the app and `/api` from one origin,
 //! with its SQLite database in `data/`. The app works offline after the
 //! first visit there; phones sync through the server when it is reachable.
@@ -19,7 +19,7 @@
 use anyhow::Result;
 use xshell::Shell;
 
-use crate::{setup, wasm};
+use crate::{bundle, setup, wasm};
 
 pub const ADDRESS: &str = "127.0.0.1";
 pub const PORT: &str = "8080";
@@ -28,9 +28,11 @@ pub const SERVE_DIST: &str = "target/serve";
 
 pub fn run(sh: &Shell) -> Result<()> {
     let wasm = setup::setup(sh)?;
-    wasm.fetch(sh)?;
     println!("run: building the release bundle into dist/ (a few minutes on a fresh machine)");
-    wasm.cmd(sh, "trunk").args(["build", "--release", "--offline"]).run()?;
+    let status = bundle::build(sh, &wasm)?;
+    if !status.success() {
+        anyhow::bail!("the release bundle failed to build ({status})");
+    }
     println!("run: building the sync server");
     wasm::host(sh, "cargo").args(["build", "--profile", "server", "--locked", "-p", "zhibu-server"]).run()?;
     println!("run: serving http://{ADDRESS}:{PORT}/ with its database in data/ (Ctrl-C stops)");

@@ -14,6 +14,7 @@
 //! | host rustfmt, clippy | `cargo fmt/clippy --version` work             | `rustup component add rustfmt clippy`           |
 //! | wasm-bindgen-cli  | `wasm-bindgen --version` = Cargo.lock's version | `cargo install wasm-bindgen-cli --version V`    |
 //! | trunk             | `trunk --version` = [`TRUNK_VERSION`]          | `cargo install trunk --version V --locked`      |
+//! | wasm-split-cli    | `cargo install --list` has its crate at 0.2.4  | `cargo install wasm_split_cli_support --features build-binary --locked` |
 //! | npm packages      | `node_modules/.zhibu-lock` = `package-lock.json` | `npm ci`                                      |
 
 use std::path::Path;
@@ -27,6 +28,15 @@ use crate::proc;
 use crate::wasm::{self, Route, Wasm};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// The release bundle's splitter (`crate::bundle`). It has no `--version`:
+/// `cargo install --list` tells its version.
+const WASM_SPLIT: Tool<'static> = Tool {
+    crate_name: "wasm_split_cli_support",
+    binary: "wasm-split-cli",
+    version: "0.2.4",
+    locked: Locked::Always,
+    features: &["build-binary"],
+};
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Copy of the `package-lock.json` that `node_modules` was installed from.
@@ -92,13 +102,16 @@ pub fn setup(sh: &Shell) -> Result<Wasm> {
         binary: "wasm-bindgen",
         version: &bindgen_version,
         locked: Locked::Prefer,
+        features: &[],
     };
     cargo_tool(sh, &wasm, &bindgen, &mut report)?;
     if proc::which("wasm-bindgen-test-runner", wasm.path()).is_none() {
         bail!("wasm-bindgen-cli is installed but `wasm-bindgen-test-runner` is not on PATH");
     }
-    let trunk = Tool { crate_name: "trunk", binary: "trunk", version: TRUNK_VERSION, locked: Locked::Always };
+    let trunk =
+        Tool { crate_name: "trunk", binary: "trunk", version: TRUNK_VERSION, locked: Locked::Always, features: &[] };
     cargo_tool(sh, &wasm, &trunk, &mut report)?;
+    cargo_tool(sh, &wasm, &WASM_SPLIT, &mut report)?;
 
     // 4. npm packages, from the committed lockfile.
     npm_packages(sh, &root, &mut report)?;
@@ -189,13 +202,25 @@ struct Tool<'a> {
     binary: &'a str,
     version: &'a str,
     locked: Locked,
+    /// `cargo install --features`; such a tool is found by
+    /// `cargo install --list` (it may have no `--version`).
+    features: &'a [&'a str],
 }
 
 /// Ensures `binary --version` reports the version (as the wasm commands would
 /// find it on `PATH`), else `cargo install crate --version V`.
 fn cargo_tool(sh: &Shell, wasm: &Wasm, tool: &Tool<'_>, report: &mut Report) -> Result<()> {
-    let Tool { crate_name, binary, version, locked } = *tool;
-    let found = || proc::probe(wasm.cmd(sh, binary).arg("--version"));
+    let Tool { crate_name, binary, version, locked, features } = *tool;
+    let found = || {
+        if features.is_empty() {
+            return proc::probe(wasm.cmd(sh, binary).arg("--version"));
+        }
+        // `crate vX.Y.Z:` then its binaries, indented; the binary must be on PATH too.
+        proc::which(binary, wasm.path())?;
+        let list = proc::probe(wasm::host(sh, "cargo").args(["install", "--list"]))?;
+        let line = list.lines().find(|l| l.starts_with(&format!("{crate_name} v")))?;
+        Some(line.trim_end_matches(':').replacen(" v", " ", 1))
+    };
     let matches = |out: &Option<String>| out.as_deref().is_some_and(|v| v.split_whitespace().nth(1) == Some(version));
     let before = found();
     if matches(&before) {
@@ -204,7 +229,10 @@ fn cargo_tool(sh: &Shell, wasm: &Wasm, tool: &Tool<'_>, report: &mut Report) -> 
     }
     let start = Instant::now();
     let install = |with_lock: bool| {
-        let cmd = wasm::host(sh, "cargo").args(["install", crate_name, "--version", version]);
+        let mut cmd = wasm::host(sh, "cargo").args(["install", crate_name, "--version", version]);
+        if !features.is_empty() {
+            cmd = cmd.arg("--features").arg(features.join(","));
+        }
         if with_lock { cmd.arg("--locked") } else { cmd }.run()
     };
     if let Err(err) = install(true) {

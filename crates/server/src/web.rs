@@ -1,6 +1,8 @@
-//! The built app (trunk's `dist/`), served beside the API: hashed files are
-//! cached for good, everything else is revalidated (the service worker and
-//! index.html must never be stale).
+//! The built app (`dist/`, `cargo xtask`'s release bundle), served beside
+//! the API: hashed files are cached for good, everything else is revalidated
+//! (the service worker and index.html must never be stale). The bundle
+//! carries `.br` and `.gz` copies of its files; the one the browser accepts
+//! is sent (`Content-Encoding`, `Vary: Accept-Encoding`).
 
 use std::path::Path;
 
@@ -10,7 +12,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use tower_http::services::ServeDir;
 
-/// Files named `name-<16 hex>.ext` (trunk's hashed output) never change.
+/// Files named `name-<16 hex>.ext` (the bundle's hashed output) never change.
 fn hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
     let stem = file.split('.').next().unwrap_or(file);
@@ -28,7 +30,9 @@ async fn cache_headers(request: Request, next: Next) -> Response {
 
 /// The static service for `dist`.
 pub fn service(dist: &Path) -> axum::Router {
-    axum::Router::new().fallback_service(ServeDir::new(dist)).layer(middleware::from_fn(cache_headers))
+    axum::Router::new()
+        .fallback_service(ServeDir::new(dist).precompressed_br().precompressed_gzip())
+        .layer(middleware::from_fn(cache_headers))
 }
 
 #[cfg(test)]
@@ -40,5 +44,38 @@ mod tests {
         assert!(!super::hashed("/index.html"));
         assert!(!super::hashed("/sw.js"));
         assert!(!super::hashed("/icons/icon-192.png"));
+        assert!(super::hashed("/zhibu_bg-0123456789abcdef.wasm"));
+        assert!(super::hashed("/split_rounds-0123456789abcdef.wasm"));
+    }
+
+    /// The bundle's `.br`/`.gz` copies go to browsers that accept them.
+    #[tokio::test]
+    async fn precompressed_copies_are_negotiated() {
+        use axum::body::{Body, to_bytes};
+        use axum::http::{Request, header};
+        use tower::ServiceExt;
+
+        let dist = tempfile::tempdir().unwrap();
+        let name = "zhibu_bg-0123456789abcdef.wasm";
+        std::fs::write(dist.path().join(name), b"plain").unwrap();
+        std::fs::write(dist.path().join(format!("{name}.br")), b"brotli").unwrap();
+        std::fs::write(dist.path().join(format!("{name}.gz")), b"gzip").unwrap();
+        let get = |accept: &'static str| {
+            let app = super::service(dist.path());
+            let request = Request::get(format!("/{name}")).header(header::ACCEPT_ENCODING, accept);
+            async move { app.oneshot(request.body(Body::empty()).unwrap()).await.unwrap() }
+        };
+        for (accept, encoding, body) in
+            [("gzip, deflate, br", Some("br"), "brotli"), ("gzip", Some("gzip"), "gzip"), ("identity", None, "plain")]
+        {
+            let response = get(accept).await;
+            assert_eq!(response.status(), 200, "{accept}");
+            let got = response.headers().get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(got.as_deref(), encoding, "{accept}");
+            assert_eq!(response.headers()[header::CONTENT_TYPE], "application/wasm", "{accept}");
+            assert!(response.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+            let bytes = to_bytes(response.into_body(), 1024).await.unwrap();
+            assert_eq!(bytes, body.as_bytes(), "{accept}");
+        }
     }
 }
