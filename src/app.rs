@@ -1,13 +1,11 @@
 //! The shell: header, notices, the current page, and the tab bar.
 
-use crate::chunks::{Chunk, on_demand};
+use crate::chunks::{self, Chunk};
 use crate::components::lang_switch::LangSwitch;
 use crate::components::notices::Notices;
 use crate::components::sync_status::SyncStatus;
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::me::{JoinPage, MePage};
-use crate::pages::meeting::MeetingPage;
-use crate::pages::meetings::MeetingsPage;
 use crate::pages::roster::RosterPage;
 use crate::pages::round::RoundView;
 use crate::platform;
@@ -331,7 +329,7 @@ pub fn App() -> impl IntoView {
             {move || {
                 let route = route.get();
                 match Chunk::of(&route) {
-                    Some(chunk) => on_demand(chunk, route),
+                    Some(chunk) => chunks::screen(chunk, route),
                     None => first_screen(route),
                 }
             }}
@@ -344,8 +342,6 @@ pub fn App() -> impl IntoView {
 /// The main module's screens: what a phone needs first.
 fn first_screen(route: Route) -> AnyView {
     match route {
-        Route::Meetings => view! { <MeetingsPage/> }.into_any(),
-        Route::Meeting(id, edit) => view! { <MeetingPage id edit/> }.into_any(),
         Route::Me => view! { <MePage token=None/> }.into_any(),
         Route::Join(card) => view! { <JoinPage card/> }.into_any(),
         Route::CheckIn(token) => view! { <MePage token=Some(token)/> }.into_any(),

@@ -9,8 +9,8 @@
 //! feature (`trunk serve`, the browser tests) the loaders are plain async
 //! functions over the same code.
 //!
-//! A loader returns the chunk's screen function (`fn(Route) -> AnyView`),
-//! kept once loaded, so a later visit renders synchronously like any other
+//! A loader returns the chunk's entry (a screen function `fn(Route) ->
+//! AnyView`, or the camera scanner's), kept once loaded, so a later visit renders synchronously like any other
 //! screen. A failed download (offline before the service worker cached the
 //! chunk, a server that went away) shows a retry, never a blank page:
 //! the loaders are `fallible` and nothing caches the failure.
@@ -21,9 +21,25 @@ use leptos::prelude::*;
 
 use crate::app::{ClassView, Route};
 use crate::i18n::use_i18n;
+use crate::sync::Connection;
+use crate::sync::engine::{Engine, RunFuture};
 
 /// Renders one route of a chunk.
 pub type Screen = fn(Route) -> AnyView;
+
+/// Renders the camera's QR scanner, reporting each text it reads.
+pub type Scanner = fn(Callback<String>) -> AnyView;
+
+/// One sync run (push, pull, history, boxes) over a connection.
+pub type SyncRun = fn(Engine, Connection) -> RunFuture;
+
+/// What a chunk's loader gives: the function that draws (or does) its part.
+#[derive(Clone, Copy)]
+pub enum Entry {
+    Screen(Screen),
+    Scanner(Scanner),
+    Sync(SyncRun),
+}
 
 /// A chunk's download failed; the next try starts afresh.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,18 +67,32 @@ pub enum Chunk {
     Settings,
     /// The meeting form (new meeting, a class's new session).
     MeetingForm,
+    /// 会议: the list and a meeting's page (sheet, check-in QR, minutes).
+    Meetings,
+    /// The camera's QR scanner and its decoder (opened on demand).
+    Scanner,
+    /// The sync client's run: the wire format, push, pull, history.
+    Sync,
 }
 
 impl Chunk {
-    const ALL: [Chunk; 6] =
-        [Chunk::Rounds, Chunk::Study, Chunk::Year, Chunk::Import, Chunk::Settings, Chunk::MeetingForm];
+    const ALL: [Chunk; 9] = [
+        Chunk::Rounds,
+        Chunk::Study,
+        Chunk::Year,
+        Chunk::Import,
+        Chunk::Settings,
+        Chunk::MeetingForm,
+        Chunk::Meetings,
+        Chunk::Scanner,
+        Chunk::Sync,
+    ];
 
     /// The chunk a route's screen is in; `None` for the main module's.
     pub fn of(route: &Route) -> Option<Chunk> {
         match route {
-            Route::Roster | Route::Meetings | Route::Meeting(..) | Route::Me | Route::Join(_) | Route::CheckIn(_) => {
-                None
-            }
+            Route::Roster | Route::Me | Route::Join(_) | Route::CheckIn(_) => None,
+            Route::Meetings | Route::Meeting(..) => Some(Chunk::Meetings),
             Route::Rounds | Route::NewRound | Route::Round(..) | Route::Kiosk(_) => Some(Chunk::Rounds),
             Route::Study(_) | Route::NewClass | Route::Class(..) | Route::Hours(..) => Some(Chunk::Study),
             Route::Year(_) => Some(Chunk::Year),
@@ -76,28 +106,31 @@ impl Chunk {
         Chunk::ALL.iter().position(|c| *c == self).unwrap_or_default()
     }
 
-    /// The screen function, if this chunk is already loaded.
-    fn loaded(self) -> Option<Screen> {
+    /// The entry, if this chunk is already loaded.
+    fn loaded(self) -> Option<Entry> {
         LOADED.with(|l| l[self.index()].get())
     }
 
-    /// Downloads the chunk (once) and keeps its screen function.
-    async fn load(self) -> Result<Screen, LoadFailed> {
-        let screen = match self {
+    /// Downloads the chunk (once) and keeps its entry.
+    async fn load(self) -> Result<Entry, LoadFailed> {
+        let entry = match self {
             Chunk::Rounds => load_rounds().await?,
             Chunk::Study => load_study().await?,
             Chunk::Year => load_year().await?,
             Chunk::Import => load_import().await?,
             Chunk::Settings => load_settings().await?,
             Chunk::MeetingForm => load_meeting_form().await?,
+            Chunk::Meetings => load_meetings().await?,
+            Chunk::Scanner => load_scanner().await?,
+            Chunk::Sync => load_sync().await?,
         };
-        LOADED.with(|l| l[self.index()].set(Some(screen)));
-        Ok(screen)
+        LOADED.with(|l| l[self.index()].set(Some(entry)));
+        Ok(entry)
     }
 }
 
 thread_local! {
-    static LOADED: [Cell<Option<Screen>>; 6] = const { [const { Cell::new(None) }; 6] };
+    static LOADED: [Cell<Option<Entry>>; Chunk::ALL.len()] = const { [const { Cell::new(None) }; Chunk::ALL.len()] };
 }
 
 /// One chunk's loader: a split point in the release build, a plain async
@@ -105,31 +138,62 @@ thread_local! {
 /// so everything that function reaches (and the main module does not)
 /// moves into the chunk.
 macro_rules! loader {
-    ($name:ident, $chunk:ident, $screen:path) => {
+    ($name:ident, $chunk:ident, $entry:expr) => {
         #[cfg(feature = "split")]
         #[wasm_split_helpers::wasm_split($chunk, fallible)]
-        fn $name() -> Result<Screen, LoadFailed> {
-            Ok($screen)
+        fn $name() -> Result<Entry, LoadFailed> {
+            Ok($entry)
         }
         #[cfg(not(feature = "split"))]
-        async fn $name() -> Result<Screen, LoadFailed> {
-            Ok($screen)
+        async fn $name() -> Result<Entry, LoadFailed> {
+            Ok($entry)
         }
     };
 }
 
-loader!(load_rounds, rounds, rounds_screen);
-loader!(load_study, study, study_screen);
-loader!(load_year, year, year_screen);
-loader!(load_import, import, import_screen);
-loader!(load_settings, settings, settings_screen);
-loader!(load_meeting_form, meeting_form, meeting_form_screen);
+loader!(load_rounds, rounds, Entry::Screen(rounds_screen));
+loader!(load_study, study, Entry::Screen(study_screen));
+loader!(load_year, year, Entry::Screen(year_screen));
+loader!(load_import, import, Entry::Screen(import_screen));
+loader!(load_settings, settings, Entry::Screen(settings_screen));
+loader!(load_meeting_form, meeting_form, Entry::Screen(meeting_form_screen));
+loader!(load_meetings, meetings, Entry::Screen(meetings_screen));
+loader!(load_scanner, scanner, Entry::Scanner(scanner_view));
+loader!(load_sync, sync, Entry::Sync(Engine::run_boxed));
 
-/// A chunk's screen for `route`: at once when loaded, else "加载中" until
-/// the download ends, or a retry if it failed.
-pub fn on_demand(chunk: Chunk, route: Route) -> AnyView {
-    if let Some(screen) = chunk.loaded() {
-        return screen(route);
+/// The sync run, downloading its chunk the first time.
+pub async fn sync_run() -> Result<SyncRun, LoadFailed> {
+    match Chunk::Sync.loaded() {
+        Some(Entry::Sync(run)) => Ok(run),
+        _ => match Chunk::Sync.load().await? {
+            Entry::Sync(run) => Ok(run),
+            _ => Err(LoadFailed),
+        },
+    }
+}
+
+/// A chunk's screen for `route` (see [`on_demand`]).
+pub fn screen(chunk: Chunk, route: Route) -> AnyView {
+    on_demand(chunk, move |entry| match entry {
+        Entry::Screen(screen) => screen(route.clone()),
+        _ => ().into_any(),
+    })
+}
+
+/// The camera's QR scanner, loaded when first shown.
+#[component]
+pub fn LazyScanner(#[prop(into)] on_text: Callback<String>) -> impl IntoView {
+    on_demand(Chunk::Scanner, move |entry| match entry {
+        Entry::Scanner(scanner) => scanner(on_text),
+        _ => ().into_any(),
+    })
+}
+
+/// A chunk's part drawn by `draw`: at once when loaded, else "加载中"
+/// until the download ends, or a retry if it failed.
+fn on_demand(chunk: Chunk, draw: impl Fn(Entry) -> AnyView + Send + Sync + 'static) -> AnyView {
+    if let Some(entry) = chunk.loaded() {
+        return draw(entry);
     }
     let i18n = use_i18n();
     let state = RwSignal::new(Load::Loading);
@@ -151,7 +215,7 @@ pub fn on_demand(chunk: Chunk, route: Route) -> AnyView {
                 view! { <p class="chunk-loading" role="status" aria-live="polite">{i18n.t("chunk.loading")}</p> }
                     .into_any()
             }
-            Load::Ready => chunk.loaded().map_or_else(|| ().into_any(), |screen| screen(route.clone())),
+            Load::Ready => chunk.loaded().map_or_else(|| ().into_any(), &draw),
             Load::Failed => {
                 view! {
                     <div class="chunk-failed notice" role="alert">
@@ -230,4 +294,18 @@ fn settings_screen(route: Route) -> AnyView {
 fn meeting_form_screen(_: Route) -> AnyView {
     use crate::components::meeting_form::MeetingForm;
     view! { <MeetingForm meeting=None/> }.into_any()
+}
+
+fn meetings_screen(route: Route) -> AnyView {
+    use crate::pages::meeting::MeetingPage;
+    use crate::pages::meetings::MeetingsPage;
+    match route {
+        Route::Meeting(id, edit) => view! { <MeetingPage id edit/> }.into_any(),
+        _ => view! { <MeetingsPage/> }.into_any(),
+    }
+}
+
+fn scanner_view(on_text: Callback<String>) -> AnyView {
+    use crate::components::scanner::QrScanner;
+    view! { <QrScanner on_text/> }.into_any()
 }

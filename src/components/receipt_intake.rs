@@ -2,7 +2,7 @@
 //! QR with the camera, or paste its text; what it brought is said in `message`.
 
 use crate::app::use_session;
-use crate::components::scanner::QrScanner;
+use crate::chunks::LazyScanner;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;
@@ -27,7 +27,7 @@ pub fn ReceiptIntake(message: RwSignal<Option<String>>, hint: &'static str) -> i
     view! {
         <div class="card no-print">
             <p>{i18n.t(hint)}</p>
-            <QrScanner on_text/>
+            <LazyScanner on_text/>
             <label for="receipt-text">{i18n.t("meeting.receipt_paste")}</label>
             <textarea
                 id="receipt-text"

@@ -4,8 +4,8 @@
 //! link's landing page.
 
 use crate::app::{go, use_session};
+use crate::chunks::LazyScanner;
 use crate::components::qr::QrCode;
-use crate::components::scanner::QrScanner;
 use crate::i18n::use_i18n;
 use crate::pages::hours::{HoursCard, StudyForm};
 use crate::platform;
@@ -346,7 +346,7 @@ fn MyMeeting(
                 {button("receipt", "me.receipt")}
             </div>
             {move || match mode.get() {
-                Some("scan") => view! { <QrScanner on_text=on_scan/> }.into_any(),
+                Some("scan") => view! { <LazyScanner on_text=on_scan/> }.into_any(),
                 Some("code") => view! {
                     <form class="inline-form" on:submit=submit_code.clone()>
                         <label for="checkin-code-input">{i18n.t("me.code_label")}</label>

@@ -59,6 +59,9 @@ pub struct Status {
     pub phase: Phase,
 }
 
+/// One sync run's work, as the sync chunk's entry returns it.
+pub type RunFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Failure>>>>;
+
 /// The tab's sync engine (a handle: copy it freely).
 #[derive(Clone, Copy)]
 pub struct Engine {
@@ -219,8 +222,18 @@ impl Engine {
     async fn run(self) -> (String, Result<(), Failure>) {
         let Some(connection) = Connection::load().filter(|c| !c.revoked) else { return (String::new(), Ok(())) };
         let token = connection.session.token.clone();
-        let result = self.run_with(connection).await;
+        // The run itself (push, pull, the history, the boxes) is a chunk of
+        // its own (src/chunks.rs): a phone draws its first screen first.
+        let result = match crate::chunks::sync_run().await {
+            Ok(run) => run(self, connection).await,
+            Err(_) => Err(Failure::Network("the sync part of the app could not be downloaded".into())),
+        };
         (token, result)
+    }
+
+    /// [`Engine::run`]'s work, boxed for the chunk's entry.
+    pub fn run_boxed(self, connection: Connection) -> RunFuture {
+        Box::pin(self.run_with(connection))
     }
 
     async fn run_with(self, connection: Connection) -> Result<(), Failure> {

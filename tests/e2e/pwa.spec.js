@@ -57,9 +57,17 @@ test('the build lists every shell file in sw.js and stamps its version', async (
     .readdirSync(dist, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.relative(dist, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'))
-    .filter((f) => f !== 'sw.js')
+    .filter((f) => f !== 'sw.js' && !/\.(br|gz)$/.test(f))
     .sort();
   expect(list).toEqual(files);
+  // Every chunk of the split wasm is precached: any screen opens offline.
+  expect(list.filter((f) => /^split_.*\.wasm$/.test(f)).length).toBeGreaterThanOrEqual(5);
+  // Precompressed copies sit beside the files (servers negotiate them); the
+  // worker caches the files themselves.
+  for (const f of list.filter((f) => /\.(js|wasm|css|html)$/.test(f))) {
+    expect(fs.existsSync(path.join(dist, `${f}.br`)), `${f}.br`).toBe(true);
+    expect(fs.existsSync(path.join(dist, `${f}.gz`)), `${f}.gz`).toBe(true);
+  }
   for (const ext of ['.js', '.wasm', '.css', '.html', '.webmanifest', '.png']) {
     expect(list.some((f) => f.endsWith(ext)), `a ${ext} file is precached`).toBe(true);
   }
@@ -143,7 +151,38 @@ test('offline after one visit: data, deep links and a check-in made offline are 
   await expect(tab.getByTestId('nav-study')).toHaveAttribute('aria-current', 'page');
   await tab.goto('/#/roster');
   await expect(tab.getByTestId('member-name')).toHaveCount(12);
+  // A screen in a chunk this phone never opened comes from the precache.
+  await tab.getByTestId('nav-rounds').click();
+  await expect(tab.getByRole('heading', { name: '“身边最美党员”评选' })).toBeVisible();
+  await expect(tab.getByTestId('chunk-retry')).toHaveCount(0);
   await context.setOffline(false);
+});
+
+test('a chunk that fails to download offers a retry, and the retry opens the screen', async ({ browser, baseURL }) => {
+  // No worker: the page itself fetches the chunk, and the test cuts it.
+  const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });
+  try {
+    const page = await context.newPage();
+    const app = new App(page);
+    await app.open();
+    let cut = true;
+    await page.route(/\/split_rounds-[0-9a-f]+\.wasm$/, (route) => (cut ? route.abort('internetdisconnected') : route.continue()));
+    await page.getByTestId('nav-rounds').click();
+    const retry = page.getByTestId('chunk-retry');
+    await expect(retry).toBeVisible();
+    await expect(page.getByRole('alert')).toContainText('没能下载');
+    // The rest of the app still works.
+    await page.getByTestId('nav-roster').click();
+    await expect(page.getByTestId('nav-roster')).toHaveAttribute('aria-current', 'page');
+    await page.getByTestId('nav-rounds').click();
+    await expect(retry).toBeVisible();
+    cut = false;
+    await retry.click();
+    await expect(page.getByRole('heading', { name: '“身边最美党员”评选' })).toBeVisible();
+    await expect(retry).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
 });
 
 test('a new build is announced, applied on request, and the data survives', async ({ browser }, info) => {
@@ -159,7 +198,7 @@ test('a new build is announced, applied on request, and the data survives', asyn
     await controlled(page);
     // The worker's precache reused the page's copy of the hashed files: the
     // wasm crossed the network once on this first visit.
-    const wasm = fs.readdirSync(dir).find((f) => f.endsWith('.wasm'));
+    const wasm = fs.readdirSync(dir).find((f) => /^zhibu_bg-[0-9a-f]+\.wasm$/.test(f));
     expect(server.requests.filter((r) => r === `GET /${wasm}`)).toHaveLength(1);
     expect(server.requests.filter((r) => r === 'GET /index.html').length).toBeGreaterThanOrEqual(1);
     await app.addMember({ name: '升级前的党员', group: '第一党小组' });

@@ -23,7 +23,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use xshell::Shell;
 
-use crate::{postgres, proc, setup, test, wasm};
+use crate::{bundle, postgres, proc, setup, test, wasm};
 
 /// Written after `npm ci --prefix bench`: a copy of the lockfile it installed.
 const NPM_STAMP: &str = "bench/node_modules/.zhibu-lock";
@@ -116,6 +116,15 @@ fn browser_bench(sh: &Shell, args: &[String]) -> Result<()> {
     if !status.success() {
         bail!("the release build failed ({status})");
     }
+    let sizes = bundle::sizes(&sh.current_dir())?;
+    println!("\nbench: files of dist/ (raw, gzip -9, brotli bytes; `first` = loaded for the first screen):");
+    println!("{}", sizes.table);
+    twiggy(sh)?;
+    wasm::host(sh, "node")
+        .arg("bench/breakdown.mjs")
+        .arg(bundle::named_main(&sh.current_dir()))
+        .run()
+        .context("bench/breakdown.mjs")?;
     println!("\n==> bench: measuring (bench/bench.mjs; several minutes)");
     wasm::host(sh, "node")
         .arg("bench/bench.mjs")
@@ -123,6 +132,20 @@ fn browser_bench(sh: &Shell, args: &[String]) -> Result<()> {
         .run()
         .context("bench/bench.mjs could not take every measurement")?;
     Ok(())
+}
+
+/// twiggy (the first screen's breakdown by crate), installed when missing.
+fn twiggy(sh: &Shell) -> Result<()> {
+    const VERSION: &str = "0.8.0";
+    let found = proc::probe(wasm::host(sh, "twiggy").arg("--version"));
+    if found.is_some_and(|v| v.contains(VERSION)) {
+        return Ok(());
+    }
+    println!("bench: cargo install twiggy {VERSION} (the first screen's breakdown)");
+    wasm::host(sh, "cargo")
+        .args(["install", "twiggy", "--version", VERSION, "--locked"])
+        .run()
+        .context("installing twiggy")
 }
 
 /// `npm ci --prefix bench` unless `bench/node_modules` came from this lockfile.
