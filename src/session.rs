@@ -42,6 +42,17 @@ pub struct Session {
     /// Whether this device joined the sync server as a member's phone
     /// (then it is never the organizer's, whatever keys it holds).
     member_phone: bool,
+    /// The organizer key as last derived, by (stored text, the branch's
+    /// public key): deriving it is a scalar multiplication, and the meeting
+    /// sheet asks on every tap.
+    organizer: std::sync::Mutex<Option<OrganizerKey>>,
+}
+
+/// [`Session::organizer_key`]'s inputs and answer.
+struct OrganizerKey {
+    stored: String,
+    branch: Option<String>,
+    key: Option<SecretKey>,
 }
 
 fn joined_as_member() -> bool {
@@ -72,6 +83,7 @@ impl Session {
             outbox: Outbox::default(),
             connected: storage::sync_text().is_some(),
             member_phone: joined_as_member(),
+            organizer: std::sync::Mutex::new(None),
         }
     }
 
@@ -144,9 +156,16 @@ impl Session {
 
     /// The organizer's private key, if this device holds the branch's.
     pub fn organizer_key(&self) -> Option<SecretKey> {
-        let key = SecretKey::parse(&storage::identity("organizer")?)?;
+        let stored = storage::identity("organizer")?;
         let branch = self.records.state().settings().organizer_key;
-        (branch.as_deref() == Some(key.public().to_text().as_str())).then_some(key)
+        // (A Mutex only because signals' values must be Sync; one thread.)
+        let mut cache = self.organizer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(c) = cache.as_ref().filter(|c| c.stored == stored && c.branch == branch) {
+            return c.key.clone();
+        }
+        let key = SecretKey::parse(&stored).filter(|key| branch.as_deref() == Some(key.public().to_text().as_str()));
+        *cache = Some(OrganizerKey { stored, branch, key: key.clone() });
+        key
     }
 
     /// Whether this device can act as organizer: it holds the key, or the

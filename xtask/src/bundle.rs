@@ -67,7 +67,7 @@ pub fn build(sh: &Shell, wasm: &Wasm) -> Result<ExitStatus> {
     let status = run(wasm
         .cmd(sh, "cargo")
         .args(["build", "--release", "--locked", "--target", TARGET, "--bin", "zhibu", "--features", "split"])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-Clink-args=--emit-relocs")
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-Clink-args=--emit-relocs --cfg erase_components")
         // Keep the function names until wasm-opt (which strips them): the
         // bench's breakdown reads them from the split main module.
         .env("CARGO_PROFILE_RELEASE_STRIP", "debuginfo"))?;
