@@ -11,7 +11,8 @@ const SHELL = __ZHIBU_PRECACHE__;
 const CACHE = `zhibu-shell-${VERSION}`;
 const INDEX = new URL('index.html', self.registration.scope).href;
 
-// trunk's content-hashed names (zhibu-<hash>.js, _bg.wasm, main-<hash>.css):
+// Content-hashed names (zhibu-<hash>.js, zhibu_bg-<hash>.wasm, the chunks'
+// split_<name>-<hash>.wasm, main-<hash>.css; trunk's under `trunk serve`):
 // a name is only ever this content, so the copy the page has just
 // downloaded into the HTTP cache will do — the first visit fetches the
 // wasm once, not twice. Everything else (index.html, the manifest, icons)

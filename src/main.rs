@@ -9,6 +9,10 @@ extern "C" {
 
 fn main() {
     console_error_panic_hook::set_once();
+    // The page's placeholder (index.html) gives way to the app.
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
     leptos::mount::mount_to_body(zhibu::app::App);
     // Start-up's end for `cargo xtask bench` (bench/README.md). mount_to_body
     // has built the roster's DOM synchronously, but nothing is on screen yet

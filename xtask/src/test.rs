@@ -166,18 +166,17 @@ fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
             Ok(Counts::check(tee(cmd)?.0))
         }
         Suite::ClippyWasm => {
-            let cmd = wasm.cmd(sh, "cargo").args([
-                "clippy",
-                "-p",
-                APP_PACKAGE,
-                "--target",
-                TARGET,
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]);
-            Ok(Counts::check(tee(cmd)?.0))
+            // Twice: as the browser tests and `trunk serve` build it, and with
+            // the release bundle's split points (`--features split`).
+            let clippy = |features: &[&str]| {
+                wasm.cmd(sh, "cargo")
+                    .args(["clippy", "-p", APP_PACKAGE, "--target", TARGET, "--all-targets"])
+                    .args(features)
+                    .args(["--", "-D", "warnings"])
+            };
+            let plain = tee(clippy(&[]))?.0;
+            let split = tee(clippy(&["--features", "split"]))?.0;
+            Ok(Counts::check(if plain.success() { split } else { plain }))
         }
         Suite::Native => {
             let pg = postgres::start(sh)?;
@@ -239,10 +238,11 @@ pub fn build_release(sh: &Shell, wasm: &Wasm) -> Result<ExitStatus> {
 
 /// The size gate's limits, gzip -9 bytes. Issue 16's budgets are 200 KB for
 /// the first screen and 700 KB for the whole app; the gate holds what has
-/// been reached so far (a little above it), so no change can silently
+/// been reached so far (≈ 10 % above it: the rustup and Debian toolchains
+/// give somewhat different sizes), so no change can silently
 /// regress, and comes down toward the budgets as the work goes on.
-pub const FIRST_SCREEN_LIMIT: u64 = 1_150_000;
-pub const WHOLE_APP_LIMIT: u64 = 1_950_000;
+pub const FIRST_SCREEN_LIMIT: u64 = 900_000;
+pub const WHOLE_APP_LIMIT: u64 = 1_650_000;
 /// Issue 16's budgets, reported beside the limits.
 pub const FIRST_SCREEN_BUDGET: u64 = 200_000;
 pub const WHOLE_APP_BUDGET: u64 = 700_000;
