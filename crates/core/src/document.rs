@@ -197,9 +197,13 @@ fn check_events(snapshot: Option<State>, events: Vec<Event>) -> Result<Document,
 }
 
 /// Every check an event from outside gets (a backup's, or a push to the
-/// server): bounds, member fields, content; `index` names it in the error.
+/// server): bounds (clock, time, ids, size: [`crate::bounds`]), member
+/// fields, content; `index` names it in the error.
 pub fn check_event(index: usize, event: &Event) -> Result<(), DocError> {
-    event.check_bounds().map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })?;
+    let out =
+        |e: crate::bounds::OutOfBounds| DocError::Invalid { path: format!("events[{index}]"), message: e.to_string() };
+    event.check_bounds().map_err(out)?;
+    crate::bounds::check(event).map_err(out)?;
     validate(event).map_err(|errors| DocError::InvalidEvent { index, errors })?;
     check_content(event).map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })
 }

@@ -40,8 +40,10 @@ pub struct Event {
     pub payload: Payload,
 }
 
-/// Largest Lamport clock accepted: JavaScript's safe integer range, so every
-/// clock survives JSON in a browser and `clock + 1` never overflows.
+/// Largest Lamport clock accepted: 2^53, exactly representable in a
+/// JavaScript number, so every clock survives JSON in a browser (and
+/// `clock + 1` never overflows). New clocks stay far below it: see
+/// [`crate::bounds`].
 pub const MAX_CLOCK: u64 = 1 << 53;
 /// Largest check-in time accepted, in absolute Unix seconds (tens of
 /// thousands of years): keeps time offsets in the snapshot from overflowing.
@@ -49,9 +51,10 @@ pub const MAX_AT_SECS: i64 = 1 << 40;
 
 impl Event {
     /// Refuses clocks and times outside what the app can store faithfully.
-    pub fn check_bounds(&self) -> Result<(), String> {
+    pub fn check_bounds(&self) -> Result<(), crate::bounds::OutOfBounds> {
+        use crate::bounds::OutOfBounds;
         if self.clock > MAX_CLOCK {
-            return Err(format!("clock {} is above {MAX_CLOCK}", self.clock));
+            return Err(OutOfBounds::Clock(self.clock));
         }
         let time = match &self.payload {
             Payload::AttendanceMarked { mark: Attendance { at: Some(at), .. }, .. } => Some(*at),
@@ -63,7 +66,7 @@ impl Event {
             _ => None,
         };
         match time {
-            Some(at) if at.unsigned_abs() > MAX_AT_SECS as u64 => Err(format!("time {at} is out of range")),
+            Some(at) if at.unsigned_abs() > MAX_AT_SECS as u64 => Err(OutOfBounds::Time(at)),
             _ => Ok(()),
         }
     }

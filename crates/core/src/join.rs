@@ -174,6 +174,7 @@ pub fn open_card(text: &str, known_key: Option<&str>) -> Result<State, CardError
     }
     for e in &events {
         e.check_bounds().map_err(|_| CardError::Malformed)?;
+        crate::bounds::check(e).map_err(|_| CardError::Malformed)?;
         document::check_content(e).map_err(|_| CardError::Malformed)?;
     }
     Ok(State::fold(&events))

@@ -16,6 +16,7 @@
 pub mod alerts;
 pub mod attendance;
 pub mod ballot;
+pub mod bounds;
 pub mod checkin;
 pub mod clock;
 pub mod compliance;

@@ -54,7 +54,7 @@ impl Records {
         let event = Event {
             id: EventId::generate(stamp.unix_ms.max(0) as u64, stamp.random),
             device: stamp.device,
-            clock: self.state.max_clock + 1,
+            clock: self.state.next_clock(),
             actor: stamp.actor,
             at: stamp.unix_ms,
             payload,

@@ -264,7 +264,9 @@ pub(crate) fn decode(snap: Snap) -> Result<State, SnapshotError> {
         }
     }
     // Every register's clock counts, whatever `clk` says: new writes must
-    // go above all of them.
+    // go above all of them. Except clocks too high to count
+    // (`bounds::counts`), which a snapshot written before that rule may
+    // also carry in `clk`.
     let registers = state.members.values().flat_map(MemberRecord::clocks);
     let marks = state
         .attendance
@@ -272,7 +274,8 @@ pub(crate) fn decode(snap: Snap) -> Result<State, SnapshotError> {
         .flat_map(|m| m.values())
         .flat_map(|r| std::iter::once(r.stamp.clock).chain(r.history.iter().map(|(s, _)| s.clock)));
     let extras: Vec<u64> = state.ext.clocks().collect();
-    state.max_clock = registers.chain(marks).chain(extras).fold(state.max_clock, u64::max);
+    let clk = if crate::bounds::counts(state.max_clock) { state.max_clock } else { 0 };
+    state.max_clock = registers.chain(marks).chain(extras).filter(|c| crate::bounds::counts(*c)).fold(clk, u64::max);
     Ok(state)
 }
 

@@ -200,7 +200,9 @@ pub struct State {
     pub members: BTreeMap<MemberId, MemberRecord>,
     /// Attendance by meeting, then member.
     pub attendance: BTreeMap<MeetingId, BTreeMap<MemberId, Lww<Attendance>>>,
-    /// Highest Lamport clock seen; a writer's next event goes above it.
+    /// Highest counted Lamport clock seen; a writer's next event goes above
+    /// it. Clocks above [`crate::bounds::MAX_COUNTED_CLOCK`] are not counted
+    /// (a tampered writer's must not push every later clock out of range).
     pub max_clock: u64,
     /// Everything besides members and marks (few, so stored plainly).
     pub ext: Extras,
@@ -334,12 +336,21 @@ impl State {
         state
     }
 
+    /// The clock a writer's next event takes: one above the highest counted
+    /// clock, so at most `MAX_COUNTED_CLOCK + 1`, which every check accepts.
+    pub fn next_clock(&self) -> u64 {
+        self.max_clock.min(crate::bounds::MAX_COUNTED_CLOCK) + 1
+    }
+
     /// Applies one event. Returns whether anything changed, so an event that
     /// carries nothing new (a duplicate) can be left out of the log.
     pub fn apply(&mut self, event: &Event) -> bool {
         let stamp = event.stamp();
-        let mut changed = event.clock > self.max_clock;
-        self.max_clock = self.max_clock.max(event.clock);
+        let counted = crate::bounds::counts(event.clock);
+        let mut changed = counted && event.clock > self.max_clock;
+        if counted {
+            self.max_clock = self.max_clock.max(event.clock);
+        }
         changed |= match &event.payload {
             Payload::MemberAdded { member, fields } => self.set_all(member, fields, &stamp),
             Payload::MemberEdited { changes, .. } if changes.is_empty() => false,
@@ -432,7 +443,7 @@ impl State {
     /// Whether applying `event` would change nothing (it is already folded in).
     pub fn covers(&self, event: &Event) -> bool {
         let stamp = event.stamp();
-        if event.clock > self.max_clock {
+        if crate::bounds::counts(event.clock) && event.clock > self.max_clock {
             return false;
         }
         let has = |member: &MemberId, change: &FieldValue| {
@@ -518,8 +529,9 @@ impl State {
 
     /// Merges another folded state in (e.g. another tab's snapshot).
     pub fn join(&mut self, other: &State) -> bool {
-        let mut changed = other.max_clock > self.max_clock;
-        self.max_clock = self.max_clock.max(other.max_clock);
+        let theirs = if crate::bounds::counts(other.max_clock) { other.max_clock } else { 0 };
+        let mut changed = theirs > self.max_clock;
+        self.max_clock = self.max_clock.max(theirs);
         changed |= self.ext.join(&other.ext);
         for (id, theirs) in &other.members {
             changed |= self.members.entry(id.clone()).or_default().join(theirs);

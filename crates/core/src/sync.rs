@@ -21,11 +21,13 @@ pub const MAX_PUSH_EVENTS: usize = 500;
 pub const MAX_PUSH_BALLOTS: usize = 500;
 /// Most events in one pull page.
 pub const MAX_PULL_EVENTS: usize = 1000;
-/// Longest password accepted (argon2 works on any length; this bounds work).
+/// Longest password accepted, in characters (argon2 works on any length;
+/// this bounds work).
 pub const MAX_PASSWORD: usize = 256;
 /// Shortest password accepted.
 pub const MIN_PASSWORD: usize = 8;
-/// Longest branch name, login or device label.
+/// Longest branch name, login or device label, in characters. The OpenAPI
+/// schemas repeat these limits as literals (a server test compares them).
 pub const MAX_NAME: usize = 100;
 
 /// What a token may do.
@@ -157,10 +159,11 @@ pub fn without_phone(event: &Event) -> Event {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BallotPush {
     /// The round.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, min_length = 1, max_length = 64))]
     pub round: RoundId,
     /// The ballot's slot (random, or derived from a secret only the voter's
-    /// phone keeps, so that it can revise).
+    /// phone keeps, so that it can revise): 8 to 64 letters, digits, `-`, `_`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 64))]
     pub slot: String,
     /// Revision (0 first).
     #[serde(default)]
@@ -202,7 +205,9 @@ pub enum Outcome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventResult {
-    /// The event's id (empty when the event had none readable).
+    /// The event's id (empty when the event had none readable; cut to
+    /// [`crate::bounds::MAX_ID`] bytes when it was longer).
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub id: String,
     /// Its fate.
     pub outcome: Outcome,
@@ -215,9 +220,11 @@ pub struct EventResult {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BallotResult {
-    /// The round.
+    /// The round (as pushed, cut to [`crate::bounds::MAX_ID`] bytes).
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub round: String,
-    /// The slot.
+    /// The slot (likewise).
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub slot: String,
     /// Its fate.
     pub outcome: Outcome,
@@ -284,10 +291,13 @@ pub struct BoxResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewBranch {
     /// The branch's name (shown to members joining).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     /// The organizer's login (unique on this server).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub login: String,
-    /// The organizer's password (≥ 8 characters).
+    /// The organizer's password ([`MIN_PASSWORD`] to [`MAX_PASSWORD`] characters).
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
     pub password: String,
 }
 
@@ -296,8 +306,10 @@ pub struct NewBranch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Login {
     /// The organizer's login.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub login: String,
     /// The password.
+    #[cfg_attr(feature = "openapi", schema(max_length = 256))]
     pub password: String,
 }
 
@@ -328,7 +340,7 @@ pub struct Session {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewInvitation {
     /// The member (as in the branch's roster).
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, min_length = 1, max_length = 64))]
     pub member: MemberId,
     /// `member` (default) or `committee`.
     #[serde(default = "member_role")]
@@ -357,9 +369,11 @@ pub struct Invitation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Accept {
     /// The invitation's code.
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub code: String,
     /// A label for the device list ("张三的手机").
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub label: String,
 }
 
@@ -376,6 +390,7 @@ pub struct Device {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub member: Option<MemberId>,
     /// Its label.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub label: String,
     /// Created (Unix ms).
     pub created_at: i64,

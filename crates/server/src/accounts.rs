@@ -9,6 +9,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use zhibu_core::bounds;
 use zhibu_core::ids::MemberId;
 use zhibu_core::sync::{
     Accept, BranchSettings, Device, Invitation, Login, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD, NewBranch, NewInvitation,
@@ -42,8 +43,8 @@ fn password(value: &str) -> Result<(), Failure> {
     if n < MIN_PASSWORD {
         return Err(Failure::Invalid(format!("the password needs at least {MIN_PASSWORD} characters")));
     }
-    if value.len() > MAX_PASSWORD {
-        return Err(Failure::Invalid(format!("the password is longer than {MAX_PASSWORD} bytes")));
+    if n > MAX_PASSWORD {
+        return Err(Failure::Invalid(format!("the password is longer than {MAX_PASSWORD} characters")));
     }
     Ok(())
 }
@@ -123,7 +124,7 @@ pub async fn login(
     JsonBody(login): JsonBody<Login>,
 ) -> ApiResult<Json<Session>> {
     app.limits.login_attempt(ip)?;
-    if login.password.len() > MAX_PASSWORD || login.login.len() > 4 * MAX_NAME {
+    if login.password.chars().count() > MAX_PASSWORD || login.login.trim().chars().count() > MAX_NAME {
         return Err(Failure::Unauthorized("wrong login or password"));
     }
     let account = app.db.organizer(login.login.trim()).await?;
@@ -183,6 +184,9 @@ pub async fn invite(
         return Err(Failure::Invalid("an invitation makes a member or committee device".into()));
     }
     let member = text(new.member.as_str(), "the member")?;
+    if member.len() > bounds::MAX_ID {
+        return Err(Failure::Invalid(format!("the member id is longer than {} bytes", bounds::MAX_ID)));
+    }
     // Only a member of the branch's roster as the server has it (the
     // organizer's device syncs before inviting).
     {

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
+use zhibu_core::bounds;
 use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, Payload};
 use zhibu_core::sync::{
@@ -32,8 +33,11 @@ const RETRIES: usize = 8;
 type Checked = Result<Event, (String, String)>;
 
 fn check(value: &serde_json::Value, who: &Principal) -> Checked {
-    let id = value.get("i").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-    let event: Event = serde_json::from_value(value.clone()).map_err(|e| (id.clone(), format!("malformed: {e}")))?;
+    // Named in the answer, never echoed whole (ids are refused above
+    // `bounds::MAX_ID` bytes, and a parser's message may quote a value).
+    let id = bounds::echo(value.get("i").and_then(|v| v.as_str()).unwrap_or_default()).to_owned();
+    let event: Event = serde_json::from_value(value.clone())
+        .map_err(|e| (id.clone(), format!("malformed: {}", cut(&e.to_string(), MAX_REASON))))?;
     document::check_event(0, &event).map_err(|e| {
         let reason = match e {
             DocError::Invalid { message, .. } => message,
@@ -43,6 +47,28 @@ fn check(value: &serde_json::Value, who: &Principal) -> Checked {
     })?;
     sync::may_push(who, &event).map_err(|r| (id, r.to_string()))?;
     Ok(event)
+}
+
+/// Longest reason given for a malformed event, in bytes.
+const MAX_REASON: usize = 300;
+
+/// `text` cut to at most `max` bytes, at a character boundary.
+fn cut(text: &str, max: usize) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < text.len() { format!("{}…", &text[..end]) } else { text.to_owned() }
+}
+
+/// A clock too far above the branch's: worded for the pushing device.
+fn clock_ahead(ahead: bounds::ClockAhead) -> String {
+    format!(
+        "clock {} is more than {} above the branch's highest clock (at most {} now)",
+        ahead.clock,
+        bounds::MAX_CLOCK_STEP,
+        ahead.limit
+    )
 }
 
 /// What a push will store, decided against the branch's state.
@@ -72,6 +98,9 @@ fn plan(branch: &mut Branch, who: &Principal, checked: &[Checked], pushed: &[Bal
         stateless: pushed.is_empty(),
     };
     let mut seen = HashSet::new();
+    // Against the branch before this push, so one push moves the highest
+    // clock by at most one step.
+    let highest = branch.state.max_clock;
     for item in checked {
         let event = match item {
             Err((id, reason)) => {
@@ -83,6 +112,10 @@ fn plan(branch: &mut Branch, who: &Principal, checked: &[Checked], pushed: &[Bal
         let id = event.id.as_str();
         if branch.ids.contains(&event.id) || !seen.insert(event.id.clone()) {
             plan.events.push(result(id, Outcome::Duplicate, None));
+            continue;
+        }
+        if let Err(ahead) = bounds::clock_step(highest, event.clock) {
+            plan.events.push(result(id, Outcome::Rejected, Some(clock_ahead(ahead))));
             continue;
         }
         if !branch.share_phones && sync::carries_phone(event) {
@@ -154,7 +187,15 @@ pub async fn push(
             return Err(Failure::NotFound("no such branch"));
         }
         let plan = plan(&mut branch, &who, &checked, &request.ballots);
-        let ballots: Vec<BallotResult> = plan.ballots.into_iter().map(|b| b.expect("every ballot answered")).collect();
+        let ballots: Vec<BallotResult> = plan
+            .ballots
+            .into_iter()
+            .map(|b| {
+                let b = b.expect("every ballot answered");
+                // As pushed, which may be anything: named, not echoed whole.
+                BallotResult { round: bounds::echo(&b.round).to_owned(), slot: bounds::echo(&b.slot).to_owned(), ..b }
+            })
+            .collect();
         if plan.rows.is_empty() && plan.boxes.changed().next().is_none() {
             return Ok(Json(PushResponse { events: plan.events, ballots, cursor: branch.seq }));
         }
