@@ -163,7 +163,11 @@ pub fn admit_vote(
         if matches!(voter, Voter::Paper(_)) && ballot.rev != 0 {
             return Err("a paper ballot has revision 0".to_owned());
         }
-        rounds::check_choices(state, &round, Some(member), &ballot.choices).map_err(words)
+        // Paper entries pushed together pair with their ballots in slot
+        // order, not by who wrote which (the keeper's device checked the
+        // self-vote rule at entry): judge a paper ballot for nobody.
+        let judged_for = if matches!(voter, Voter::Paper(_)) { None } else { Some(member) };
+        rounds::check_choices(state, &round, judged_for, &ballot.choices).map_err(words)
     })();
     let choices = match checked {
         Ok(choices) => choices,

@@ -17,6 +17,7 @@ use zhibu_core::sync::{BoxResponse, Outcome, PushResponse, Role, Session};
 both_engines!(
     a_committee_device_cannot_vote_as_a_member,
     a_paper_ballot_is_entered_openly,
+    paper_ballots_entered_together_pair_in_any_order,
     a_slot_opens_only_with_its_key,
     a_revision_adds_no_roll_entry,
     no_revision_after_the_close,
@@ -235,6 +236,27 @@ async fn a_paper_ballot_is_entered_openly(engine: Engine) {
         .collect();
     assert_eq!(entered, vec![(member, None), (s.voters[1].clone(), Some(keeper))]);
     assert_eq!(close(&s).await.ballots.len(), 3, "one ballot per roll entry");
+}
+
+/// The laptop pushes every paper entry of a round with its whole box, and
+/// the ballots pair in the box's order, not by who wrote which: two
+/// candidates' papers, each naming the other, are both taken.
+async fn paper_ballots_entered_together_pair_in_any_order(engine: Engine) {
+    let mut s = setup(&engine, false).await;
+    let [c1, c2] = s.cands.clone();
+    let entries = [c1.clone(), c2.clone()].map(|c| s.book.record(&s.laptop, voted(&s.round, Voter::Paper(c))));
+    let slot = || zhibu_core::ballot::random_slot(&random16());
+    // c2's paper (naming c1) first, then c1's (naming c2).
+    let ballots = [
+        wire(&s.round, &slot(), 0, std::slice::from_ref(&c1), None),
+        wire(&s.round, &slot(), 0, std::slice::from_ref(&c2), None),
+    ];
+    let r = push(&s.server, &s.organizer.token, &entries, &ballots).await;
+    for i in 0..2 {
+        event_is(&r, i, Outcome::Accepted, "");
+        ballot_is(&r, i, Outcome::Accepted, "");
+    }
+    assert_eq!(close(&s).await.ballots.len(), 2);
 }
 
 /// Issue 22, item 5: a member who knew another voter's slot overwrote
