@@ -20,6 +20,7 @@ both_engines!(
     paper_ballots_entered_together_pair_in_any_order,
     a_slot_opens_only_with_its_key,
     a_revision_adds_no_roll_entry,
+    a_roll_entry_sent_again_under_another_id_is_a_duplicate,
     no_revision_after_the_close,
     a_revision_without_a_key_is_refused_clearly,
 );
@@ -315,6 +316,31 @@ async fn a_revision_adds_no_roll_entry(engine: Engine) {
     let closed = close(&s).await;
     assert_eq!(closed.ballots.len(), 1);
     assert_eq!((closed.ballots[0].rev, closed.ballots[0].choices.clone()), (1, vec![c2]));
+}
+
+/// A phone that connects again pushes its history, where its roll entry
+/// has an id derived from the write (same device, clock and voter): that
+/// is the entry the server has, not a second one, and the phone is not
+/// told it was refused.
+async fn a_roll_entry_sent_again_under_another_id_is_a_duplicate(engine: Engine) {
+    let mut s = setup(&engine, false).await;
+    let c1 = s.cands[0].clone();
+    let voter = s.voters[0].clone();
+    let first = s.book.record(&Writer::phone(&voter), voted(&s.round, Voter::Member(voter.clone())));
+    let slot = zhibu_core::ballot::random_slot(&random16());
+    let ballot = wire(&s.round, &slot, 0, std::slice::from_ref(&c1), None);
+    let token = s.phones[0].token.clone();
+    push(&s.server, &token, std::slice::from_ref(&first), std::slice::from_ref(&ballot)).await;
+    let unfolded = Event { id: zhibu_core::ids::EventId::generate(first.clock, random16()), at: 0, ..first.clone() };
+    let r = push(&s.server, &token, &[unfolded], &[ballot]).await;
+    event_is(&r, 0, Outcome::Duplicate, "");
+    ballot_is(&r, 0, Outcome::Duplicate, "");
+    // Another write (a new clock) is a second roll entry: refused.
+    let again =
+        s.book.draft(&Writer { device: first.device.clone(), actor: Some(voter.clone()) }, first.payload.clone());
+    let r = push(&s.server, &token, &[again], &[]).await;
+    event_is(&r, 0, Outcome::Rejected, "already voted");
+    assert_eq!(roll(&s).await, vec![Voter::Member(voter)]);
 }
 
 /// Revisions stop at the close, whether the server's box was closed or
