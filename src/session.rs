@@ -55,6 +55,16 @@ struct OrganizerKey {
     key: Option<SecretKey>,
 }
 
+/// Where a phone keeps the secret behind its ballot's slot in a round.
+fn secret_name(round: &RoundId) -> String {
+    format!("ballot:{round}")
+}
+
+/// The secret behind this phone's slot in a round, if it voted there.
+pub fn ballot_secret(round: &RoundId) -> Option<[u8; 16]> {
+    storage::identity(&secret_name(round)).and_then(|key| ballot::secret_of_key(&key))
+}
+
 fn joined_as_member() -> bool {
     crate::sync::Connection::load().is_some_and(|c| c.session.role == zhibu_core::sync::Role::Member)
 }
@@ -573,59 +583,84 @@ impl Session {
         Ok(())
     }
 
-    /// A named voter's ballot: the roll entry (an event naming them), then
-    /// the ballot (no name, no time) in the box. Returns the receipt.
-    pub fn vote_named(&mut self, id: &RoundId, voter: &MemberId, choices: &[MemberId]) -> Result<String, RoundProblem> {
+    /// Whether this device may cast `voter`'s named ballot now, or revise
+    /// it: only the voter's own phone (no proxy voting; the organizer's
+    /// device enters paper ballots instead), and a revision only with the
+    /// key this phone kept when it voted.
+    pub fn check_named(&self, id: &RoundId, voter: &MemberId) -> Result<(), RoundProblem> {
         let state = self.records.state();
         let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
-        // A member's own phone votes only as that member (the server takes
-        // nothing else from it).
-        if !self.is_organizer() && self.me().is_some_and(|me| &me != voter) {
-            return Err(RoundProblem::NotEntitled);
-        }
-        rounds::may_vote(state, &round, voter)?;
-        let choices = rounds::check_choices(state, &round, Some(voter), choices)?;
-        // Only the voter's own phone may keep the secret that lets them
-        // revise; a shared device keeps nothing, so there a second ballot
-        // would be a second ballot, not a revision: refused.
         // The organizer's device is shared even when its owner is a member.
-        let own_phone = self.me().as_ref() == Some(voter) && !self.is_organizer();
-        let on_roll = rounds::has_voted(state, id, &Voter::Member(voter.clone()));
-        let secret_key = format!("ballot:{id}");
-        if on_roll && !(own_phone && storage::identity(&secret_key).is_some()) {
-            return Err(RoundProblem::AlreadyVoted);
+        if self.is_organizer() || self.me().as_ref() != Some(voter) {
+            return Err(RoundProblem::OwnDeviceOnly);
         }
-        let slot = if round.rules.revision && own_phone {
-            let key = format!("ballot:{id}");
-            let secret = storage::identity(&key)
-                .and_then(|hex| {
-                    let bytes: Vec<u8> = (0..hex.len() / 2)
-                        .filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
-                        .collect();
-                    <[u8; 16]>::try_from(bytes).ok()
-                })
-                .unwrap_or_else(|| {
-                    let secret = platform::random16();
-                    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-                    let _ = storage::set_identity(&key, &hex);
-                    secret
-                });
+        match rounds::cast_by(state, id, voter) {
+            None => rounds::may_vote(state, &round, voter),
+            Some(_) if !round.rules.revision => Err(RoundProblem::AlreadyVoted),
+            Some(_) => {
+                rounds::may_revise(state, &round, voter)?;
+                if ballot_secret(id).is_none() {
+                    return Err(RoundProblem::KeyRequired);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A named voter's ballot on their own phone: the roll entry (an event
+    /// naming them; none for a revision), then the ballot (no name, no
+    /// time) in the box. Returns the receipt.
+    pub fn vote_named(&mut self, id: &RoundId, voter: &MemberId, choices: &[MemberId]) -> Result<String, RoundProblem> {
+        self.check_named(id, voter)?;
+        let state = self.records.state();
+        let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
+        let choices = rounds::check_choices(state, &round, Some(voter), choices)?;
+        let revising = rounds::cast_by(state, id, voter).is_some();
+        // Where revising is allowed the slot is the hash of a secret only
+        // this phone keeps; the server replaces a ballot only for it.
+        let slot = if round.rules.revision {
+            let secret = ballot_secret(id).unwrap_or_else(|| {
+                let secret = platform::random16();
+                let _ = storage::set_identity(&secret_name(id), &ballot::key_of_secret(&secret));
+                secret
+            });
             ballot::slot_of_secret(id, &secret)
         } else {
             ballot::random_slot(&platform::random16())
         };
         let rev = state.ballots.0.get(id).and_then(|b| b.get(&slot)).map_or(0, |b| b.rev + 1);
-        let ballot = Ballot { rev, choices };
-        // A revision replaces the ballot in its slot; the voter is on the
-        // roll already, so no second roll entry (the server takes the
-        // higher revision on its own).
-        if !on_roll {
+        // A revision replaces the ballot in its slot and adds no roll entry.
+        if !revising {
             let _ = self.record_as(
                 Some(voter.clone()),
                 Payload::Voted { round: id.clone(), voter: Voter::Member(voter.clone()) },
             );
         }
-        Ok(self.put_ballot(id, &slot, ballot))
+        Ok(self.put_ballot(id, &slot, Ballot { rev, choices }))
+    }
+
+    /// A paper ballot a member without a phone handed in, entered on the
+    /// organizer's device: the roll says paper, entered by this device's
+    /// keeper (the event's actor, as the server knows it), and the ballot
+    /// goes in a random slot. It is final. Returns the receipt.
+    pub fn enter_paper(
+        &mut self,
+        id: &RoundId,
+        voter: &MemberId,
+        choices: &[MemberId],
+    ) -> Result<String, RoundProblem> {
+        if !self.is_organizer() {
+            return Err(RoundProblem::OwnDeviceOnly);
+        }
+        let state = self.records.state();
+        let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
+        rounds::may_vote(state, &round, voter)?;
+        let choices = rounds::check_choices(state, &round, Some(voter), choices)?;
+        let keeper = crate::sync::Connection::load().and_then(|c| c.session.member);
+        self.record_as(keeper, Payload::Voted { round: id.clone(), voter: Voter::Paper(voter.clone()) })
+            .map_err(|_| RoundProblem::NotSaved)?;
+        let slot = ballot::random_slot(&platform::random16());
+        Ok(self.put_ballot(id, &slot, Ballot { rev: 0, choices }))
     }
 
     /// A ballot by code (kiosk): the code's hash on the roll, the ballot in

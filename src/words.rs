@@ -300,6 +300,12 @@ pub fn round_problem(lang: Lang, problem: &RoundProblem) -> String {
         RoundProblem::NoTie => "rproblem.no_tie",
         RoundProblem::ObjectionsOpen(n) => return format(lang, "rproblem.objections_open", &[("n", n)]),
         RoundProblem::NotSaved => "rproblem.not_saved",
+        RoundProblem::OwnDeviceOnly => "rproblem.own_device",
+        RoundProblem::NoRevision => "rproblem.no_revision",
+        RoundProblem::KeyRequired => "rproblem.key_required",
+        RoundProblem::WrongKey => "rproblem.wrong_key",
+        RoundProblem::StaleRevision => "rproblem.stale_revision",
+        RoundProblem::SlotTaken => "rproblem.slot_taken",
     };
     text(lang, key)
 }

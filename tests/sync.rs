@@ -310,7 +310,110 @@ fn a_members_phone_acts_only_as_its_member_and_says_what_it_will_not_send() {
     phone.advance_round(&round, Stage::Voting).unwrap();
     assert_eq!(
         phone.vote_named(&round, &ids[1], std::slice::from_ref(&ids[2])),
-        Err(zhibu_core::rounds::RoundProblem::NotEntitled)
+        Err(zhibu_core::rounds::RoundProblem::OwnDeviceOnly)
     );
     assert!(phone.vote_named(&round, &me, std::slice::from_ref(&ids[2])).is_ok());
+}
+
+/// Issue 22, item 5: a revision goes out alone (no second roll entry) and
+/// shows the key behind its slot; the key is read at push time, so the
+/// outbox and logs never hold it.
+#[wasm_bindgen_test]
+fn a_revision_adds_no_roll_entry_and_carries_its_key() {
+    LocalStorage::clear();
+    let mut phone = session("phone");
+    let ids: Vec<MemberId> = ["赵一", "钱二", "孙三"].iter().map(|name| phone.add_member(fields(name, "")).0).collect();
+    let me = ids[0].clone();
+    phone.set_me(&me).unwrap();
+    let rules = Rules { revision: true, ..Rules::new("身边最美党员", 2026, 1) };
+    let round = phone.save_round(None, rules).unwrap();
+    phone.advance_round(&round, Stage::Nomination).unwrap();
+    phone.nominate(&round, &ids[1], &ids[2], "事迹").unwrap();
+    phone.advance_round(&round, Stage::Review).unwrap();
+    phone.review(&round, &ids[2], true, "").unwrap();
+    phone.advance_round(&round, Stage::Voting).unwrap();
+    connect(Role::Member, Some(&me));
+    phone.set_connected(true);
+    phone.vote_named(&round, &me, std::slice::from_ref(&ids[2])).unwrap();
+    let principal = Principal { role: Role::Member, member: Some(me.clone()) };
+    let (batches, settled) =
+        outbox::batches(phone.outbox(), &phone.records().state().ballots.clone(), &principal, false);
+    let first = &batches[0];
+    let mut response = answer(&[(&first.events[0], Outcome::Accepted)], 3);
+    response.ballots = vec![BallotResult {
+        round: round.to_string(),
+        slot: first.ballots[0].slot.clone(),
+        outcome: Outcome::Accepted,
+        reason: None,
+    }];
+    phone.settle(&outbox::settle(first, &response));
+    phone.settle(&settled);
+    assert!(phone.outbox().is_empty());
+
+    // The revision: the same slot, the next revision, no roll entry.
+    phone.vote_named(&round, &me, &[]).unwrap();
+    let (batches, _) = outbox::batches(phone.outbox(), &phone.records().state().ballots.clone(), &principal, false);
+    assert_eq!(batches.len(), 1);
+    assert!(batches[0].events.is_empty(), "no second roll entry: {:?}", batches[0].events);
+    let ballots = outbox::with_keys(batches[0].ballots.clone(), zhibu::session::ballot_secret);
+    assert_eq!((ballots.len(), ballots[0].rev, ballots[0].slot.clone()), (1, 1, first.ballots[0].slot.clone()));
+    let key = ballots[0].key.clone().expect("a revision carries its key");
+    assert!(zhibu_core::ballot::opens(&round, &ballots[0].slot, &key));
+    // A ballot whose slot this phone's secret does not open gets no key.
+    let mut foreign = ballots[0].clone();
+    foreign.slot = zhibu_core::ballot::random_slot(&[7; 16]);
+    assert_eq!(outbox::with_keys(vec![foreign], zhibu::session::ballot_secret)[0].key, None);
+    // The key lives only under its own name, beside nothing else.
+    let raw = LocalStorage::raw();
+    for i in 0..raw.length().unwrap() {
+        let name = raw.key(i).unwrap().unwrap();
+        let value = raw.get_item(&name).unwrap().unwrap_or_default();
+        if name != format!("zhibu:id:ballot:{round}") {
+            assert!(!value.contains(&key), "{name} holds the ballot key");
+        }
+    }
+}
+
+/// Issue 22, item 4: the organizer's device enters a paper ballot, openly
+/// on the roll as paper; it never casts a member's named ballot.
+#[wasm_bindgen_test]
+fn the_organizers_device_enters_paper_ballots_never_named_ones() {
+    LocalStorage::clear();
+    let mut laptop = session("laptop");
+    let ids: Vec<MemberId> =
+        ["赵一", "钱二", "孙三"].iter().map(|name| laptop.add_member(fields(name, "")).0).collect();
+    let round = laptop.save_round(None, Rules::new("身边最美党员", 2026, 1)).unwrap();
+    laptop.advance_round(&round, Stage::Nomination).unwrap();
+    laptop.nominate(&round, &ids[1], &ids[2], "事迹").unwrap();
+    laptop.advance_round(&round, Stage::Review).unwrap();
+    laptop.review(&round, &ids[2], true, "").unwrap();
+    laptop.advance_round(&round, Stage::Voting).unwrap();
+    assert!(laptop.is_organizer());
+    assert_eq!(
+        laptop.vote_named(&round, &ids[0], std::slice::from_ref(&ids[2])),
+        Err(zhibu_core::rounds::RoundProblem::OwnDeviceOnly)
+    );
+    laptop.enter_paper(&round, &ids[0], std::slice::from_ref(&ids[2])).unwrap();
+    let state = laptop.records().state();
+    assert_eq!(zhibu_core::rounds::cast_by(state, &round, &ids[0]), Some(zhibu_core::rounds::Cast::Paper));
+    assert_eq!(zhibu_core::rounds::paper_count(state, &round), 1);
+    assert_eq!(
+        laptop.enter_paper(&round, &ids[0], &[]),
+        Err(zhibu_core::rounds::RoundProblem::AlreadyVoted),
+        "one ballot per member"
+    );
+    // Connected, the paper entry goes out beside its ballot, and the
+    // history unfolds it with the audit log's actor and id.
+    connect(Role::Organizer, None);
+    laptop.set_connected(true);
+    let history = laptop.history();
+    let paper: Vec<&Event> = history
+        .events
+        .values()
+        .filter(|e| matches!(&e.payload, Payload::Voted { voter: zhibu_core::rounds::Voter::Paper(_), .. }))
+        .collect();
+    assert_eq!(paper.len(), 1);
+    assert!(zhibu_core::sync::may_push(&organizer(), paper[0]).is_ok());
+    let audited = zhibu_core::rounds::audit(laptop.records().state(), &round);
+    assert!(audited.iter().any(|e| matches!(&e.what, zhibu_core::rounds::Audited::Paper(m) if *m == ids[0])));
 }

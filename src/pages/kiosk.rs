@@ -6,7 +6,7 @@
 use crate::app::use_session;
 use crate::components::ballot_form::{BallotForm, Choice};
 use crate::i18n::use_i18n;
-use crate::pages::round::Receipt;
+use crate::pages::round_vote::Receipt;
 use crate::pages::rounds::problem_text;
 use crate::platform;
 use leptos::prelude::*;

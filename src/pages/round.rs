@@ -1,10 +1,11 @@
 //! One "身边最美党员" round: stages, nominations, review, voting (named on
-//! this device, or codes at a kiosk), results with ties and run-off,
+//! the member's own phone, paper ballots entered by the organizer, or codes
+//! at a kiosk; the ballot screens are `round_vote`), results with ties and run-off,
 //! receipts, the recountable export, 公示 with objections, 表彰, audit.
 //! Also the printable code slips, 公示 notice and commendation list.
 
 use crate::app::{go, use_session};
-use crate::components::ballot_form::{BallotForm, Choice};
+use crate::components::ballot_form::Choice;
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::rounds::{RoundForm, problem_text};
 use crate::platform;
@@ -30,7 +31,8 @@ pub enum RoundView {
     Page,
     /// The rules form.
     Edit,
-    /// Named voting on this device.
+    /// A named ballot on the member's phone, or paper ballots entered on
+    /// the organizer's device.
     Vote,
     /// Printable code slips.
     Codes,
@@ -42,11 +44,13 @@ pub enum RoundView {
 
 /// Everything the page shows.
 #[derive(Clone, PartialEq)]
-struct View {
-    round: Round,
+pub(crate) struct View {
+    pub(crate) round: Round,
     nominees: Vec<Nominee>,
     candidates: Vec<MemberId>,
-    turnout: (usize, usize),
+    pub(crate) turnout: (usize, usize),
+    /// Paper ballots on the roll (entered by the organizer).
+    paper: usize,
     tally: Option<Tally>,
     receipts: Vec<String>,
     sealed_ok: bool,
@@ -61,7 +65,7 @@ struct View {
     branch: String,
 }
 
-fn view_of(state: &State, id: &RoundId) -> Option<View> {
+pub(crate) fn view_of(state: &State, id: &RoundId) -> Option<View> {
     let round = state.round(id)?;
     let tally = rounds::results(state, &round);
     let sealed_ok = round.stage.sealed.as_ref().is_none_or(|(n, digest)| {
@@ -83,6 +87,7 @@ fn view_of(state: &State, id: &RoundId) -> Option<View> {
         nominees: rounds::nominees(state, id),
         candidates: rounds::candidates(state, &round),
         turnout: rounds::turnout(state, &round),
+        paper: rounds::paper_count(state, id),
         receipts: if round.stage() >= Stage::Closed { ballot::receipts(state, id) } else { Vec::new() },
         audit: rounds::audit(state, id),
         honoured: rounds::honoured(state, &round),
@@ -94,12 +99,12 @@ fn view_of(state: &State, id: &RoundId) -> Option<View> {
     })
 }
 
-fn name_of(state: &State, id: &MemberId) -> String {
+pub(crate) fn name_of(state: &State, id: &MemberId) -> String {
     state.member(id).map_or_else(|| id.to_string(), |m| m.fields.name)
 }
 
 /// The ballot's candidates with their deeds.
-fn choices(state: &State, view: &View) -> Vec<Choice> {
+pub(crate) fn choices(state: &State, view: &View) -> Vec<Choice> {
     view.candidates
         .iter()
         .map(|c| {
@@ -124,7 +129,7 @@ fn choices(state: &State, view: &View) -> Vec<Choice> {
 pub fn RoundPage(id: RoundId, view: RoundView) -> impl IntoView {
     match view {
         RoundView::Edit => view! { <RoundForm round=Some(id)/> }.into_any(),
-        RoundView::Vote => view! { <NamedVote id/> }.into_any(),
+        RoundView::Vote => view! { <crate::pages::round_vote::NamedVote id/> }.into_any(),
         RoundView::Codes => view! { <CodeSlips id/> }.into_any(),
         RoundView::Notice => view! { <Notice id honours=false/> }.into_any(),
         RoundView::Honours => view! { <Notice id honours=true/> }.into_any(),
@@ -412,12 +417,32 @@ fn Voting(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) 
     };
     let codes_mode = view.round.rules.mode == Mode::Codes;
     let issued = view.round.codes.len();
+    let paper = view.paper;
+    // A member's own phone votes (or revises) here; nobody votes for another.
+    let mine = (!codes_mode && stage == Stage::Voting)
+        .then(|| {
+            session.with_untracked(|s| {
+                let me = s.me()?;
+                s.check_named(&id, &me).ok()?;
+                Some(rounds::cast_by(s.records().state(), &id, &me).is_some())
+            })
+        })
+        .flatten();
+    let id_mine = id.clone();
     view! {
         <section class="card" aria-labelledby="voting-title">
             <h3 id="voting-title">{i18n.t("round.voting")}</h3>
             {(stage == Stage::Voting).then(|| view! {
                 <p class="turnout" data-testid="turnout">{move || i18n.fmt("round.turnout", &[("voted", &voted), ("entitled", &entitled)])}</p>
+                {(paper > 0).then(|| view! { <p data-testid="paper-count">{move || i18n.fmt("round.paper_count", &[("n", &paper)])}</p> })}
                 <p class="hint">{i18n.t("round.hidden")}</p>
+            })}
+            {mine.map(|revising| view! {
+                <div class="actions no-print">
+                    <a class="button button-primary" href=format!("#/round/{id_mine}/vote") data-testid="open-vote">
+                        {i18n.t(if revising { "round.revise_mine" } else { "round.vote_mine" })}
+                    </a>
+                </div>
             })}
             {(codes_mode && issued > 0).then(|| view! { <p data-testid="codes-issued">{move || i18n.fmt("round.codes_issued", &[("n", &issued)])}</p> })}
             {move || organizer.get().then(|| {
@@ -435,7 +460,7 @@ fn Voting(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) 
                             <a class="button button-primary" href=format!("#/kiosk/{id}") data-testid="open-kiosk">{i18n.t("round.kiosk")}</a>
                         })}
                         {(!codes_mode && stage == Stage::Voting).then(|| view! {
-                            <a class="button button-primary" href=format!("#/round/{id}/vote") data-testid="open-vote">{i18n.t("round.vote_here")}</a>
+                            <a class="button" href=format!("#/round/{id}/vote") data-testid="enter-paper">{i18n.t("round.enter_paper")}</a>
                         })}
                     </div>
                 }
@@ -704,6 +729,7 @@ fn AuditLog(entries: Vec<AuditEntry>) -> impl IntoView {
                             Audited::Reviewed(m, ok) => i18n.fmt(if *ok { "audit.approved" } else { "audit.rejected" }, &[("name", &name(&Some(m.clone())))]),
                             Audited::Objection(_) => i18n.now("audit.objection"),
                             Audited::Handled(_, up) => i18n.now(if *up { "audit.upheld" } else { "audit.dismissed" }),
+                            Audited::Paper(m) => i18n.fmt("audit.paper", &[("name", &name(&Some(m.clone())))]),
                         };
                         view! {
                             <tr data-testid="audit-row">
@@ -716,122 +742,6 @@ fn AuditLog(entries: Vec<AuditEntry>) -> impl IntoView {
                 </tbody>
             </table>
         </details>
-    }
-}
-
-/// Named voters on this device, one after another: pick yourself, vote,
-/// see your receipt, hand over. Nothing of the ballot stays on screen.
-#[component]
-fn NamedVote(id: RoundId) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let id_data = id.clone();
-    let data = Memo::new(move |_| session.with(|s| view_of(s.records().state(), &id_data)));
-    let voter = RwSignal::new(None::<MemberId>);
-    let receipt = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    let pick = RwSignal::new(String::new());
-    let id_cast = id.clone();
-    let on_cast = Callback::new(move |chosen: Vec<MemberId>| {
-        let Some(v) = voter.get_untracked() else { return };
-        match session.try_update(|s| s.vote_named(&id_cast, &v, &chosen)) {
-            Some(Ok(r)) => {
-                voter.set(None);
-                pick.set(String::new());
-                receipt.set(Some(r));
-                error.set(None);
-            }
-            Some(Err(p)) => {
-                // Back to the start: the next person picks themself afresh.
-                voter.set(None);
-                pick.set(String::new());
-                error.set(Some(problem_text(i18n, &p)));
-            }
-            None => {}
-        }
-    });
-    let id_back = id.clone();
-    view! {
-        <section class="page" data-testid="named-vote">
-            <p class="crumb"><a href=format!("#/round/{id_back}")>{i18n.t("round.back_to_round")}</a></p>
-            <p class="form-errors" role="alert" data-testid="vote-error">{move || error.get()}</p>
-            {move || {
-                if let Some(r) = receipt.get() {
-                    return view! { <Receipt receipt=r on_next=Callback::new(move |_| { error.set(None); receipt.set(None) })/> }.into_any();
-                }
-                // An open ballot must not be redrawn (and lose its ticks)
-                // when another tab records a vote.
-                let v = if voter.with(Option::is_some) { data.get_untracked() } else { data.get() };
-                let Some(v) = v else { return ().into_any() };
-                match voter.get() {
-                    None => {
-                        // A member's own phone offers only its member.
-                        let entitled: Vec<(MemberId, String)> = session.with_untracked(|s| {
-                            let state = s.records().state();
-                            let only = s.me().filter(|_| !s.is_organizer());
-                            v.round.entitled(state).into_iter()
-                                .filter(|m| only.as_ref().is_none_or(|me| me == m))
-                                .map(|m| { let n = name_of(state, &m); (m, n) }).collect()
-                        });
-                        view! {
-                            <h2>{v.round.rules.title.clone()}</h2>
-                            <p data-testid="turnout">{move || i18n.fmt("round.turnout", &[("voted", &v.turnout.0), ("entitled", &v.turnout.1)])}</p>
-                            <div class="form-row">
-                                <label for="voter">{i18n.t("round.i_am")}</label>
-                                <select id="voter" data-testid="voter" on:change=move |ev| pick.set(event_target_value(&ev))>
-                                    <option value="">{i18n.t("round.choose")}</option>
-                                    {entitled.into_iter().map(|(m, n)| view! { <option value=m.to_string()>{n}</option> }).collect_view()}
-                                </select>
-                            </div>
-                            <button type="button" class="button button-primary" data-testid="start-ballot" on:click=move |_| {
-                                let m = MemberId(pick.get_untracked());
-                                let check = session.with_untracked(|s| {
-                                    let state = s.records().state();
-                                    state.round(&v.round.id).ok_or(rounds::RoundProblem::UnknownRound).and_then(|r| rounds::may_vote(state, &r, &m))
-                                });
-                                match check {
-                                    Ok(()) => { error.set(None); voter.set(Some(m)); }
-                                    Err(p) => error.set(Some(problem_text(i18n, &p))),
-                                }
-                            }>{i18n.t("round.start_ballot")}</button>
-                        }
-                        .into_any()
-                    }
-                    Some(_) => {
-                        let candidates = session.with_untracked(|s| choices(s.records().state(), &v));
-                        let k = v.round.rules.k as usize;
-                        view! { <BallotForm candidates k on_cast/> }.into_any()
-                    }
-                }
-            }}
-        </section>
-    }
-}
-
-/// Seconds a receipt stays on screen before the privacy screen clears.
-pub const RECEIPT_SECS: u64 = 15;
-
-/// After a ballot: the receipt, and a privacy screen before the next voter.
-#[component]
-pub fn Receipt(receipt: String, on_next: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    // The next voter must not find the previous receipt on screen.
-    let timer = set_timeout_with_handle(move || on_next.run(()), std::time::Duration::from_secs(RECEIPT_SECS));
-    on_cleanup(move || {
-        if let Ok(t) = timer {
-            t.clear();
-        }
-    });
-    view! {
-        <div class="privacy" data-testid="privacy">
-            <p class="privacy-done">{i18n.t("ballot.done")}</p>
-            <p>{i18n.t("ballot.receipt")}</p>
-            <p class="receipt-code"><code data-testid="ballot-receipt">{receipt}</code></p>
-            <p class="hint">{i18n.t("ballot.receipt_hint")}</p>
-            <button type="button" class="button button-primary button-wide" data-testid="next-voter" on:click=move |_| on_next.run(())>
-                {i18n.t("ballot.next")}
-            </button>
-        </div>
     }
 }
 

@@ -292,7 +292,9 @@ impl Engine {
         for batch in batches {
             self.phase(Phase::Running { done, total });
             let events = batch.events.iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
-            let request = PushRequest { schema: document::SCHEMA, events, ballots: batch.ballots.clone() };
+            // A revision shows the key behind its slot (read here, never kept in the outbox).
+            let ballots = outbox::with_keys(batch.ballots.clone(), crate::session::ballot_secret);
+            let request = PushRequest { schema: document::SCHEMA, events, ballots };
             let response: PushResponse = server.send_json("POST", "/api/sync/push", &request).await?;
             self.settle(token, &adopted, outbox::settle(&batch, &response));
             done += (batch.events.len() + batch.ballots.len()) as u64;

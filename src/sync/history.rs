@@ -191,13 +191,16 @@ impl Unfold<'_> {
             }
         }
         for ((round, voter), reg) in &ext.roll.0 {
-            let actor = match voter {
-                Voter::Member(m) => Some(m.clone()),
-                Voter::Code(_) => None,
+            // A paper entry is audited: its keeper, id and time come back
+            // from the audit log.
+            let (actor, audited) = match voter {
+                Voter::Member(m) => (Some(m.clone()), None),
+                Voter::Code(_) => (None, None),
+                Voter::Paper(_) => (None, Some(round)),
             };
             for (stamp, _) in writes(reg) {
                 let payload = Payload::Voted { round: round.clone(), voter: voter.clone() };
-                self.push(stamp, actor.clone(), None, payload);
+                self.push(stamp, actor.clone(), audited, payload);
             }
         }
         for ((round, objection), reg) in &ext.objections.0 {

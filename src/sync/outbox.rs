@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use zhibu_core::ballot::Boxes;
+use zhibu_core::ballot::{self, Boxes};
 use zhibu_core::document;
 use zhibu_core::event::{Event, Payload};
 use zhibu_core::ids::{EventId, RoundId};
@@ -133,8 +133,20 @@ fn box_of(boxes: &Boxes, round: &RoundId) -> Vec<BallotPush> {
             slot: slot.clone(),
             rev: b.rev,
             choices: b.choices.clone(),
+            key: None,
         })
         .collect()
+}
+
+/// Adds to each revision the key behind its slot, where `secret_of` gives
+/// the round's secret and it opens the slot (a ballot cast elsewhere, or
+/// in a random slot, gets none). The server replaces a ballot only for it.
+pub fn with_keys(mut ballots: Vec<BallotPush>, secret_of: impl Fn(&RoundId) -> Option<[u8; 16]>) -> Vec<BallotPush> {
+    for b in ballots.iter_mut().filter(|b| b.rev > 0) {
+        let key = secret_of(&b.round).map(|s| ballot::key_of_secret(&s));
+        b.key = key.filter(|key| ballot::opens(&b.round, &b.slot, key));
+    }
+    ballots
 }
 
 /// Cuts `outbox` into pushes of at most [`sync::MAX_PUSH_EVENTS`] events

@@ -11,7 +11,8 @@
 //    locally, shown as waiting, in the outbox) that goes up once back online.
 // 5. The organizer's sheet shows both, verified by the key only it holds.
 // 6. A named "身边最美党员" round: a ballot on each phone as its own member
-//    and one on the laptop; the close fetches the server's box; the laptop
+//    and a paper ballot entered on the laptop (which casts no named ballot:
+//    no proxy voting); the close fetches the server's box; the laptop
 //    and both phones count the same three ballots.
 // 7. No device stores a ballot slot outside `zhibu:box`.
 //
@@ -312,15 +313,17 @@ test('a branch on the server: two phones join, check in (one offline), vote; one
     await syncUntil(phone.dev, () =>
       expect(phone.page.getByTestId('round-page')).toHaveAttribute('data-stage', 'voting', { timeout: 3_000 }),
     );
-    await go(phone.page, `${roundHash}/vote`);
+    await phone.dev.press(phone.page.getByTestId('open-vote'));
     await expect(phone.page.getByTestId('named-vote')).toBeVisible();
     await vote(phone.dev, voter, choice);
     await synced(phone.dev);
     await noSlotOutsideTheBox(phone.page, roundId, 1);
   }
 
-  // The organizer votes on the laptop as 张书记.
-  await go(page, `${roundHash}/vote`);
+  // 张书记's paper ballot, entered on the laptop: on the roll as paper.
+  await go(page, roundHash);
+  await expect(page.getByTestId('open-vote')).toHaveCount(0);
+  await laptop.press(page.getByTestId('enter-paper'));
   await expect(page.getByTestId('named-vote')).toBeVisible();
   await vote(laptop, '张书记', '王一');
   await page.getByTestId('next-voter').click();
@@ -331,6 +334,7 @@ test('a branch on the server: two phones join, check in (one offline), vote; one
   await syncUntil(laptop, () =>
     expect(page.getByTestId('turnout')).toHaveText('已投票 3 / 应投票 4', { timeout: 3_000 }),
   );
+  await expect(page.getByTestId('paper-count')).toContainText('其中纸质选票 1 张');
   const localBox = JSON.parse((await storage(page))['zhibu:box']).snapshot.ext.bal[roundId];
   expect(Object.keys(localBox)).toHaveLength(1);
 

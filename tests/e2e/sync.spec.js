@@ -3,7 +3,7 @@
 // the branch from the settings page, invites a member's phone, the phone
 // joins by the link, records self-study, and the organizer sees it; then the
 // organizer revokes the phone, which says so and keeps its data. And a named
-// round voted on a phone and on the organizer's laptop: the close takes the
+// round voted on a phone and on paper at the organizer's laptop: the close takes the
 // server's box into the local one before sealing, the phone fetches the
 // closed box, both count the same, and no slot is stored outside the box.
 //
@@ -134,7 +134,7 @@ async function noSlotOutsideTheBox(page) {
   }
 }
 
-test('a named round voted on a phone and on the laptop: one box, one count everywhere', async ({ browser }) => {
+test('a named round voted on a phone and on paper at the laptop: one box, one count everywhere', async ({ browser }) => {
   test.setTimeout(120_000);
   const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await laptop.newPage();
@@ -193,13 +193,16 @@ test('a named round voted on a phone and on the laptop: one box, one count every
   await phone.getByTestId('invite-accept').click();
   await expect(phone).toHaveURL(/#\/me$/);
   await synced(phone);
-  await phone.goto(`/${hash}/vote`);
+  await phone.goto(`/${hash}`);
+  await phone.getByTestId('open-vote').click();
   await vote(phone, '孙三', '钱二');
   await synced(phone);
   await noSlotOutsideTheBox(phone);
 
-  // Two vote on the laptop.
-  await page.goto(`/${hash}/vote`);
+  // Two paper ballots entered on the laptop (it casts no named ballot).
+  await page.goto(`/${hash}`);
+  await expect(page.getByTestId('open-vote')).toHaveCount(0);
+  await page.getByTestId('enter-paper').click();
   await vote(page, '张书记', '赵一');
   await page.getByTestId('next-voter').click();
   await vote(page, '李组织', '赵一');

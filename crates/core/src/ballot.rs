@@ -1,17 +1,20 @@
 //! The ballot box, ballot codes, receipts and the anonymous export.
 //!
 //! A ballot is `(slot, revision, sorted choices)` and nothing else. The slot
-//! is random (a code's ballot, or a named voter who may not revise) or the
-//! hash of a secret only the voter's own phone keeps (a named voter who may
-//! revise: the same slot again replaces the ballot). Boxes merge by slot,
-//! the higher revision winning, so duplicates never add a ballot.
+//! is random (a code's ballot, a paper ballot, or a named voter who may not
+//! revise) or the hash of a secret only the voter's own phone keeps (a named
+//! voter who may revise). A revision replaces the ballot in its slot only
+//! if it shows that secret (the slot's **key**, checked by hashing), so
+//! knowing a slot gives no power over it; the key is checked, never kept.
+//! Boxes merge by slot, the higher revision winning, so duplicates never
+//! add a ballot.
 //!
 //! Codes (投票码) come from the caller's CSPRNG: ten characters from an
 //! alphabet without look-alikes (no 0/O, 1/I/L), 50 bits. Only
 //! `code_hash(round, code)` is stored.
 
 use crate::ids::{MemberId, RoundId};
-use crate::rounds::Round;
+use crate::rounds::{Round, RoundProblem};
 use crate::state::State;
 use crate::tally::{self, Tally, TallyRules};
 use serde::{Deserialize, Serialize};
@@ -139,6 +142,47 @@ pub fn display_code(code: &str) -> String {
 pub fn slot_of_secret(round: &RoundId, secret: &[u8; 16]) -> String {
     let text = format!("zhibu-ballot-slot\n{round}\n{}", hex(secret));
     hex(&Sha256::digest(text.as_bytes())[..16])
+}
+
+/// The key a voter's device shows to revise: its secret, in hex.
+pub fn key_of_secret(secret: &[u8; 16]) -> String {
+    hex(secret)
+}
+
+/// The secret a key spells (32 hex digits), if it is one.
+pub fn secret_of_key(key: &str) -> Option<[u8; 16]> {
+    if key.len() != 32 || !key.is_ascii() {
+        return None;
+    }
+    let mut secret = [0u8; 16];
+    for (i, byte) in secret.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&key[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(secret)
+}
+
+/// Whether `key` is the secret behind `slot`.
+pub fn opens(round: &RoundId, slot: &str, key: &str) -> bool {
+    secret_of_key(key).is_some_and(|secret| slot_of_secret(round, &secret) == slot)
+}
+
+/// Checks a revision of the ballot in `slot` (now at revision `current`):
+/// the key must open the slot, and the revision must be higher.
+pub fn check_revision(
+    round: &RoundId,
+    slot: &str,
+    rev: u32,
+    key: Option<&str>,
+    current: u32,
+) -> Result<(), RoundProblem> {
+    let key = key.ok_or(RoundProblem::KeyRequired)?;
+    if !opens(round, slot, key) {
+        return Err(RoundProblem::WrongKey);
+    }
+    if rev <= current {
+        return Err(RoundProblem::StaleRevision);
+    }
+    Ok(())
 }
 
 /// A fresh random slot.

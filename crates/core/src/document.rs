@@ -1,11 +1,12 @@
 //! The versioned JSON document: what is stored in the browser, exported as a
 //! backup, and imported.
 //!
-//! `{"schema": 4, "snapshot": {…}, "events": […]}`. Version 1 (the first
+//! `{"schema": 5, "snapshot": {…}, "events": […]}`. Version 1 (the first
 //! layout: `{"version": 1, "events": […]}`, no snapshot) migrates forward;
-//! versions 2 (roster and marks only) and 3 (meetings) read as they are,
-//! since 3 and 4 only added events, fields and the snapshot's `ext`
-//! tables (4: training classes, 学时 settings, self-study). A
+//! versions 2 (roster and marks only), 3 (meetings) and 4 read as they are,
+//! since 3 to 5 only added events, fields and the snapshot's `ext`
+//! tables (4: training classes, 学时 settings, self-study; 5: paper
+//! ballots on the roll, `Voter::Paper`, which an older app cannot read). A
 //! newer or unreadable document is refused with a message that names what is
 //! wrong, and the caller keeps the text untouched.
 
@@ -18,7 +19,7 @@ use serde_json::{Map, Value, json};
 use std::fmt;
 
 /// The schema version this build writes.
-pub const SCHEMA: u64 = 4;
+pub const SCHEMA: u64 = 5;
 
 /// Top-level keys of a current document.
 const KNOWN_KEYS: [&str; 3] = ["schema", "snapshot", "events"];
@@ -337,6 +338,8 @@ pub fn check_content(event: &Event) -> Result<(), String> {
             crate::rounds::Voter::Member(m) => own(m),
             crate::rounds::Voter::Code(h) if h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(()),
             crate::rounds::Voter::Code(_) => Err("ballot code hash is malformed".into()),
+            // Entered by a record keeper (the actor), for the member.
+            crate::rounds::Voter::Paper(_) => Ok(()),
         },
         Payload::ObjectionFiled { record, .. } => long(&record.text, crate::rounds::MAX_OBJECTION, "objection"),
         Payload::ObjectionHandled { handling, .. } => long(&handling.note, crate::rounds::MAX_SHORT, "note"),

@@ -9,6 +9,11 @@
 //! or id that could line it up with the roll entry made at the same moment.
 //! The ballot box is a map ordered by slot, so its order says nothing about
 //! the order of voting. See [`crate::ballot`].
+//!
+//! No proxy voting: a named roll entry (`Voter::Member`) comes only from the
+//! member's own device. A member without one hands in a paper ballot, which
+//! a record keeper enters openly: the roll says `Voter::Paper`, the audit
+//! log says who entered it, and it can never be revised.
 
 use crate::date::Date;
 use crate::ids::{MemberId, NominationId, ObjectionId, RoundId};
@@ -294,10 +299,13 @@ pub struct Review {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Voter {
-    /// A named voter.
+    /// A named voter, from their own device.
     Member(MemberId),
     /// A ballot code, by its hash.
     Code(String),
+    /// A named voter's paper ballot, entered by a record keeper (the
+    /// event's actor; the audit log keeps who).
+    Paper(MemberId),
 }
 
 /// An objection (异议) during 公示.
@@ -349,6 +357,8 @@ pub enum Audited {
     Objection(ObjectionId),
     /// An objection handled.
     Handled(ObjectionId, bool),
+    /// A member's paper ballot entered (by the entry's actor).
+    Paper(MemberId),
 }
 
 /// A problem with a round or an action on it.
@@ -436,6 +446,20 @@ pub enum RoundProblem {
     ObjectionsOpen(usize),
     /// The change could not be saved; nothing was recorded.
     NotSaved,
+    /// A named ballot comes only from the voter's own device (no proxy
+    /// voting; a paper ballot is entered as one).
+    OwnDeviceOnly,
+    /// This ballot may not be revised (the round does not allow it, it was
+    /// a paper ballot, or the voter is not on the roll).
+    NoRevision,
+    /// A revision must present the key behind its slot.
+    KeyRequired,
+    /// The key does not open this slot.
+    WrongKey,
+    /// A revision must have a higher revision number.
+    StaleRevision,
+    /// A first ballot needs a slot not already in the box.
+    SlotTaken,
 }
 
 /// A round as the app shows it.
@@ -724,7 +748,29 @@ pub fn has_voted(state: &State, round: &RoundId, voter: &Voter) -> bool {
     state.roll.get(&(round.clone(), voter.clone())).copied().unwrap_or(false)
 }
 
-/// A named voter may vote now: entitled, voting open, not yet voted (or revising).
+/// How a named voter is on the roll, if they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cast {
+    /// From their own device.
+    Device,
+    /// On paper, entered by a record keeper.
+    Paper,
+}
+
+/// Whether (and how) a named voter is on the roll.
+pub fn cast_by(state: &State, round: &RoundId, member: &MemberId) -> Option<Cast> {
+    if has_voted(state, round, &Voter::Member(member.clone())) {
+        Some(Cast::Device)
+    } else if has_voted(state, round, &Voter::Paper(member.clone())) {
+        Some(Cast::Paper)
+    } else {
+        None
+    }
+}
+
+/// A named voter may cast a first ballot now (from their own device, or
+/// on paper): entitled, voting open, not on the roll in any way. A
+/// revision is [`may_revise`]'s: it adds no second roll entry.
 pub fn may_vote(state: &State, round: &Round, member: &MemberId) -> Result<(), RoundProblem> {
     round.need(Stage::Voting)?;
     if round.rules.mode != Mode::Named {
@@ -733,10 +779,28 @@ pub fn may_vote(state: &State, round: &Round, member: &MemberId) -> Result<(), R
     if !round.entitled(state).contains(member) {
         return Err(RoundProblem::NotEntitled);
     }
-    if has_voted(state, &round.id, &Voter::Member(member.clone())) && !round.rules.revision {
+    if cast_by(state, &round.id, member).is_some() {
         return Err(RoundProblem::AlreadyVoted);
     }
     Ok(())
+}
+
+/// A named voter may revise their ballot now: voting open, the round
+/// allows it, and they voted from their own device (a paper ballot is final).
+pub fn may_revise(state: &State, round: &Round, member: &MemberId) -> Result<(), RoundProblem> {
+    round.need(Stage::Voting)?;
+    if round.rules.mode != Mode::Named || !round.rules.revision {
+        return Err(RoundProblem::NoRevision);
+    }
+    match cast_by(state, &round.id, member) {
+        Some(Cast::Device) => Ok(()),
+        _ => Err(RoundProblem::NoRevision),
+    }
+}
+
+/// Paper ballots on a round's roll (they count in the turnout too).
+pub fn paper_count(state: &State, round: &RoundId) -> usize {
+    state.roll.0.iter().filter(|((r, v), reg)| r == round && matches!(v, Voter::Paper(_)) && reg.value).count()
 }
 
 /// A typed code may vote now: voting open, one of this round's, unused.

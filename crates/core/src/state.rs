@@ -427,7 +427,13 @@ impl State {
                 self.audit_entry(event, round, Audited::Reviewed(nominee.clone(), review.approved));
                 self.ext.reviews.set(&(round.clone(), nominee.clone()), review.clone(), stamp)
             }
-            Payload::Voted { round, voter } => self.ext.roll.set(&(round.clone(), voter.clone()), true, stamp),
+            Payload::Voted { round, voter } => {
+                // A keeper's paper entry is their act: the audit log says who.
+                if let Voter::Paper(member) = voter {
+                    self.audit_entry(event, round, Audited::Paper(member.clone()));
+                }
+                self.ext.roll.set(&(round.clone(), voter.clone()), true, stamp)
+            }
             Payload::ObjectionFiled { round, objection, record } => {
                 self.audit_entry(event, round, Audited::Objection(objection.clone()));
                 self.ext.objections.set(&(round.clone(), objection.clone()), record.clone(), stamp)

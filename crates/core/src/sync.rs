@@ -14,7 +14,11 @@ use crate::rounds::Voter;
 use serde::{Deserialize, Serialize};
 
 /// Version of this protocol; the server answers `/api/health` with it.
-pub const PROTOCOL: u32 = 1;
+/// 2: a revision carries its slot's key ([`BallotPush::key`]), a named roll
+/// entry comes only from the member's own device, paper ballots
+/// (`Voter::Paper`, document schema 5). A revision from a version-1 app
+/// (no key) is refused in words that say to update the app.
+pub const PROTOCOL: u32 = 2;
 /// Most events in one push.
 pub const MAX_PUSH_EVENTS: usize = 500;
 /// Most ballots in one push.
@@ -68,6 +72,8 @@ pub enum Refusal {
     NotAllowed(&'static str),
     /// The event names another member as its actor or subject.
     NotYours,
+    /// A named roll entry from a device that is not the voter's own.
+    OwnDeviceOnly,
 }
 
 impl std::fmt::Display for Refusal {
@@ -75,6 +81,10 @@ impl std::fmt::Display for Refusal {
         match self {
             Refusal::NotAllowed(kind) => write!(f, "this role may not push `{kind}` events"),
             Refusal::NotYours => f.write_str("the event acts for another member"),
+            Refusal::OwnDeviceOnly => f.write_str(
+                "a named vote comes only from the voter's own device (no proxy voting): \
+                 a record keeper enters a paper ballot instead",
+            ),
         }
     }
 }
@@ -108,10 +118,16 @@ pub fn kind(payload: &Payload) -> &'static str {
 }
 
 /// Whether `who` may push `event`. Record keepers may push anything (the
-/// organizer's device also relays members' receipts and hosts named voting
-/// on one screen); a member's phone only its own acts, as itself. A member's
-/// `Voted` is accepted only beside its ballot (checked by the server).
+/// organizer's device also relays members' receipts) but votes; a member's
+/// phone only its own acts, as itself. Roll entries: a named one only from
+/// the voter's own device, whatever its role (no proxy voting); a paper
+/// ballot or a code only from a record keeper, a paper one naming the
+/// keeper as its actor. A `Voted` is accepted only beside its ballot
+/// (checked by the server).
 pub fn may_push(who: &Principal, event: &Event) -> Result<(), Refusal> {
+    if let Payload::Voted { voter, .. } = &event.payload {
+        return may_push_vote(who, event, voter);
+    }
     if who.role.keeps_records() {
         return Ok(());
     }
@@ -125,8 +141,24 @@ pub fn may_push(who: &Principal, event: &Event) -> Result<(), Refusal> {
         Payload::SelfStudyRecorded { record, .. } => own(&record.member),
         Payload::Nominated { record, .. } => own(&record.by),
         Payload::ObjectionFiled { .. } => Ok(()),
-        Payload::Voted { voter: Voter::Member(member), .. } => own(member),
         other => Err(Refusal::NotAllowed(kind(other))),
+    }
+}
+
+fn may_push_vote(who: &Principal, event: &Event, voter: &Voter) -> Result<(), Refusal> {
+    match voter {
+        Voter::Member(member) => {
+            if who.member.as_ref() == Some(member) && event.actor.as_ref() == Some(member) {
+                Ok(())
+            } else {
+                Err(Refusal::OwnDeviceOnly)
+            }
+        }
+        Voter::Paper(_) | Voter::Code(_) if !who.role.keeps_records() => Err(Refusal::NotAllowed("voted")),
+        // "Entered by X" must be true: X is the keeper's own member (none
+        // for the organizer's login).
+        Voter::Paper(_) if event.actor != who.member => Err(Refusal::NotYours),
+        Voter::Paper(_) | Voter::Code(_) => Ok(()),
     }
 }
 
@@ -171,6 +203,10 @@ pub struct BallotPush {
     /// The chosen candidates (empty: blank).
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub choices: Vec<MemberId>,
+    /// A revision's proof: the secret whose hash is the slot (32 hex
+    /// digits, `ballot::key_of_secret`). Checked, never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// `POST /api/sync/push`.
@@ -485,6 +521,33 @@ mod tests {
         );
         let keeper = Principal { role: Role::Committee, member: Some(MemberId::from("c")) };
         assert_eq!(may_push(&keeper, &event(None, archive)), Ok(()));
+    }
+
+    /// Issue 22, item 4: a committee device's named vote for a member
+    /// without a phone was accepted.
+    #[test]
+    fn a_named_vote_comes_only_from_the_voters_own_device() {
+        let round = crate::ids::RoundId::from("r");
+        let voted = |voter| Payload::Voted { round: round.clone(), voter };
+        let named = |m: &str| voted(Voter::Member(MemberId::from(m)));
+        let paper = |m: &str| voted(Voter::Paper(MemberId::from(m)));
+        let keeper = Principal { role: Role::Committee, member: Some(MemberId::from("c")) };
+        let organizer = Principal { role: Role::Organizer, member: None };
+        assert_eq!(may_push(&phone("a"), &event(Some("a"), named("a"))), Ok(()));
+        assert_eq!(may_push(&keeper, &event(Some("c"), named("c"))), Ok(()), "a keeper's own vote");
+        for (who, actor) in [(&keeper, Some("b")), (&keeper, Some("c")), (&organizer, Some("b")), (&organizer, None)] {
+            assert_eq!(may_push(who, &event(actor, named("b"))), Err(Refusal::OwnDeviceOnly), "{who:?} as {actor:?}");
+        }
+        assert_eq!(may_push(&phone("a"), &event(Some("b"), named("b"))), Err(Refusal::OwnDeviceOnly));
+        // Paper ballots: record keepers only, entered as themselves.
+        assert_eq!(may_push(&organizer, &event(None, paper("b"))), Ok(()));
+        assert_eq!(may_push(&keeper, &event(Some("c"), paper("b"))), Ok(()));
+        assert_eq!(may_push(&keeper, &event(None, paper("b"))), Err(Refusal::NotYours));
+        assert_eq!(may_push(&organizer, &event(Some("b"), paper("b"))), Err(Refusal::NotYours));
+        assert_eq!(may_push(&phone("a"), &event(Some("a"), paper("a"))), Err(Refusal::NotAllowed("voted")));
+        let code = voted(Voter::Code("0".repeat(32)));
+        assert_eq!(may_push(&organizer, &event(None, code.clone())), Ok(()));
+        assert_eq!(may_push(&phone("a"), &event(Some("a"), code)), Err(Refusal::NotAllowed("voted")));
     }
 
     #[test]

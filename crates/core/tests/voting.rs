@@ -202,6 +202,37 @@ impl Branch {
         Ok(receipt)
     }
 
+    /// A revision on the voter's own phone: no roll entry, the ballot in
+    /// the slot of `secret` replaced with the next revision.
+    fn revise(&mut self, id: &RoundId, voter: &MemberId, choices: &[MemberId], secret: &[u8; 16]) -> Result<(), P> {
+        let round = self.round(id);
+        rounds::may_revise(self.state(), &round, voter)?;
+        let choices = rounds::check_choices(self.state(), &round, Some(voter), choices)?;
+        let slot = ballot::slot_of_secret(id, secret);
+        let current = self.state().ballots.0.get(id).and_then(|b| b.get(&slot)).map_or(0, |b| b.rev);
+        ballot::check_revision(id, &slot, current + 1, Some(&ballot::key_of_secret(secret)), current)?;
+        self.records.cast(id, &slot, Ballot { rev: current + 1, choices });
+        Ok(())
+    }
+
+    /// A paper ballot a record keeper enters: the roll says paper (the
+    /// keeper is the actor), the ballot goes in a random slot.
+    fn paper(
+        &mut self,
+        id: &RoundId,
+        keeper: Option<&MemberId>,
+        voter: &MemberId,
+        choices: &[MemberId],
+        slot: &str,
+    ) -> Result<(), P> {
+        let round = self.round(id);
+        rounds::may_vote(self.state(), &round, voter)?;
+        let choices = rounds::check_choices(self.state(), &round, Some(voter), choices)?;
+        self.record(ORGANIZER, keeper, Payload::Voted { round: id.clone(), voter: Voter::Paper(voter.clone()) });
+        self.records.cast(id, slot, Ballot { rev: 0, choices });
+        Ok(())
+    }
+
     /// A vote by code at the kiosk.
     fn vote_code(&mut self, id: &RoundId, code: &str, choices: &[MemberId], slot: &str) -> Result<String, P> {
         let round = self.round(id);
@@ -1065,8 +1096,13 @@ fn one_vote_per_member_unless_revision() {
     assert_eq!(mine, ballot::slot_of_secret(&r, &random(42)), "the same secret gives the same slot");
     assert_ne!(mine, ballot::slot_of_secret(&rid("r2"), &random(42)), "per round");
     b.vote(&r, &ms[4], &ms[..1], &mine).unwrap();
-    assert_eq!(rounds::may_vote(b.state(), &b.round(&r), &ms[4]), Ok(()));
-    b.vote(&r, &ms[4], &ms[1..2], &mine).unwrap();
+    // A second first vote is refused; a revision replaces the ballot and
+    // adds no second roll entry.
+    assert_eq!(rounds::may_vote(b.state(), &b.round(&r), &ms[4]), Err(P::AlreadyVoted));
+    assert_eq!(rounds::may_revise(b.state(), &b.round(&r), &ms[4]), Ok(()));
+    let roll_before = b.state().roll.0.clone();
+    b.revise(&r, &ms[4], &ms[1..2], &random(42)).unwrap();
+    assert_eq!(b.state().roll.0, roll_before, "no second roll entry");
     assert_eq!(
         ballot::box_of(b.state(), &r),
         vec![Ballot { rev: 1, choices: ms[1..2].to_vec() }],
@@ -1079,6 +1115,78 @@ fn one_vote_per_member_unless_revision() {
     // A code round has no named voters.
     let (b, r, ms, _) = code_round();
     assert_eq!(rounds::may_vote(b.state(), &b.round(&r), &ms[0]), Err(P::WrongMode));
+}
+
+/// Issue 22, item 4: no proxy voting. A member without a phone votes on
+/// paper, which a record keeper enters openly; then it is their one ballot.
+#[test]
+fn a_paper_ballot_is_one_ballot_entered_openly() {
+    let (mut b, r, ms) = voting_round(6, 2, Rules { revision: true, ..rules(1) });
+    b.paper(&r, None, &ms[3], &ms[..1], &slot(1)).unwrap();
+    assert_eq!(rounds::cast_by(b.state(), &r, &ms[3]), Some(rounds::Cast::Paper));
+    assert_eq!(rounds::may_vote(b.state(), &b.round(&r), &ms[3]), Err(P::AlreadyVoted), "no named vote after it");
+    assert_eq!(b.paper(&r, None, &ms[3], &[], &slot(2)), Err(P::AlreadyVoted), "no second paper ballot");
+    assert_eq!(rounds::may_revise(b.state(), &b.round(&r), &ms[3]), Err(P::NoRevision), "a paper ballot is final");
+    // A member who voted on their phone gets no paper ballot on top.
+    b.vote(&r, &ms[4], &ms[1..2], &slot(3)).unwrap();
+    assert_eq!(b.paper(&r, None, &ms[4], &[], &slot(4)), Err(P::AlreadyVoted));
+    // The roll counts it (and says paper); the audit log says who entered it.
+    assert_eq!(rounds::turnout(b.state(), &b.round(&r)), (2, 6));
+    assert_eq!(rounds::paper_count(b.state(), &r), 1);
+    let keeper = ms[5].clone();
+    b.paper(&r, Some(&keeper), &ms[2], &ms[..1], &slot(5)).unwrap();
+    let entered: Vec<_> = rounds::audit(b.state(), &r)
+        .into_iter()
+        .filter_map(|e| match e.what {
+            Audited::Paper(m) => Some((m, e.actor)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(entered, vec![(ms[3].clone(), None), (ms[2].clone(), Some(keeper))]);
+    // Self-votes are judged for the paper's voter as for a named one.
+    assert_eq!(b.paper(&r, None, &ms[0], &ms[..1], &slot(6)), Err(P::SelfVote));
+}
+
+/// Issue 22, item 5: a slot opens only with the key behind it; a higher
+/// revision is not enough.
+#[test]
+fn a_revision_needs_the_key_behind_its_slot() {
+    let r = rid("r1");
+    let (mine, theirs) = (random(7), random(8));
+    let slot = ballot::slot_of_secret(&r, &mine);
+    let key = ballot::key_of_secret(&mine);
+    assert_eq!(ballot::secret_of_key(&key), Some(mine));
+    assert!(ballot::opens(&r, &slot, &key));
+    assert!(!ballot::opens(&rid("r2"), &slot, &key), "per round");
+    assert!(!ballot::opens(&r, &slot, &ballot::key_of_secret(&theirs)));
+    for odd in ["", "zz", &key[..30], &format!("{key}00"), &"é".repeat(16)] {
+        assert_eq!(ballot::secret_of_key(odd), None, "{odd:?}");
+        assert!(!ballot::opens(&r, &slot, odd));
+    }
+    // The slot is what the box shows; it is not a key to anything.
+    assert!(!ballot::opens(&r, &slot, &slot));
+    assert_eq!(ballot::check_revision(&r, &slot, 1, None, 0), Err(P::KeyRequired));
+    assert_eq!(ballot::check_revision(&r, &slot, 9, Some(&ballot::key_of_secret(&theirs)), 0), Err(P::WrongKey));
+    assert_eq!(ballot::check_revision(&r, &slot, 1, Some(&key), 1), Err(P::StaleRevision));
+    assert_eq!(ballot::check_revision(&r, &slot, 2, Some(&key), 1), Ok(()));
+
+    // Revising is for the voter's own ballot, while voting is open.
+    let (mut b, r, ms) = voting_round(6, 2, Rules { revision: true, ..rules(1) });
+    assert_eq!(rounds::may_revise(b.state(), &b.round(&r), &ms[3]), Err(P::NoRevision), "not on the roll");
+    b.vote(&r, &ms[3], &ms[..1], &ballot::slot_of_secret(&r, &mine)).unwrap();
+    b.revise(&r, &ms[3], &[], &mine).unwrap();
+    assert_eq!(b.revise(&r, &ms[4], &[], &mine), Err(P::NoRevision), "another member's ballot");
+    b.go(&r, Stage::Closed);
+    assert_eq!(
+        b.revise(&r, &ms[3], &ms[..1], &mine),
+        Err(P::WrongStage { needed: Stage::Voting, actual: Stage::Closed }),
+        "no revision after the close"
+    );
+    assert_eq!(ballot::box_of(b.state(), &r), vec![Ballot { rev: 1, choices: vec![] }]);
+    // Without revision in the rules, nobody revises.
+    let (mut b, r, ms) = voting_round(6, 2, rules(1));
+    b.vote(&r, &ms[3], &ms[..1], &ballot::slot_of_secret(&r, &mine)).unwrap();
+    assert_eq!(b.revise(&r, &ms[3], &[], &mine), Err(P::NoRevision));
 }
 
 /// A code-voting round `r1` open with 4 codes (returned); 6 members,

@@ -5,15 +5,17 @@
 //! stored apart from it: in its round's box, one row holding every ballot
 //! sorted by slot, with no voter, token, device or time. A box is served
 //! only once voting is closed, all at once, so watching it grow cannot
-//! pair ballots with the roll.
+//! pair ballots with the roll. A revision's key is checked against its
+//! slot and dropped: nothing kept pairs a slot with a voter.
 
 use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
+use zhibu_core::ballot;
 use zhibu_core::ids::{MemberId, RoundId};
 use zhibu_core::rounds::{self, Mode, Round, Stage, Voter};
-use zhibu_core::sync::{BallotPush, BallotResult, BoxResponse, Outcome, Principal, Role};
+use zhibu_core::sync::{BallotPush, BallotResult, BoxResponse, Outcome, Principal};
 
 use crate::auth::Caller;
 use crate::branches::{Branch, ServerBox};
@@ -61,11 +63,18 @@ fn words(problem: rounds::RoundProblem) -> String {
         P::WrongStage { needed, actual } => format!("the round is at stage {actual:?}, not {needed:?}"),
         P::WrongMode => "the round does not vote this way".into(),
         P::NotEntitled => "not entitled to vote in this round".into(),
-        P::AlreadyVoted => "already voted in this round".into(),
+        P::AlreadyVoted => {
+            "already voted in this round (a revision replaces the ballot without a new roll entry)".into()
+        }
         P::NotCandidate => "a choice is not a candidate".into(),
         P::Duplicate => "a candidate is chosen twice".into(),
         P::TooMany(k) => format!("more than {k} choices"),
         P::SelfVote => "this round does not allow voting for oneself".into(),
+        P::NoRevision => "this ballot may not be revised (only a voter's own, in a round that allows it)".into(),
+        P::KeyRequired => "a revision must present its slot's key (update the app: sync protocol 2)".into(),
+        P::WrongKey => "the key does not open this ballot's slot".into(),
+        P::StaleRevision => "a revision must have a higher revision number".into(),
+        P::SlotTaken => "a first ballot needs a new slot".into(),
         other => format!("{other:?}"),
     }
 }
@@ -105,9 +114,11 @@ pub fn admit_round_act(branch: &Branch, event: &zhibu_core::event::Event) -> Res
     }
 }
 
-/// Checks a roll entry. A phone's vote must bring its ballot in the same
-/// push (first vote: a new slot; a revision: a higher revision of a slot
-/// already in the box), and that ballot is admitted here with it.
+/// Checks a roll entry. A named one (from the voter's own device, as
+/// `sync::may_push` made sure) or a keeper's paper entry must bring its
+/// ballot, in a slot new to the box, in the same push, and that ballot is
+/// admitted here with it. One roll entry per voter: a second is refused
+/// (a revision comes alone, with its key). Codes' ballots come unpaired.
 pub fn admit_vote(
     branch: &Branch,
     boxes: &mut Boxes,
@@ -121,10 +132,9 @@ pub fn admit_vote(
     let round = state.round(round_id).ok_or("no such round")?;
     voting_open(&round, boxes.get(branch, round_id))?;
     let member = match voter {
-        Voter::Member(member) => {
-            rounds::may_vote(state, &round, member).map_err(words)?;
-            member
-        }
+        Voter::Member(member) if who.member.as_ref() == Some(member) => member,
+        Voter::Paper(member) if who.role.keeps_records() => member,
+        Voter::Member(_) | Voter::Paper(_) => return Err(zhibu_core::sync::Refusal::OwnDeviceOnly.to_string()),
         Voter::Code(hash) => {
             if round.rules.mode != Mode::Codes {
                 return Err(words(rounds::RoundProblem::WrongMode));
@@ -138,31 +148,26 @@ pub fn admit_vote(
             return Ok(());
         }
     };
-    // Record keepers host named voting on a shared device: their ballots
-    // come unpaired (random slots) and are admitted against the roll's size.
-    if who.role != Role::Member {
-        return Ok(());
-    }
-    let revising = rounds::has_voted(state, round_id, voter);
+    rounds::may_vote(state, &round, member).map_err(words)?;
+    let in_box = boxes.get(branch, round_id);
     let (i, ballot) = pushed
         .iter()
         .enumerate()
-        .find(|(i, b)| &b.round == round_id && answers[*i].is_none())
-        .ok_or("a vote must come with its ballot in the same push")?;
+        .find(|(i, b)| &b.round == round_id && answers[*i].is_none() && !in_box.ballots.contains_key(&b.slot))
+        .ok_or("a vote must come with its ballot, in a new slot, in the same push")?;
     let checked = (|| {
         if !slot_ok(&ballot.slot) {
             return Err("the ballot's slot is malformed".to_owned());
         }
-        let choices = rounds::check_choices(state, &round, Some(member), &ballot.choices).map_err(words)?;
-        let current = boxes.get(branch, round_id).ballots.get(&ballot.slot).map(|(rev, _)| *rev);
-        match (revising, current) {
-            // A phone that revised before its first push sends a higher
-            // revision in its first slot: still its first ballot.
-            (false, None) => Ok(choices),
-            (true, Some(rev)) if ballot.rev > rev => Ok(choices),
-            (false, Some(_)) => Err("a first ballot needs a new slot".to_owned()),
-            (true, _) => Err("a revision must replace the voter's ballot with a higher revision".to_owned()),
+        // A paper ballot is entered once: it has no key to revise with.
+        if matches!(voter, Voter::Paper(_)) && ballot.rev != 0 {
+            return Err("a paper ballot has revision 0".to_owned());
         }
+        // Paper entries pushed together pair with their ballots in slot
+        // order, not by who wrote which (the keeper's device checked the
+        // self-vote rule at entry): judge a paper ballot for nobody.
+        let judged_for = if matches!(voter, Voter::Paper(_)) { None } else { Some(member) };
+        rounds::check_choices(state, &round, judged_for, &ballot.choices).map_err(words)
     })();
     let choices = match checked {
         Ok(choices) => choices,
@@ -188,7 +193,7 @@ pub fn admit_vote(
 }
 
 /// A ballot not paired with a vote of this push: a re-sent one (duplicate),
-/// a revision, or a record keeper's shared-device ballot.
+/// a revision (with its key), or a code's ballot from the kiosk.
 pub fn admit_unpaired(branch: &Branch, boxes: &mut Boxes, who: &Principal, ballot: &BallotPush) -> BallotResult {
     let answer = |outcome, reason: Option<String>| BallotResult {
         round: ballot.round.0.clone(),
@@ -220,24 +225,18 @@ fn admit_unpaired_inner(
         return Ok(Outcome::Duplicate);
     }
     voting_open(&round, boxes.get(branch, &ballot.round))?;
-    let voter = who.member.as_ref().filter(|_| who.role == Role::Member);
-    let choices = rounds::check_choices(state, &round, voter, &ballot.choices).map_err(words)?;
-    match current {
+    let choices = match current {
+        // A revision: by a voter on the roll from their own device, with
+        // the key behind the slot (so knowing a slot gives no power).
         Some((rev, _)) => {
-            if !round.rules.revision {
-                return Err("this round does not allow revising a ballot".into());
-            }
-            if ballot.rev <= rev {
-                return Err("a revision must have a higher revision number".into());
-            }
-            if let Some(me) = voter
-                && !rounds::has_voted(state, &ballot.round, &Voter::Member(me.clone()))
-            {
-                return Err("only a voter on the roll may revise".into());
-            }
+            let me = who.member.as_ref().ok_or_else(|| words(rounds::RoundProblem::NoRevision))?;
+            rounds::may_revise(state, &round, me).map_err(words)?;
+            ballot::check_revision(&ballot.round, &ballot.slot, ballot.rev, ballot.key.as_deref(), rev)
+                .map_err(words)?;
+            rounds::check_choices(state, &round, Some(me), &ballot.choices).map_err(words)?
         }
         None => {
-            if who.role == Role::Member {
+            if round.rules.mode != Mode::Codes || !who.role.keeps_records() {
                 return Err("a ballot must come with its vote in the same push".into());
             }
             let (on_roll, _) = rounds::turnout(state, &round);
@@ -247,8 +246,9 @@ fn admit_unpaired_inner(
             if ballot.rev != 0 {
                 return Err("a first ballot has revision 0".into());
             }
+            rounds::check_choices(state, &round, None, &ballot.choices).map_err(words)?
         }
-    }
+    };
     boxes.put(branch, &ballot.round, &ballot.slot, ballot.rev, choices);
     Ok(Outcome::Accepted)
 }

@@ -125,6 +125,12 @@ fn plan(branch: &mut Branch, who: &Principal, checked: &[Checked], pushed: &[Bal
         }
         if matches!(event.payload, Payload::Voted { .. }) {
             plan.stateless = false;
+            // The same roll entry under another id (a phone's history,
+            // unfolded after it connects again) is the same write.
+            if branch.state.covers(event) {
+                plan.events.push(result(id, Outcome::Duplicate, None));
+                continue;
+            }
         }
         if who.role == Role::Member
             && let Err(why) = ballots::admit_round_act(branch, event)

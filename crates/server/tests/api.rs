@@ -937,8 +937,9 @@ async fn event_kinds_by_role(engine: Engine) {
                     (b.book.draft(&writer, payload), vec![])
                 }
                 None => {
-                    // voted: each role votes as a different entitled member;
-                    // a phone brings its ballot, a keeper's shared device not.
+                    // voted: each role votes as a different entitled member,
+                    // with a ballot; only a member's own phone may (no proxy
+                    // voting: keepers enter paper ballots, `Voter::Paper`).
                     let voter = match role {
                         As::MemberSelf => me.clone(),
                         As::MemberOther => other.clone(),
@@ -947,10 +948,7 @@ async fn event_kinds_by_role(engine: Engine) {
                     };
                     let writer = writer.acting_as(Some(&voter));
                     let ev = b.book.draft(&writer, voted(&r.round, Voter::Member(voter)));
-                    let ballots = match role {
-                        As::MemberSelf | As::MemberOther => vec![ballot(&r.round, std::slice::from_ref(&nominee))],
-                        _ => vec![],
-                    };
+                    let ballots = vec![ballot(&r.round, std::slice::from_ref(&nominee))];
                     (ev, ballots)
                 }
             };
@@ -961,7 +959,7 @@ async fn event_kinds_by_role(engine: Engine) {
             let by_brief = match role {
                 As::MemberSelf => PHONE_KINDS.contains(&kind.as_str()),
                 As::MemberOther => false,
-                As::Committee | As::Organizer => true,
+                As::Committee | As::Organizer => kind != "voted",
             };
             assert_eq!(by_rule, by_brief, "sync::may_push disagrees with the protocol for {kind} as {role:?}");
             let response = server.push(token, std::slice::from_ref(&event), &ballots).await;
@@ -1287,8 +1285,8 @@ async fn named_round_across_phones(engine: Engine) {
     let r = server.push(&phone_d.token, &[after], &[ballot(&round, std::slice::from_ref(&c))]).await;
     rejected_because(&r, 0, "closed");
     ballot_rejected_because(&r, 0, "closed");
-    let shared = b.book.draft(&b.laptop.acting_as(Some(&d)), voted(&round, Voter::Member(d.clone())));
-    let r = server.push(&b.organizer.token, &[shared], &[ballot(&round, std::slice::from_ref(&c))]).await;
+    let paper = b.book.draft(&b.laptop, voted(&round, Voter::Paper(d.clone())));
+    let r = server.push(&b.organizer.token, &[paper], &[ballot(&round, std::slice::from_ref(&c))]).await;
     rejected_because(&r, 0, "closed");
     ballot_rejected_because(&r, 0, "closed");
     // The re-sent vote and ballot are still duplicates, not errors.
@@ -1387,7 +1385,7 @@ async fn ballot_secrecy_in_database_and_logs(engine: Engine) {
     let round = r.round.clone();
     server.push_ok(&b.organizer.token, &r.events).await;
 
-    // Each phone votes; the laptop hosts one more named vote (unpaired ballot).
+    // Each phone votes; the laptop enters one paper ballot.
     let choices = [vec![cand1.clone()], vec![cand2.clone(), cand1.clone()], vec![cand2.clone()], vec![]];
     let mut ballots = Vec::new();
     for ((voter, phone), choice) in voters.iter().zip(&phones).zip(&choices) {
@@ -1397,8 +1395,7 @@ async fn ballot_secrecy_in_database_and_logs(engine: Engine) {
         assert_eq!(ballot_outcomes(&resp), [Outcome::Accepted], "{resp:?}");
         ballots.push(ballot);
     }
-    let shared =
-        b.book.record(&b.laptop.acting_as(Some(&shared_voter)), voted(&round, Voter::Member(shared_voter.clone())));
+    let shared = b.book.record(&b.laptop, voted(&round, Voter::Paper(shared_voter.clone())));
     let hosted = ballot(&round, &[cand1.clone(), cand2.clone()]);
     let resp = server.push(&b.organizer.token, &[shared], std::slice::from_ref(&hosted)).await;
     assert_eq!(
@@ -1961,7 +1958,7 @@ async fn two_instances_share_one_database(engine: Engine) {
         two.post(&format!("/api/rounds/{round}/box"), Some(&b.organizer.token), &json!({})).await.body();
     let slots: BTreeSet<String> = closed.ballots.iter().map(|x| x.slot.clone()).collect();
     assert_eq!(slots, ballots.iter().map(|x| x.slot.clone()).collect());
-    let late = b.book.draft(&b.laptop.acting_as(Some(&d)), voted(&round, Voter::Member(d.clone())));
+    let late = b.book.draft(&b.laptop, voted(&round, Voter::Paper(d.clone())));
     let r = one.push(&b.organizer.token, &[late], &[ballot(&round, std::slice::from_ref(&a))]).await;
     rejected_because(&r, 0, "closed");
     let seen: BoxResponse = one.get(&format!("/api/rounds/{round}/box"), Some(&phone_b.token)).await.body();

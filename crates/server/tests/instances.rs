@@ -302,18 +302,21 @@ fn voting_rounds(rounds: &[RoundId], voters: &[&str], candidates: &[&str]) -> Ve
     record_events(&DeviceId("rounds".into()), None, 1_772_000_000_000, saved)
 }
 
-/// A phone's vote: the roll entry and its ballot (a fresh slot).
+/// A phone's vote: the roll entry and its ballot (a fresh slot). Each is
+/// its own write (a device of its own): the same device and clock would be
+/// the same roll entry again, which the server answers as a duplicate.
 fn vote(round: &RoundId, voter: &str, choice: &str) -> (Value, BallotPush) {
     let me = MemberId(voter.into());
+    let device: String = random_bytes().iter().map(|b| format!("{b:02x}")).collect();
     let stamp = EventStamp {
-        device: DeviceId(format!("phone-{voter}")),
+        device: DeviceId(format!("phone-{voter}-{device}")),
         actor: Some(me.clone()),
         unix_ms: 1_773_000_000_000,
         random: random_bytes(),
     };
     let event = Records::default().record(stamp, Payload::Voted { round: round.clone(), voter: Voter::Member(me) });
     let slot: String = random_bytes().iter().map(|b| format!("{b:02x}")).collect();
-    let ballot = BallotPush { round: round.clone(), slot, rev: 0, choices: vec![MemberId(choice.into())] };
+    let ballot = BallotPush { round: round.clone(), slot, rev: 0, choices: vec![MemberId(choice.into())], key: None };
     (serde_json::to_value(event).expect("an event serializes"), ballot)
 }
 

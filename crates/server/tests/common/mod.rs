@@ -898,6 +898,7 @@ pub fn ballot(round: &RoundId, choices: &[MemberId]) -> BallotPush {
         slot: zhibu_core::ballot::random_slot(&random16()),
         rev: 0,
         choices: choices.to_vec(),
+        key: None,
     }
 }
 
