@@ -40,6 +40,7 @@ fn connect(role: Role, member: Option<&MemberId>) {
         role,
         member: member.cloned(),
         expires_at: 0,
+        login: None,
     };
     Connection::new("http://127.0.0.1:9", server_session).save().unwrap();
 }

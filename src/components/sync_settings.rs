@@ -160,6 +160,7 @@ fn Connect() -> impl IntoView {
                     (Failure::Status(401, _), Mode::Login) => i18n.now("sync.connect.wrong_password"),
                     (_, Mode::Join) => accept_error(i18n, &failure),
                     (Failure::Status(409, _), Mode::Create) => i18n.now("sync.connect.login_taken"),
+                    (Failure::Status(403, _), Mode::Create) => i18n.now("sync.connect.signup_closed"),
                     _ => words::sync_failure(i18n.lang.get_untracked(), &failure),
                 }));
             } else if m == Mode::Join {
@@ -198,6 +199,7 @@ fn Connect() -> impl IntoView {
                 Mode::Create => view! {
                     {field("sync-branch", "sync.connect.branch", branch, "text", "organization")}
                     {field("sync-login", "sync.connect.user", login, "text", "username")}
+                    <p class="hint" data-testid="sync-login-hint">{i18n.t("sync.connect.login_hint")}</p>
                     {field("sync-password", "sync.connect.password", password, "password", "new-password")}
                     {field("sync-password2", "sync.connect.password2", again, "password", "new-password")}
                 }.into_any(),
@@ -274,6 +276,8 @@ fn Connected() -> impl IntoView {
                     {fact("sync.server", c.server.clone(), "sync-server-shown")}
                     {fact("sync.branch", c.session.branch_name.clone(), "sync-branch")}
                     {fact("sync.role", role_text(i18n, c.session.role), "sync-role")}
+                    // The login the server made at creation: the one to log in with elsewhere.
+                    {c.session.login.clone().map(|l| fact("sync.login", l, "sync-login-shown"))}
                     {member.map(|m| fact("sync.member", m, "sync-member"))}
                     {fact("sync.last", last, "sync-last")}
                     {fact("sync.pending", pending.to_string(), "sync-pending")}

@@ -241,6 +241,9 @@ test('with the server down changes wait, survive a reload, and go up when it is 
   await app.addMember({ name: '周四' });
   await createBranch(page, { branch: '第三党支部', login: 'organizer-three', password: 'a third long password' });
   await synced(page);
+  // The server adds six digits to the login asked for; the page shows the whole one.
+  const login = (await page.getByTestId('sync-login-shown').innerText()).trim();
+  expect(login).toMatch(/^organizer-three-\d{6}$/);
 
   await server.stop();
   await page.getByTestId('nav-roster').click();
@@ -265,7 +268,7 @@ test('with the server down changes wait, survive a reload, and go up when it is 
   const other = await second.newPage();
   await other.goto('/#/settings');
   await other.getByTestId('sync-mode-login').click();
-  await other.locator('#sync-login').fill('organizer-three');
+  await other.locator('#sync-login').fill(login);
   await other.locator('#sync-password').fill('wrong password');
   await other.getByTestId('sync-connect').click();
   await expect(other.getByTestId('sync-error')).toContainText('登录名或密码不正确');

@@ -262,7 +262,7 @@ fn visit(event: &Event, f: &mut impl FnMut(&'static str, &str, bool)) {
         Payload::Voted { round, voter } => {
             id("round", round.as_str());
             match voter {
-                Voter::Member(m) => id("member", m.as_str()),
+                Voter::Member(m) | Voter::Paper(m) => id("member", m.as_str()),
                 Voter::Code(h) => frees.push(("code hash", h)),
             }
         }

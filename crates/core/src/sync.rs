@@ -33,6 +33,9 @@ pub const MIN_PASSWORD: usize = 8;
 /// Longest branch name, login or device label, in characters. The OpenAPI
 /// schemas repeat these limits as literals (a server test compares them).
 pub const MAX_NAME: usize = 100;
+/// Longest login: a name the organizer asked for plus the server's
+/// `-123456`.
+pub const MAX_LOGIN: usize = MAX_NAME + 7;
 
 /// What a token may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -329,7 +332,9 @@ pub struct NewBranch {
     /// The branch's name (shown to members joining).
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
-    /// The organizer's login (unique on this server).
+    /// The login the organizer asks for: the server adds a random number
+    /// (`name-123456`, in the answer's `login`), so creating a branch never
+    /// tells whether a login is already someone's.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub login: String,
     /// The organizer's password ([`MIN_PASSWORD`] to [`MAX_PASSWORD`] characters).
@@ -342,7 +347,7 @@ pub struct NewBranch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Login {
     /// The organizer's login.
-    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 107))]
     pub login: String,
     /// The password.
     #[cfg_attr(feature = "openapi", schema(max_length = 256))]
@@ -369,6 +374,11 @@ pub struct Session {
     pub member: Option<MemberId>,
     /// When it expires (Unix ms).
     pub expires_at: i64,
+    /// The organizer's login, as the server made it from the one asked for
+    /// at creation (with a random number added): the login to use on
+    /// another device. Only on organizer sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<String>,
 }
 
 /// `POST /api/invitations`: invite a member's phone.

@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use zhibu_core::bounds;
 use zhibu_core::ids::MemberId;
 use zhibu_core::sync::{
-    Accept, BranchSettings, Device, Invitation, Login, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD, NewBranch, NewInvitation,
-    Role, Session,
+    Accept, BranchSettings, Device, Invitation, Login, MAX_LOGIN, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD, NewBranch,
+    NewInvitation, Role, Session,
 };
 
 use crate::auth::{self, Caller};
@@ -57,8 +57,9 @@ async fn issue(app: &App, template: TokenRow) -> ApiResult<(String, TokenRow)> {
     Ok((token, row))
 }
 
-fn session(branch_name: String, token: String, row: &TokenRow) -> Session {
+fn session(branch_name: String, token: String, row: &TokenRow, login: Option<String>) -> Session {
     Session {
+        login,
         branch: row.branch.clone(),
         branch_name,
         token,
@@ -87,7 +88,8 @@ fn token_template(branch: &str, role: Role, member: Option<String>, label: Strin
 
 /// Creates a branch; the caller becomes its organizer.
 #[utoipa::path(post, path = "/api/branches", tag = "accounts", request_body = NewBranch,
-    responses((status = 201, body = Session), (status = 409, description = "Login taken", body = zhibu_core::sync::ApiError),
+    responses((status = 201, body = Session), (status = 403, description = "Sign-up closed", body = zhibu_core::sync::ApiError),
+        (status = 409, description = "No free login with this name", body = zhibu_core::sync::ApiError),
         (status = 422, body = zhibu_core::sync::ApiError), (status = 429, body = zhibu_core::sync::ApiError)))]
 pub async fn create_branch(
     State(app): State<App>,
@@ -95,23 +97,50 @@ pub async fn create_branch(
     JsonBody(new): JsonBody<NewBranch>,
 ) -> ApiResult<(StatusCode, Json<Session>)> {
     app.limits.login_attempt(ip)?;
-    if !app.config.open_signup {
+    if !app.config.signup_open() {
         return Err(Failure::Forbidden("this server does not take new branches".into()));
     }
     let name = text(&new.name, "the branch name")?;
-    let login = text(&new.login, "the login")?;
+    let asked = text(&new.login, "the login")?;
     password(&new.password)?;
     let branch = auth::random(16);
     let password_hash = auth::hash_password(new.password).await?;
-    let row = NewBranchRow { id: branch.clone(), name: name.clone(), login, password_hash, created_at: auth::now_ms() };
-    app.db.create_branch(&row).await.map_err(|e| match e {
-        crate::store::StoreError::Taken => Failure::Conflict("this login is taken".into()),
-        other => other.into(),
-    })?;
+    // The login is the one asked for with a random number, whether or not
+    // the bare one is taken: the answer never says which logins exist.
+    let mut tries = 0;
+    let login = loop {
+        let login = format!("{asked}-{}", login_number());
+        let row = NewBranchRow {
+            id: branch.clone(),
+            name: name.clone(),
+            login: login.clone(),
+            password_hash: password_hash.clone(),
+            created_at: auth::now_ms(),
+        };
+        match app.db.create_branch(&row).await {
+            Ok(()) => break login,
+            // One in a million, unless this name has many branches: draw again.
+            Err(crate::store::StoreError::Taken) if tries < LOGIN_DRAWS => tries += 1,
+            Err(crate::store::StoreError::Taken) => {
+                return Err(Failure::Conflict("no free login with this name; try another name".into()));
+            }
+            Err(other) => return Err(other.into()),
+        }
+    };
     let template = token_template(&branch, Role::Organizer, None, "组织员".into(), app.config.session_days);
     let (token, row) = issue(&app, template).await?;
     tracing::info!(branch = %branch, "branch created");
-    Ok((StatusCode::CREATED, Json(session(name, token, &row))))
+    Ok((StatusCode::CREATED, Json(session(name, token, &row, Some(login)))))
+}
+
+/// How many numbers a new login may draw before giving up.
+const LOGIN_DRAWS: u32 = 8;
+
+/// Six random digits.
+fn login_number() -> String {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000)
 }
 
 /// The organizer logs in.
@@ -124,7 +153,7 @@ pub async fn login(
     JsonBody(login): JsonBody<Login>,
 ) -> ApiResult<Json<Session>> {
     app.limits.login_attempt(ip)?;
-    if login.password.chars().count() > MAX_PASSWORD || login.login.trim().chars().count() > MAX_NAME {
+    if login.password.chars().count() > MAX_PASSWORD || login.login.trim().chars().count() > MAX_LOGIN {
         return Err(Failure::Unauthorized("wrong login or password"));
     }
     let account = app.db.organizer(login.login.trim()).await?;
@@ -136,7 +165,7 @@ pub async fn login(
     let branch = app.db.branch(&account.branch).await?.ok_or(Failure::NotFound("no such branch"))?;
     let template = token_template(&branch.id, Role::Organizer, None, "组织员".into(), app.config.session_days);
     let (token, row) = issue(&app, template).await?;
-    Ok(Json(session(branch.name, token, &row)))
+    Ok(Json(session(branch.name, token, &row, Some(login.login.trim().to_owned()))))
 }
 
 /// Revokes the calling token (log out; "revoke this device").
@@ -238,7 +267,7 @@ pub async fn accept(
         .ok_or(Failure::Unauthorized("this invitation is not valid: unknown, already used or expired"))?;
     let branch = app.db.branch(&row.branch).await?.ok_or(Failure::NotFound("no such branch"))?;
     tracing::info!(branch = %row.branch, device = %row.id, "invitation redeemed");
-    Ok(Json(session(branch.name, token, &row)))
+    Ok(Json(session(branch.name, token, &row, None)))
 }
 
 /// The branch's devices and sessions.

@@ -47,10 +47,21 @@ pub struct Config {
     #[arg(long, env = "ZHIBU_RATE_LOGIN", default_value_t = 10)]
     pub rate_login: u32,
 
-    /// Use the first X-Forwarded-For address as the client's (only behind
-    /// a reverse proxy that sets it).
+    /// Take the client's address from the last X-Forwarded-For entry, the
+    /// one the reverse proxy appended (only behind a proxy that appends it;
+    /// the entries before it are the client's own words).
     #[arg(long, env = "ZHIBU_TRUST_PROXY")]
     pub trust_proxy: bool,
+
+    /// Seconds a client has to send a request's headers (and to start the
+    /// next one on a kept-alive connection); slower ones are disconnected.
+    #[arg(long, env = "ZHIBU_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+
+    /// Seconds a client has to send a request's whole body (slower: 408,
+    /// and the connection is closed).
+    #[arg(long, env = "ZHIBU_BODY_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout: u64,
 
     /// Days an organizer's login session lasts.
     #[arg(long, env = "ZHIBU_SESSION_DAYS", default_value_t = 30)]
@@ -64,9 +75,12 @@ pub struct Config {
     #[arg(long, env = "ZHIBU_INVITATION_HOURS", default_value_t = 72)]
     pub invitation_hours: u32,
 
-    /// Whether anyone who can reach the server may create a branch.
-    #[arg(long, env = "ZHIBU_OPEN_SIGNUP", default_value_t = true, action = clap::ArgAction::Set)]
-    pub open_signup: bool,
+    /// Whether anyone who can reach the server may create a branch
+    /// (true/false). Default: on when --bind is a loopback address (the
+    /// local server `cargo xtask run` starts), off otherwise: on a public
+    /// server the admin turns it on while branches are being created.
+    #[arg(long, env = "ZHIBU_OPEN_SIGNUP", action = clap::ArgAction::Set)]
+    pub open_signup: Option<bool>,
 
     /// Log format.
     #[arg(long, env = "ZHIBU_LOG_FORMAT", value_enum, default_value = "text")]
@@ -86,5 +100,11 @@ impl Config {
     /// The defaults, as if run with no flags (tests start from this).
     pub fn defaults() -> Config {
         Config::parse_from(["zhibu-server"])
+    }
+
+    /// Whether a caller without a session may create a branch: as set, else
+    /// only on a loopback address (only this machine can reach it).
+    pub fn signup_open(&self) -> bool {
+        self.open_signup.unwrap_or_else(|| self.bind.ip().is_loopback())
     }
 }

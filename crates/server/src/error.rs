@@ -23,8 +23,12 @@ pub enum Failure {
     WrongMethod,
     /// 409: the request conflicts with the current state.
     Conflict(String),
+    /// 408: the body did not arrive within this many seconds.
+    SlowBody(u64),
     /// 413: body or batch too large.
     TooLarge(String),
+    /// 415: a body that is not `application/json`.
+    UnsupportedMediaType,
     /// 422: well-formed, but a value is refused.
     Invalid(String),
     /// 429.
@@ -44,7 +48,15 @@ impl Failure {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method".into())
             }
             Failure::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            Failure::SlowBody(secs) => {
+                (StatusCode::REQUEST_TIMEOUT, "timeout", format!("the body did not arrive within {secs} s"))
+            }
             Failure::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", m.clone()),
+            Failure::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the body must be sent as Content-Type: application/json".into(),
+            ),
             Failure::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", m.clone()),
             Failure::RateLimited => {
                 (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; wait and try again".to_owned())
@@ -63,6 +75,10 @@ impl IntoResponse for Failure {
         let mut response = (status, Json(ApiError { error: code.to_owned(), message })).into_response();
         if status == StatusCode::TOO_MANY_REQUESTS {
             response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
+        }
+        if status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of the body may still be on its way: never read it as a request.
+            response.headers_mut().insert("connection", axum::http::HeaderValue::from_static("close"));
         }
         response
     }

@@ -18,10 +18,12 @@ pub mod ballots;
 pub mod branches;
 pub mod config;
 pub mod error;
+pub mod headers;
 pub mod limits;
 pub mod openapi;
 pub mod push;
 pub mod routes;
+pub mod serve;
 pub mod store;
 pub mod web;
 

@@ -1,6 +1,6 @@
 //! Limits: rate limits per token and per client address (GCRA, in memory
-//! per instance), and a JSON body reader that answers 413/422 with a JSON
-//! error instead of axum's plain-text rejections.
+//! per instance), and a JSON body reader that answers 408/413/415/422 with
+//! a JSON error instead of axum's plain-text rejections.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -78,22 +78,25 @@ impl Limits {
     }
 }
 
-/// The client's address (the socket's, or X-Forwarded-For's first behind a
-/// trusted proxy).
+/// The client's address: the socket's, or behind a trusted proxy the last
+/// X-Forwarded-For entry — the one the proxy appended. The entries before
+/// it came with the request, so a client could name any address there.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub IpAddr);
+
+/// The last entry of the last X-Forwarded-For header (a proxy may append a
+/// header line of its own instead of extending the client's).
+fn forwarded_for(headers: &axum::http::HeaderMap) -> Option<IpAddr> {
+    let last = headers.get_all("x-forwarded-for").iter().next_back()?;
+    last.to_str().ok()?.rsplit(',').next()?.trim().parse().ok()
+}
 
 impl FromRequestParts<App> for ClientIp {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         if app.limits.trust_proxy
-            && let Some(ip) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .and_then(|v| v.trim().parse().ok())
+            && let Some(ip) = forwarded_for(&parts.headers)
         {
             return Ok(ClientIp(ip));
         }
@@ -133,15 +136,33 @@ impl<T: DeserializeOwned + Send> FromRequestParts<App> for PathArg<T> {
     }
 }
 
-/// A JSON body: over the size limit → 413, not JSON or the wrong shape →
-/// 422 with the parser's words (line and column).
+/// A JSON body: not sent as `application/json` → 415 (so a cross-site
+/// form or `text/plain` fetch, which needs no CORS preflight, is never
+/// read), over the size limit → 413, slower than `--body-timeout` → 408,
+/// not JSON or the wrong shape → 422 with the parser's words.
 pub struct JsonBody<T>(pub T);
+
+/// Whether the request says its body is JSON (`application/json`, any
+/// parameters such as `charset`).
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    value.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
 
 impl<T: DeserializeOwned> FromRequest<App> for JsonBody<T> {
     type Rejection = Failure;
 
     async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, app).await.map_err(|e| {
+        if !is_json(req.headers()) {
+            return Err(Failure::UnsupportedMediaType);
+        }
+        let limit = std::time::Duration::from_secs(app.config.body_timeout);
+        let read = tokio::time::timeout(limit, axum::body::Bytes::from_request(req, app))
+            .await
+            .map_err(|_| Failure::SlowBody(app.config.body_timeout))?;
+        let bytes = read.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 Failure::TooLarge(format!("the body is larger than {} bytes", app.config.max_body))
             } else {

@@ -4,7 +4,7 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use zhibu_server::config::LogFormat;
 use zhibu_server::store::Db;
-use zhibu_server::{App, Config, router};
+use zhibu_server::{App, Config};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -52,11 +52,9 @@ async fn serve(config: Config) -> Result<(), String> {
         }
     });
     tracing::info!("listening on http://{}", config.bind);
-    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    zhibu_server::serve::run(listener, app, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
 }

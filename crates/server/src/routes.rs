@@ -104,5 +104,6 @@ pub fn router(app: App) -> axum::Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
         .on_response(DefaultOnResponse::new().level(Level::INFO));
-    router.layer(trace).with_state(app)
+    // Security headers on everything, API errors and static files alike.
+    router.layer(middleware::from_fn(crate::headers::add)).layer(trace).with_state(app)
 }

@@ -25,6 +25,10 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     let value =
         if forever && response.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // The body depends on Accept-Encoding (ServeDir picks `.br`/`.gz` but
+    // does not say so): a shared cache must not hand brotli to a browser
+    // that did not ask for it.
+    response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
 }
 

@@ -90,9 +90,10 @@ async fn crash_run(engine: &str, db_args: Vec<String>, dir: &Path) {
         &json!({"name": "崩溃测试支部", "login": "crash-organizer", "password": "a long password"}),
     )
     .await;
+    // The login the server made of the one asked for.
+    let login = organizer.login.clone().expect("an organizer session names its login");
     let laptop: Session =
-        post(&http, &base, "/api/login", None, &json!({"login": "crash-organizer", "password": "a long password"}))
-            .await;
+        post(&http, &base, "/api/login", None, &json!({"login": login, "password": "a long password"})).await;
     let roster = roster_events("crash-roster", &(0..7).map(|i| format!("m{i}")).collect::<Vec<_>>());
     let setup: PushResponse =
         post(&http, &base, "/api/sync/push", Some(&organizer.token), &json!({"schema": SCHEMA, "events": roster}))

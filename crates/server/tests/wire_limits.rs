@@ -180,7 +180,7 @@ async fn oversized_ids_are_refused_and_not_echoed(engine: Engine) {
     rejected_because(&r, 0, &format!("proof is {} bytes long (at most 1024)", (1 << 20) + 9));
 
     // A ballot names its round and slot as pushed: cut, not echoed.
-    let ballot = BallotPush { round: mega.as_str().into(), slot: mega.clone(), rev: 0, choices: vec![] };
+    let ballot = BallotPush { round: mega.as_str().into(), slot: mega.clone(), rev: 0, key: None, choices: vec![] };
     let body = Server::push_body(&[], &[ballot]);
     let reply = server.post("/api/sync/push", Some(&s.phone.token), &body).await;
     reply.expect(200);
@@ -232,7 +232,7 @@ fn property<'a>(doc: &'a Value, component: &str, field: &str) -> &'a Value {
 
 async fn openapi_states_the_lengths_the_server_checks(engine: Engine) {
     use zhibu_core::bounds::MAX_ID;
-    use zhibu_core::sync::{MAX_NAME, MAX_PASSWORD, MIN_PASSWORD};
+    use zhibu_core::sync::{MAX_LOGIN, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD};
     let server = Server::start_default(&engine).await;
     let reply = server.get("/api/openapi.json", None).await;
     reply.expect(200);
@@ -241,7 +241,7 @@ async fn openapi_states_the_lengths_the_server_checks(engine: Engine) {
         ("NewBranch", "name", Some(1), MAX_NAME),
         ("NewBranch", "login", Some(1), MAX_NAME),
         ("NewBranch", "password", Some(MIN_PASSWORD), MAX_PASSWORD),
-        ("Login", "login", None, MAX_NAME),
+        ("Login", "login", None, MAX_LOGIN),
         ("Login", "password", None, MAX_PASSWORD),
         ("NewInvitation", "member", Some(1), MAX_ID),
         ("Accept", "code", None, 64),

@@ -513,6 +513,8 @@ impl Server {
         let session: Session = reply.body();
         assert_eq!(session.role, Role::Organizer);
         assert_eq!(session.branch_name, name);
+        // The server adds a number to the login asked for: log in with its.
+        let login = session.login.clone().expect("an organizer session names its login");
         (session, login, password)
     }
 
