@@ -43,5 +43,6 @@ pub mod table;
 pub mod tally;
 pub mod token;
 pub mod training;
+pub mod visibility;
 pub mod xlsx;
 pub mod zone;

@@ -290,10 +290,12 @@ pub struct PushResponse {
 pub struct PullResponse {
     /// The schema the events are written in.
     pub schema: u64,
-    /// Events after `since`, in the server's order.
+    /// Events after `since`, in the server's order, as the caller may see
+    /// them (`visibility`: a member's phone gets no other member's own
+    /// records, and objections without who filed them).
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub events: Vec<Event>,
-    /// The cursor to ask from next.
+    /// The cursor to ask from next (past any event withheld from the caller).
     pub next: u64,
     /// Whether more events follow `next`.
     pub more: bool,

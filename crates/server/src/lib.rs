@@ -25,6 +25,7 @@ pub mod push;
 pub mod routes;
 pub mod serve;
 pub mod store;
+pub mod visibility;
 pub mod web;
 
 pub use config::Config;

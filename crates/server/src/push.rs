@@ -25,6 +25,7 @@ use crate::error::{ApiResult, Failure};
 use crate::limits::{JsonBody, QueryArgs};
 use crate::routes::App;
 use crate::store::StoreError;
+use crate::visibility;
 
 /// How often a push re-validates after another instance committed first.
 const RETRIES: usize = 8;
@@ -247,7 +248,11 @@ pub struct PullQuery {
     pub limit: Option<usize>,
 }
 
-/// Pulls the branch's events after a cursor, one page at a time.
+/// Pulls the branch's events after a cursor, one page at a time, as the
+/// caller may see them (`visibility`): a member's phone gets no other
+/// member's own records. Pages go by the server's sequence, so `next`
+/// moves past withheld events; a page the caller may see nothing of is
+/// skipped, never answered empty with more to come.
 #[utoipa::path(get, path = "/api/sync/pull", tag = "sync", params(PullQuery),
     responses((status = 200, body = PullResponse), (status = 401, body = zhibu_core::sync::ApiError)),
     security(("bearer" = [])))]
@@ -257,16 +262,26 @@ pub async fn pull(
     QueryArgs(query): QueryArgs<PullQuery>,
 ) -> ApiResult<Json<PullResponse>> {
     let limit = query.limit.unwrap_or(MAX_PULL_EVENTS).clamp(1, MAX_PULL_EVENTS);
-    let mut page = app.db.events_since(caller.branch(), query.since, limit + 1).await?;
-    let more = page.len() > limit;
-    page.truncate(limit);
-    let next = page.last().map_or(query.since, |e| e.seq);
-    let events = page
-        .iter()
-        .map(|stored| {
-            serde_json::from_str(&stored.body)
-                .map_err(|e| Failure::Unavailable(format!("stored event {} is unreadable: {e}", stored.id)))
-        })
-        .collect::<Result<Vec<Event>, Failure>>()?;
-    Ok(Json(PullResponse { schema: document::SCHEMA, events, next, more }))
+    let who = caller.principal();
+    let mut since = query.since;
+    loop {
+        let mut page = app.db.events_since(caller.branch(), since, limit + 1).await?;
+        let more = page.len() > limit;
+        page.truncate(limit);
+        let next = page.last().map_or(since, |e| e.seq);
+        let events = page
+            .iter()
+            .map(|stored| {
+                serde_json::from_str(&stored.body)
+                    .map_err(|e| Failure::Unavailable(format!("stored event {} is unreadable: {e}", stored.id)))
+            })
+            .collect::<Result<Vec<Event>, Failure>>()?;
+        let events = visibility::seen_by(&app, caller.branch(), &who, events).await?;
+        // Ends: `next` is past every event read, and each turn reads on.
+        if events.is_empty() && more {
+            since = next;
+            continue;
+        }
+        return Ok(Json(PullResponse { schema: document::SCHEMA, events, next, more }));
+    }
 }
