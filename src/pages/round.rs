@@ -708,11 +708,11 @@ fn AuditLog(entries: Vec<AuditEntry>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let zone = session.with_untracked(|s| s.records().state().settings().zone);
-    let name = move |m: &Option<MemberId>| {
-        m.as_ref().map_or_else(
-            || i18n.now("round.organizer"),
-            |m| session.with_untracked(|s| name_of(s.records().state(), m)),
-        )
+    // A member's phone gets others' objections without who filed them.
+    let name = move |m: &Option<MemberId>| match m {
+        None => i18n.now("round.organizer"),
+        Some(m) if zhibu_core::visibility::is_redacted(m) => i18n.now("round.someone"),
+        Some(m) => session.with_untracked(|s| name_of(s.records().state(), m)),
     };
     view! {
         <details class="card audit">

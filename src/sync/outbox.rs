@@ -173,7 +173,8 @@ pub fn batches(outbox: &Outbox, boxes: &Boxes, who: &Principal, share_phones: bo
     };
     for event in events {
         if let Err(refusal) = sync::may_push(who, event) {
-            if event.actor.is_some() {
+            // A redacted author (another's objection, as pulled) acted elsewhere.
+            if event.actor.as_ref().is_some_and(|a| !zhibu_core::visibility::is_redacted(a)) {
                 // Someone acted on this device as a member it may not speak
                 // for: never sent, and said so (the server would refuse it).
                 settled.rejected.push(Rejection {
@@ -183,7 +184,7 @@ pub fn batches(outbox: &Outbox, boxes: &Boxes, who: &Principal, share_phones: bo
                 });
             } else {
                 // Record keeping this phone only holds (the organizer's, as
-                // a join card brought it): not its to send.
+                // a join card brought it, or pulled): not its to send.
                 settled.confirmed.push(event.id.clone());
             }
             continue;

@@ -15,6 +15,7 @@
 //    no proxy voting); the close fetches the server's box; the laptop
 //    and both phones count the same three ballots.
 // 7. No device stores a ballot slot outside `zhibu:box`.
+// 8. Each phone holds its own check-in, never the other phone's.
 //
 // The server: tests/e2e/sync-server.js (port E2E_SYNC2_PORT, default 8094).
 const { test, expect } = require('@playwright/test');
@@ -185,7 +186,7 @@ test('a branch on the server: two phones join, check in (one offline), vote; one
 
   // --- 3. A 党员大会 for the whole branch, starting now (within the next
   // minute: check-in is open, and every check-in here is 签到, never 迟到).
-  await app.createMeeting({
+  const meetingHash = await app.createMeeting({
     kind: 'general',
     topic: MEETING_TOPIC,
     start: new Date(Date.now() + 60 * 1000),
@@ -368,6 +369,18 @@ test('a branch on the server: two phones join, check in (one offline), vote; one
   // --- 7. Secrecy on every device: three ballots in the box, no slot elsewhere.
   await noSlotOutsideTheBox(page, roundId, 3);
   for (const [phone] of choices) await noSlotOutsideTheBox(phone.page, roundId, 3);
+
+  // --- 8. Privacy inside the branch (issue 22, item 7): each phone, synced
+  // well after both check-ins, holds its own and never the other's.
+  const sheetRow = (p, name) => p.locator(`[data-testid="sheet-row"][data-name="${name}"]`);
+  for (const [phone, own, other] of [
+    [phoneA, '王一', '赵二'],
+    [phoneB, '赵二', '王一'],
+  ]) {
+    await go(phone.page, meetingHash);
+    await expect(sheetRow(phone.page, own)).toHaveAttribute('data-status', 'present');
+    await expect(sheetRow(phone.page, other)).toHaveAttribute('data-status', 'none');
+  }
 
   await phoneA.context.close();
   await phoneB.context.close();
