@@ -294,6 +294,11 @@ async fn a_phone_pulls_only_its_own_and_the_branchs_public_records(engine: Engin
     let expected: BTreeSet<EventId> = s.all.iter().map(|e| e.id.clone()).filter(|i| !private.contains(i)).collect();
     assert_eq!(got, expected, "A receives everything but B's own records");
 
+    // Another instance, which has not read the branch yet, answers the same
+    // (it folds the branch to learn whose self-study an answer is for).
+    let two = s.server.another().await;
+    assert_eq!(two.pull_all(&s.phone_a.token).await, pulled, "a fresh instance hands A the same");
+
     // And B, symmetrically: nothing of A's, A's objection without A.
     let pulled_b = s.server.pull_all(&s.phone_b.token).await;
     for e in &s.a_own {
