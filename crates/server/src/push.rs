@@ -277,7 +277,7 @@ pub async fn pull(
             })
             .collect::<Result<Vec<Event>, Failure>>()?;
         let events = visibility::seen_by(&app, caller.branch(), &who, events).await?;
-        // Ends: `next` is past every event read, and each turn reads on.
+        // Ends: each turn reads after the last (`next`), up to the last page.
         if events.is_empty() && more {
             since = next;
             continue;
