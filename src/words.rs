@@ -327,6 +327,7 @@ pub fn sync_failure(lang: Lang, failure: &crate::sync::api::Failure) -> String {
         F::Status(413, e) => format(lang, "sync.err.too_large", &[("why", &message(&e.message))]),
         F::Status(400 | 422, e) => format(lang, "sync.err.invalid", &[("why", &message(&e.message))]),
         F::Status(429, _) => text(lang, "sync.err.rate_limited"),
+        F::Status(507, _) => text(lang, "sync.err.quota"),
         F::Status(502..=504, _) => text(lang, "sync.err.unavailable"),
         F::Status(status, e) => format(lang, "sync.err.status", &[("status", status), ("why", &message(&e.message))]),
         F::Garbled(_) => text(lang, "sync.err.garbled"),

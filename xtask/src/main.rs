@@ -20,6 +20,7 @@
 
 mod bench;
 mod bundle;
+mod fuzz;
 mod postgres;
 mod proc;
 mod run;

@@ -16,6 +16,7 @@ use anyhow::{Context, Result, bail};
 use xshell::{Cmd, Shell};
 
 use crate::bundle;
+use crate::fuzz;
 use crate::postgres;
 use crate::proc;
 use crate::setup;
@@ -33,13 +34,22 @@ pub enum Suite {
     ClippyHost,
     ClippyWasm,
     Native,
+    Api,
     Browser,
     Build,
     E2e,
 }
 
-const ALL: [Suite; 7] =
-    [Suite::Fmt, Suite::ClippyHost, Suite::ClippyWasm, Suite::Native, Suite::Browser, Suite::Build, Suite::E2e];
+const ALL: [Suite; 8] = [
+    Suite::Fmt,
+    Suite::ClippyHost,
+    Suite::ClippyWasm,
+    Suite::Native,
+    Suite::Api,
+    Suite::Browser,
+    Suite::Build,
+    Suite::E2e,
+];
 
 impl Suite {
     fn name(self) -> &'static str {
@@ -48,6 +58,7 @@ impl Suite {
             Suite::ClippyHost => "clippy-host",
             Suite::ClippyWasm => "clippy-wasm",
             Suite::Native => "native",
+            Suite::Api => "api",
             Suite::Browser => "browser",
             Suite::Build => "build",
             Suite::E2e => "e2e",
@@ -185,6 +196,10 @@ fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
             pg.stop_if_started()?;
             let (status, out) = result?;
             Ok(cargo_test_counts(&out).with_status(status))
+        }
+        Suite::Api => {
+            let (status, out) = tee(fuzz::command(sh)?)?;
+            Ok(playwright_counts(&out).with_status(status))
         }
         Suite::Browser => {
             let root = sh.current_dir();
@@ -396,7 +411,7 @@ mod tests {
             let names: Vec<_> = parse_only(&args).unwrap().iter().map(|s| s.name()).collect();
             assert_eq!(names, expected, "{args:?}");
         };
-        check(&[], &["fmt", "clippy-host", "clippy-wasm", "native", "browser", "build", "e2e"]);
+        check(&[], &["fmt", "clippy-host", "clippy-wasm", "native", "api", "browser", "build", "e2e"]);
         check(&["--only", "native"], &["native"]);
         check(&["--only", "e2e,fmt"], &["fmt", "build", "e2e"]);
         check(&["--only=clippy", "--only", "browser"], &["clippy-host", "clippy-wasm", "browser"]);

@@ -25,6 +25,10 @@ pub const MAX_PUSH_EVENTS: usize = 500;
 pub const MAX_PUSH_BALLOTS: usize = 500;
 /// Most events in one pull page.
 pub const MAX_PULL_EVENTS: usize = 1000;
+/// Most bytes of events in one pull page (a page holds at least one
+/// event, so at most this plus one [`crate::bounds::MAX_EVENT_BYTES`]
+/// event): what a pull holds in the server's memory, whatever the events.
+pub const MAX_PULL_BYTES: usize = 1 << 20;
 /// Longest password accepted, in characters (argon2 works on any length;
 /// this bounds work).
 pub const MAX_PASSWORD: usize = 256;

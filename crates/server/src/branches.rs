@@ -15,8 +15,9 @@ use zhibu_core::sync::BoxedBallot;
 use crate::error::Failure;
 use crate::store::{BoxRow, Db};
 
-/// Events read per page while catching up.
+/// Events read per page while catching up, and their most bytes.
 const CATCH_UP_PAGE: usize = 2000;
+const CATCH_UP_BYTES: usize = 4 << 20;
 
 /// A round's box on the server: ballots by slot, and whether it is closed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -67,9 +68,18 @@ pub struct Branch {
     pub version: u64,
     /// Whether phone numbers may be stored.
     pub share_phones: bool,
+    /// Bytes of the stored event bodies.
+    pub event_bytes: u64,
+    /// Bytes of the stored ballot boxes.
+    pub box_bytes: u64,
 }
 
 impl Branch {
+    /// Bytes the branch holds on the server (what its quota counts).
+    pub fn bytes(&self) -> u64 {
+        self.event_bytes + self.box_bytes
+    }
+
     /// Reads what other writers committed since this was last read. Returns
     /// false when the branch does not exist.
     pub async fn catch_up(&mut self, db: &Db, id: &str) -> Result<bool, Failure> {
@@ -79,21 +89,22 @@ impl Branch {
             return Ok(true);
         }
         loop {
-            let page = db.events_since(id, self.seq, CATCH_UP_PAGE).await?;
-            for stored in &page {
+            let page = db.events_since(id, self.seq, CATCH_UP_PAGE, CATCH_UP_BYTES).await?;
+            for stored in &page.events {
                 let event: Event = serde_json::from_str(&stored.body)
                     .map_err(|e| Failure::Unavailable(format!("stored event {} is unreadable: {e}", stored.id)))?;
                 self.state.apply(&event);
                 self.ids.insert(event.id);
                 self.seq = stored.seq;
+                self.event_bytes += stored.body.len() as u64;
             }
-            if page.len() < CATCH_UP_PAGE {
+            if !page.more {
                 break;
             }
         }
-        self.boxes = db
-            .boxes(id)
-            .await?
+        let rows = db.boxes(id).await?;
+        self.box_bytes = rows.iter().map(BoxRow::bytes).sum();
+        self.boxes = rows
             .iter()
             .map(|row| Ok((RoundId(row.round.clone()), ServerBox::from_row(row)?)))
             .collect::<Result<_, Failure>>()?;

@@ -33,6 +33,11 @@ pub struct Config {
     #[arg(long, env = "ZHIBU_MAX_BODY", default_value_t = 4 * 1024 * 1024)]
     pub max_body: usize,
 
+    /// Most storage one branch may use on this server, in MiB (its events
+    /// and ballot boxes); a push past it is refused. 0: no quota.
+    #[arg(long, env = "ZHIBU_BRANCH_QUOTA_MB", default_value_t = 64)]
+    pub branch_quota_mb: u64,
+
     /// Requests per second allowed per token (burst: twice as many); 0: no limit.
     #[arg(long, env = "ZHIBU_RATE_TOKEN", default_value_t = 20)]
     pub rate_per_token: u32,
@@ -100,6 +105,11 @@ impl Config {
     /// The defaults, as if run with no flags (tests start from this).
     pub fn defaults() -> Config {
         Config::parse_from(["zhibu-server"])
+    }
+
+    /// The branch quota in bytes (0: none).
+    pub fn branch_quota(&self) -> u64 {
+        self.branch_quota_mb.saturating_mul(1 << 20)
     }
 
     /// Whether a caller without a session may create a branch: as set, else

@@ -33,6 +33,8 @@ pub enum Failure {
     Invalid(String),
     /// 429.
     RateLimited,
+    /// 507: the branch's storage quota is full.
+    StorageFull(String),
     /// 503: the database is unreachable.
     Unavailable(String),
 }
@@ -61,6 +63,7 @@ impl Failure {
             Failure::RateLimited => {
                 (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; wait and try again".to_owned())
             }
+            Failure::StorageFull(m) => (StatusCode::INSUFFICIENT_STORAGE, "storage_full", m.clone()),
             Failure::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", m.clone()),
         }
     }

@@ -22,6 +22,7 @@ pub mod headers;
 pub mod limits;
 pub mod openapi;
 pub mod push;
+pub mod quota;
 pub mod routes;
 pub mod serve;
 pub mod store;

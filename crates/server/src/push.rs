@@ -14,8 +14,8 @@ use zhibu_core::bounds;
 use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, Payload};
 use zhibu_core::sync::{
-    self, BallotPush, BallotResult, EventResult, MAX_PULL_EVENTS, MAX_PUSH_BALLOTS, MAX_PUSH_EVENTS, Outcome,
-    Principal, PullResponse, PushRequest, PushResponse, Role,
+    self, BallotPush, BallotResult, EventResult, MAX_PULL_BYTES, MAX_PULL_EVENTS, MAX_PUSH_BALLOTS, MAX_PUSH_EVENTS,
+    Outcome, Principal, PullResponse, PushRequest, PushResponse, Role,
 };
 
 use crate::auth::Caller;
@@ -23,6 +23,7 @@ use crate::ballots::{self, Boxes};
 use crate::branches::Branch;
 use crate::error::{ApiResult, Failure};
 use crate::limits::{JsonBody, QueryArgs};
+use crate::quota;
 use crate::routes::App;
 use crate::store::StoreError;
 use crate::visibility;
@@ -31,7 +32,7 @@ use crate::visibility;
 const RETRIES: usize = 8;
 
 /// An event after the checks that need no state.
-type Checked = Result<Event, (String, String)>;
+pub(crate) type Checked = Result<Event, (String, String)>;
 
 fn check(value: &serde_json::Value, who: &Principal) -> Checked {
     // Named in the answer, never echoed whole (ids are refused above
@@ -165,7 +166,8 @@ fn plan(branch: &mut Branch, who: &Principal, checked: &[Checked], pushed: &[Bal
     responses(
         (status = 200, description = "Per event and ballot: accepted, duplicate or rejected", body = PushResponse),
         (status = 401, body = zhibu_core::sync::ApiError), (status = 413, body = zhibu_core::sync::ApiError),
-        (status = 422, body = zhibu_core::sync::ApiError), (status = 429, body = zhibu_core::sync::ApiError)),
+        (status = 422, body = zhibu_core::sync::ApiError), (status = 429, body = zhibu_core::sync::ApiError),
+        (status = 507, description = "The branch's storage quota is full", body = zhibu_core::sync::ApiError)),
     security(("bearer" = [])))]
 pub async fn push(
     State(app): State<App>,
@@ -193,6 +195,9 @@ pub async fn push(
         if !branch.catch_up(&app.db, branch_id).await? {
             return Err(Failure::NotFound("no such branch"));
         }
+        // Before the plan, which folds the push into the cache: a full
+        // branch's phones retrying must not cost a reload each time.
+        quota::admit(&branch, app.config.branch_quota(), &checked, &request.ballots)?;
         let plan = plan(&mut branch, &who, &checked, &request.ballots);
         let ballots: Vec<BallotResult> = plan
             .ballots
@@ -209,6 +214,7 @@ pub async fn push(
         let rows: Vec<_> = plan.boxes.changed().map(|(round, b)| b.row(round)).collect();
         match app.db.commit(branch_id, branch.version, &plan.rows, &rows).await {
             Ok(done) => {
+                quota::stored(&mut branch, &plan.rows, &rows);
                 branch.seq = done.seq;
                 branch.version = done.version;
                 branch.ids.extend(plan.ids);
@@ -244,7 +250,7 @@ pub struct PullQuery {
     /// The cursor from the previous page (0: from the start).
     #[serde(default)]
     pub since: u64,
-    /// Most events to return (≤ 1000).
+    /// Most events to return (≤ 1000; fewer when they pass 1 MiB).
     pub limit: Option<usize>,
 }
 
@@ -265,11 +271,11 @@ pub async fn pull(
     let who = caller.principal();
     let mut since = query.since;
     loop {
-        let mut page = app.db.events_since(caller.branch(), since, limit + 1).await?;
-        let more = page.len() > limit;
-        page.truncate(limit);
-        let next = page.last().map_or(since, |e| e.seq);
+        let page = app.db.events_since(caller.branch(), since, limit, MAX_PULL_BYTES).await?;
+        let more = page.more;
+        let next = page.events.last().map_or(since, |e| e.seq);
         let events = page
+            .events
             .iter()
             .map(|stored| {
                 serde_json::from_str(&stored.body)

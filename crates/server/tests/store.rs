@@ -165,6 +165,7 @@ both_engines!(
     an_invitation_is_redeemed_once,
     concurrent_redeemers_get_one_token,
     events_page_in_sequence_order,
+    events_pages_stop_at_their_bytes,
     a_stale_version_conflicts_and_writes_nothing,
     a_duplicate_event_id_conflicts_and_writes_nothing,
     boxes_are_replaced_whole,
@@ -236,7 +237,7 @@ fn a_box(round: &str, closed: bool, ballots: &str) -> BoxRow {
 }
 
 async fn all_events(db: &Db, branch: &str) -> Vec<StoredEvent> {
-    db.events_since(branch, 0, 100_000).await.unwrap()
+    db.events_since(branch, 0, 100_000, usize::MAX).await.unwrap().events
 }
 
 fn ids(events: &[StoredEvent]) -> Vec<&str> {
@@ -496,7 +497,7 @@ async fn events_page_in_sequence_order(engine: Engine) {
     let mut cursor = 0;
     let mut pages = Vec::new();
     loop {
-        let page = db.events_since(&a, cursor, 3).await.unwrap();
+        let page = db.events_since(&a, cursor, 3, usize::MAX).await.unwrap().events;
         let Some(last) = page.last() else { break };
         cursor = last.seq;
         pages.push(page);
@@ -504,12 +505,33 @@ async fn events_page_in_sequence_order(engine: Engine) {
     assert_eq!(pages.iter().map(|p| seqs(p)).collect::<Vec<_>>(), [vec![1, 2, 3], vec![4, 5, 6], vec![7]]);
     let read: Vec<(String, String)> = pages.concat().into_iter().map(|e| (e.id, e.body)).collect();
     assert_eq!(read, all, "ids and bodies as given, in the given order");
-    assert!(db.events_since(&a, 7, 3).await.unwrap().is_empty());
-    assert!(db.events_since(&a, u64::MAX, 3).await.unwrap().is_empty());
-    assert!(db.events_since(&a, 0, 0).await.unwrap().is_empty());
-    assert_eq!(seqs(&db.events_since(&a, 5, usize::MAX).await.unwrap()), [6, 7]);
+    assert!(db.events_since(&a, 7, 3, usize::MAX).await.unwrap().events.is_empty());
+    assert!(db.events_since(&a, u64::MAX, 3, usize::MAX).await.unwrap().events.is_empty());
+    assert!(db.events_since(&a, 0, 0, usize::MAX).await.unwrap().events.is_empty());
+    assert_eq!(seqs(&db.events_since(&a, 5, usize::MAX, usize::MAX).await.unwrap().events), [6, 7]);
     assert_eq!(seqs(&all_events(&db, &b).await), [1, 2, 3, 4, 5]);
-    assert!(db.events_since(&unique("b"), 0, 10).await.unwrap().is_empty());
+    assert!(db.events_since(&unique("b"), 0, 10, usize::MAX).await.unwrap().events.is_empty());
+}
+
+async fn events_pages_stop_at_their_bytes(engine: Engine) {
+    let db = engine.open().await;
+    let a = new_branch(&db).await;
+    // Bodies of 1,000 to 1,009 bytes.
+    let rows: Vec<(String, String)> = (0..10).map(|i| (format!("e{i}"), "x".repeat(1000 + i))).collect();
+    db.commit(&a, 0, &rows, &[]).await.unwrap();
+    let page = db.events_since(&a, 0, 100, 3500).await.unwrap();
+    assert_eq!(seqs(&page.events), [1, 2, 3], "a page stops before the body that would pass its bytes");
+    assert!(page.more);
+    // A body larger than the page's bytes still comes, alone: a pull always moves on.
+    let page = db.events_since(&a, 3, 100, 10).await.unwrap();
+    assert_eq!((seqs(&page.events), page.more), (vec![4], true));
+    // The count still bounds the page, and the last page says no more follow.
+    let page = db.events_since(&a, 4, 2, usize::MAX).await.unwrap();
+    assert_eq!((seqs(&page.events), page.more), (vec![5, 6], true));
+    let page = db.events_since(&a, 6, 4, usize::MAX).await.unwrap();
+    assert_eq!((seqs(&page.events), page.more), (vec![7, 8, 9, 10], false));
+    let page = db.events_since(&a, 10, 4, 10).await.unwrap();
+    assert_eq!((page.events.len(), page.more), (0, false));
 }
 
 async fn a_stale_version_conflicts_and_writes_nothing(engine: Engine) {
@@ -577,7 +599,7 @@ async fn concurrent_commits_number_events_without_gaps(engine: Engine) {
         tokio::spawn(async move {
             let mut cursor = 0;
             while cursor < total {
-                let page = db.events_since(&branch, cursor, 7).await.unwrap();
+                let page = db.events_since(&branch, cursor, 7, usize::MAX).await.unwrap().events;
                 for e in &page {
                     assert_eq!(e.seq, cursor + 1, "the pull cursor skipped or repeated");
                     cursor = e.seq;

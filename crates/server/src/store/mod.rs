@@ -109,6 +109,30 @@ pub struct StoredEvent {
     pub body: String,
 }
 
+/// One page of a branch's events.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventPage {
+    /// The events, in sequence order.
+    pub events: Vec<StoredEvent>,
+    /// Whether more events follow the last one.
+    pub more: bool,
+}
+
+impl EventPage {
+    /// Adds `row` unless the page is full (`limit` events, or `max_bytes`
+    /// after the first); false when full, and `more` is then set.
+    pub fn take(&mut self, row: StoredEvent, limit: usize, max_bytes: usize, bytes: &mut usize) -> bool {
+        let full = self.events.len() >= limit || (!self.events.is_empty() && *bytes + row.body.len() > max_bytes);
+        if full {
+            self.more = true;
+            return false;
+        }
+        *bytes += row.body.len();
+        self.events.push(row);
+        true
+    }
+}
+
 /// A round's ballot box: one row holding every ballot sorted by slot, so
 /// neither row order nor row ids say in which order ballots came.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,6 +143,13 @@ pub struct BoxRow {
     pub closed: bool,
     /// JSON array of `{slot, rev, choices}` sorted by slot.
     pub ballots: String,
+}
+
+impl BoxRow {
+    /// Bytes the row holds (what the branch's quota counts).
+    pub fn bytes(&self) -> u64 {
+        (self.round.len() + self.ballots.len()) as u64
+    }
 }
 
 /// What a commit stored.
@@ -266,9 +297,12 @@ impl Db {
         dispatch!(self.redeem_invitation(hash, now, token))
     }
 
-    /// Up to `limit` events of the branch with sequence > `since`, in order.
-    pub async fn events_since(&self, branch: &str, since: u64, limit: usize) -> Result<Vec<StoredEvent>> {
-        dispatch!(self.events_since(branch, since, limit))
+    /// The branch's events with sequence > `since`, in order: up to
+    /// `limit` of them and, after the first, no more than `max_bytes` of
+    /// bodies in all. Rows are read one at a time, so memory stays within
+    /// the page whatever the branch holds.
+    pub async fn events_since(&self, branch: &str, since: u64, limit: usize, max_bytes: usize) -> Result<EventPage> {
+        dispatch!(self.events_since(branch, since, limit, max_bytes))
     }
 
     /// Every ballot box of the branch.

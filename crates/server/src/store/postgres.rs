@@ -20,7 +20,8 @@ use zhibu_core::sync::Role;
 
 use super::sqlite::{counter, no_branch, parse_role, role_text, to_i64};
 use super::{
-    BoxRow, BranchRow, Committed, InvitationRow, NewBranchRow, OrganizerRow, Result, StoreError, StoredEvent, TokenRow,
+    BoxRow, BranchRow, Committed, EventPage, InvitationRow, NewBranchRow, OrganizerRow, Result, StoreError,
+    StoredEvent, TokenRow,
 };
 
 /// Most connections one server instance holds.
@@ -275,14 +276,26 @@ impl Postgres {
         Ok(Some(token))
     }
 
-    pub async fn events_since(&self, branch: &str, since: u64, limit: usize) -> Result<Vec<StoredEvent>> {
+    pub async fn events_since(&self, branch: &str, since: u64, limit: usize, max_bytes: usize) -> Result<EventPage> {
         let client = self.client().await?;
         let stmt = client
             .prepare_cached("SELECT seq, id, body FROM events WHERE branch = $1 AND seq > $2 ORDER BY seq LIMIT $3")
             .await?;
-        let (since, limit) = (to_i64(since), to_i64(limit as u64));
-        let rows = client.query(&stmt, &[&branch, &since, &limit]).await?;
-        rows.iter().map(|r| Ok(StoredEvent { seq: counter(r.get(0))?, id: r.get(1), body: r.get(2) })).collect()
+        // One more than the page, to know whether more follow; rows are
+        // streamed, so a page never holds more than its bytes.
+        let (since, rows) = (to_i64(since), to_i64(limit.saturating_add(1) as u64));
+        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 3] = [&branch, &since, &rows];
+        let stream = client.query_raw(&stmt, params).await?;
+        let mut stream = std::pin::pin!(stream);
+        let (mut page, mut bytes) = (EventPage::default(), 0);
+        while let Some(r) = futures_util::StreamExt::next(&mut stream).await {
+            let r = r?;
+            let row = StoredEvent { seq: counter(r.get(0))?, id: r.get(1), body: r.get(2) };
+            if !page.take(row, limit, max_bytes, &mut bytes) {
+                break;
+            }
+        }
+        Ok(page)
     }
 
     pub async fn boxes(&self, branch: &str) -> Result<Vec<BoxRow>> {

@@ -19,7 +19,8 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use zhibu_core::sync::Role;
 
 use super::{
-    BoxRow, BranchRow, Committed, InvitationRow, NewBranchRow, OrganizerRow, Result, StoreError, StoredEvent, TokenRow,
+    BoxRow, BranchRow, Committed, EventPage, InvitationRow, NewBranchRow, OrganizerRow, Result, StoreError,
+    StoredEvent, TokenRow,
 };
 
 /// The database file inside the data directory.
@@ -269,21 +270,23 @@ impl Sqlite {
         .await
     }
 
-    pub async fn events_since(&self, branch: &str, since: u64, limit: usize) -> Result<Vec<StoredEvent>> {
+    pub async fn events_since(&self, branch: &str, since: u64, limit: usize, max_bytes: usize) -> Result<EventPage> {
         let branch = branch.to_string();
-        let (since, limit) = (to_i64(since), to_i64(limit as u64));
+        // One more than the page, to know whether more follow.
+        let (since, rows) = (to_i64(since), to_i64(limit.saturating_add(1) as u64));
         self.call(move |c| {
             let mut stmt = c.prepare_cached(
                 "SELECT seq, id, body FROM events WHERE branch = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
             )?;
-            let rows = stmt
-                .query_map(params![branch, since, limit], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))?
-                .map(|row| {
-                    let (seq, id, body) = row?;
-                    Ok(StoredEvent { seq: counter(seq)?, id, body })
-                })
-                .collect::<Result<_>>()?;
-            Ok(rows)
+            let mut cursor = stmt.query(params![branch, since, rows])?;
+            let (mut page, mut bytes) = (EventPage::default(), 0);
+            while let Some(r) = cursor.next()? {
+                let row = StoredEvent { seq: counter(r.get(0)?)?, id: r.get(1)?, body: r.get(2)? };
+                if !page.take(row, limit, max_bytes, &mut bytes) {
+                    break;
+                }
+            }
+            Ok(page)
         })
         .await
     }
