@@ -9,7 +9,10 @@
 //! Export writes UTF-8 with a BOM and CRLF, which every Excel opens as
 //! Chinese text, and reads back through [`preview`] unchanged.
 
+use crate::fullwidth::narrow;
+use crate::hanzi::simplify;
 use crate::roster::{Field, FieldError, MemberDraft, MemberFields, Problem};
+use crate::state::State;
 use csv::StringRecord;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -251,6 +254,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> {
 /// Which field a header names, in Chinese or English.
 fn field_for(header: &str) -> Option<Field> {
     // Forms pad short headers ("姓  名") and star required ones ("*姓名").
+    let header = simplify(&narrow(header));
     let h: String = header.chars().filter(|c| !c.is_whitespace() && *c != '*').flat_map(char::to_lowercase).collect();
     let field = match h.as_str() {
         "姓名" | "名字" | "name" | "fullname" => Field::Name,
@@ -279,7 +283,7 @@ fn slot(draft: &mut MemberDraft, field: Field) -> &mut String {
 
 /// As [`MemberDraft::validate`] folds names, so same names compare equal.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    narrow(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Turns csv's byte offsets into line numbers. csv's own `Position::line`
@@ -352,9 +356,37 @@ fn filled_width(record: &StringRecord) -> usize {
     record.len() - record.iter().rev().take_while(|c| c.is_empty()).count()
 }
 
+/// Previews an import onto the roster in `state`: same names warn against
+/// its active members, and a 党小组 it has takes its spelling there.
+pub fn preview_onto(bytes: &[u8], state: &State) -> Result<ImportPreview, ImportError> {
+    let names: Vec<String> = state.members().into_iter().filter(|m| !m.archived).map(|m| m.fields.name).collect();
+    let groups = crate::compliance::active_groups(state);
+    let (names, groups): (Vec<&str>, Vec<&str>) =
+        (names.iter().map(String::as_str).collect(), groups.iter().map(String::as_str).collect());
+    preview_among(bytes, &names, &groups)
+}
+
 /// Previews an import: nothing is written. `existing_names` are the active
 /// roster's names, for same-name warnings.
 pub fn preview(bytes: &[u8], existing_names: &[&str]) -> Result<ImportPreview, ImportError> {
+    preview_among(bytes, existing_names, &[])
+}
+
+/// A 党小组 as the roster spells it: `第二黨小組` is 第二党小组, or the
+/// spelling of a group already there that reads the same once simplified.
+fn group_spellings(existing: &[&str]) -> impl Fn(String) -> String {
+    let known: HashMap<String, String> = existing.iter().map(|g| (simplify(&one_line(g)), (*g).to_owned())).collect();
+    move |group| {
+        let simplified = simplify(&group);
+        known.get(&simplified).cloned().unwrap_or(simplified)
+    }
+}
+
+fn preview_among(
+    bytes: &[u8],
+    existing_names: &[&str],
+    existing_groups: &[&str],
+) -> Result<ImportPreview, ImportError> {
     let (text, encoding) = decode(bytes)?;
     let records = read_records(&text)?;
     if records.is_empty() {
@@ -398,12 +430,14 @@ pub fn preview(bytes: &[u8], existing_names: &[&str]) -> Result<ImportPreview, I
     let width = filled_width(&header);
 
     let existing: HashSet<String> = existing_names.iter().map(|n| one_line(n)).collect();
+    let spell_group = group_spellings(existing_groups);
     let mut first_lines: HashMap<String, u64> = HashMap::new();
     let rows = records
         .map(|(line, record)| {
             let mut draft = MemberDraft::default();
             for &(i, field) in &columns {
-                *slot(&mut draft, field) = record.get(i).unwrap_or_default().to_owned();
+                // Full-width forms narrowed before any check (a phone `１３９…`).
+                *slot(&mut draft, field) = narrow(record.get(i).unwrap_or_default()).trim().to_owned();
             }
             // Undo export's formula guard, so an exported roster reads back unchanged.
             for cell in [&mut draft.name, &mut draft.group] {
@@ -420,7 +454,9 @@ pub fn preview(bytes: &[u8], existing_names: &[&str]) -> Result<ImportPreview, I
                 RowOutcome::WrongCellCount { expected: width, found: filled }
             } else {
                 match draft.validate() {
-                    Ok(fields) => RowOutcome::Valid(fields),
+                    Ok(fields) => {
+                        RowOutcome::Valid(MemberFields { group: spell_group(fields.group.clone()), ..fields })
+                    }
                     Err(errors) => RowOutcome::Invalid(errors),
                 }
             };
