@@ -3,12 +3,17 @@
 //! no group last; within a group 书记 first, then names by pinyin.
 
 use zhibu_core::compliance::active_groups;
+use zhibu_core::date::Date;
 use zhibu_core::event::Payload;
-use zhibu_core::ids::{DeviceId, MemberId};
+use zhibu_core::ids::{ClassId, DeviceId, MeetingId, MemberId};
+use zhibu_core::meetings::{Audience, MeetingKind, MeetingStatus, MeetingValue as V};
 use zhibu_core::records::{EventStamp, Records};
 use zhibu_core::roster::{MemberDraft, Role};
 use zhibu_core::roster_order::{group_key, group_names, member_key, sections};
 use zhibu_core::state::Member;
+use zhibu_core::training::{self, ClassValue};
+use zhibu_core::zone::Zone;
+use zhibu_core::{hours, sheet};
 
 const SHUFFLED: [&str; 12] = [
     "第三党小组",
@@ -129,4 +134,50 @@ fn the_compliance_calendar_lists_groups_in_the_same_order() {
         records.record(stamp(n as u64), Payload::MemberAdded { member: MemberId(format!("m{n:02}")), fields });
     }
     assert_eq!(active_groups(records.state()), ORDERED);
+}
+
+/// The sheet, the 学时 lines and a class's report (the 台账 and exports are
+/// made from them) list people in the roster's order.
+#[test]
+fn sheets_hours_and_class_reports_list_people_in_roster_order() {
+    let mut records = Records::default();
+    let mut n = 0;
+    let mut add = |records: &mut Records, payload: Payload| {
+        n += 1;
+        records.record(stamp(n), payload);
+    };
+    // Added (and so numbered) in an order unlike the roster's.
+    for member in roster().into_iter().rev() {
+        add(&mut records, Payload::MemberAdded { member: member.id, fields: member.fields });
+    }
+    let start = Zone::CST.unix(Date::parse("2026-03-02").unwrap(), 14, 0).unwrap();
+    let meeting = MeetingId("t01".into());
+    let changes = vec![
+        V::Kind(MeetingKind::General),
+        V::Topic("学习党章".into()),
+        V::Start(start),
+        V::Minutes(120),
+        V::Audience(Audience::Branch),
+        V::Status(MeetingStatus::Planned),
+    ];
+    add(&mut records, Payload::MeetingSaved { meeting: meeting.clone(), changes });
+    let class = ClassId("c01".into());
+    let changes = vec![
+        ClassValue::Title("培训班".into()),
+        ClassValue::Audience(Audience::Branch),
+        ClassValue::Dates(Date::parse("2026-03-01").unwrap(), Date::parse("2026-03-31").unwrap()),
+        ClassValue::Completion(None),
+    ];
+    add(&mut records, Payload::ClassSaved { class: class.clone(), changes });
+
+    let state = records.state();
+    let settings = state.settings();
+    let want = ["王建国", "刘芳", "杨丽", "张伟", "李秀英", "赵磊", "曾敏", "陈明"];
+    let sheet = sheet::sheet(state, &state.meeting(&meeting).unwrap(), &settings, None);
+    assert_eq!(sheet.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), want, "the sheet");
+    let hours = hours::year(state, 2026, &settings, None);
+    assert_eq!(hours.lines.iter().map(|l| l.member.fields.name.as_str()).collect::<Vec<_>>(), want, "学时");
+    let report = training::report(state, &state.class(&class).unwrap(), &settings, None);
+    let names: Vec<String> = report.lines.iter().map(|l| state.member(&l.member).unwrap().fields.name).collect();
+    assert_eq!(names, want, "the class report");
 }
