@@ -20,6 +20,7 @@ pub mod bounds;
 pub mod checkin;
 pub mod clock;
 pub mod compliance;
+mod csv_lines;
 pub mod date;
 pub mod document;
 pub mod event;
