@@ -26,13 +26,7 @@ pub fn AudiencePicker(
             active.into_iter().map(|m| (m.id, m.fields.name, m.fields.group)).collect::<Vec<_>>()
         })
     });
-    let groups = move || {
-        let mut g: Vec<String> =
-            roster.with(|r| r.iter().map(|(_, _, g)| g.clone()).filter(|g| !g.is_empty()).collect());
-        g.sort();
-        g.dedup();
-        g
-    };
+    let groups = move || roster.with(|r| zhibu_core::roster_order::group_names(r.iter().map(|(_, _, g)| g)));
     let picked = move |id: &MemberId| value.with(|a| matches!(a, Audience::List(ids) if ids.contains(id)));
     let toggle = move |id: MemberId, on: bool| {
         if let Audience::List(mut ids) = value.get_untracked() {

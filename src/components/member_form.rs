@@ -23,12 +23,9 @@ pub fn MemberForm(member: Option<MemberId>, #[prop(into)] on_done: Callback<()>)
     let draft = RwSignal::new(initial);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let groups = move || {
-        let mut groups: Vec<String> =
-            session.with(|s| s.records().state().members().into_iter().map(|m| m.fields.group).collect());
-        groups.sort();
-        groups.dedup();
-        groups.retain(|g| !g.is_empty());
-        groups
+        session.with(|s| {
+            zhibu_core::roster_order::group_names(s.records().state().members().into_iter().map(|m| m.fields.group))
+        })
     };
     let editing = member.is_some();
     let member_for_submit = member.clone();

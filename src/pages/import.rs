@@ -63,22 +63,10 @@ pub fn ImportPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let next = match platform::read_file(file).await {
                 Err(_) => Stage::Refused(ImportError::Undecodable),
-                Ok(bytes) => {
-                    let existing: Vec<String> = session.with_untracked(|s| {
-                        s.records()
-                            .state()
-                            .members()
-                            .into_iter()
-                            .filter(|m| !m.archived)
-                            .map(|m| m.fields.name)
-                            .collect()
-                    });
-                    let existing: Vec<&str> = existing.iter().map(String::as_str).collect();
-                    match roster_csv::preview(&bytes, &existing) {
-                        Ok(preview) => Stage::Preview(preview),
-                        Err(e) => Stage::Refused(e),
-                    }
-                }
+                Ok(bytes) => match session.with_untracked(|s| roster_csv::preview_onto(&bytes, s.records().state())) {
+                    Ok(preview) => Stage::Preview(preview),
+                    Err(e) => Stage::Refused(e),
+                },
             };
             stage.set(next);
         });

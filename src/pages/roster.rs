@@ -6,14 +6,11 @@ use crate::components::member_form::MemberForm;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 use zhibu_core::ids::MemberId;
-use zhibu_core::roster::{Role, Status, group_sort_key};
-use zhibu_core::search::{NameKey, sort_key};
+use zhibu_core::roster::{Role, Status};
+use zhibu_core::roster_order::sections;
+use zhibu_core::search::NameKey;
 use zhibu_core::state::Member;
-
-/// Sort key of a 党小组 heading (see `group_sort_key`).
-type GroupOrder = Vec<(u32, String)>;
 
 /// Which members the role filter keeps.
 fn role_matches(filter: &str, role: Role) -> bool {
@@ -61,29 +58,18 @@ pub fn RosterPage() -> impl IntoView {
         let status = status_filter.get();
         let role = role_filter.get();
         let archived = show_archived.get();
-        let mut groups: BTreeMap<GroupOrder, (String, Vec<Member>)> = BTreeMap::new();
-        members.with(|ms| {
-            for (m, key) in ms {
-                let keep = m.archived == archived
-                    && (status.is_empty() || m.fields.status.key() == status)
-                    && role_matches(&role, m.fields.role)
-                    && key.matches(&q);
-                if keep {
-                    // Unnamed group sorts last.
-                    let order = if m.fields.group.is_empty() {
-                        vec![(u32::MAX, String::new())]
-                    } else {
-                        group_sort_key(&m.fields.group)
-                    };
-                    groups.entry(order).or_insert_with(|| (m.fields.group.clone(), Vec::new())).1.push(m.clone());
-                }
-            }
+        let kept: Vec<Member> = members.with(|ms| {
+            ms.iter()
+                .filter(|(m, key)| {
+                    m.archived == archived
+                        && (status.is_empty() || m.fields.status.key() == status)
+                        && role_matches(&role, m.fields.role)
+                        && key.matches(&q)
+                })
+                .map(|(m, _)| m.clone())
+                .collect()
         });
-        let mut list: Vec<(String, Vec<Member>)> = groups.into_values().collect();
-        for (_, people) in &mut list {
-            people.sort_by_cached_key(|m| (m.fields.role, sort_key(&m.fields.name), m.id.clone()));
-        }
-        list
+        sections(kept)
     });
     let shown = move || grouped.with(|g| g.iter().map(|(_, p)| p.len()).sum::<usize>());
 

@@ -193,13 +193,8 @@ fn BehindTable(data: Memo<YearView>, year: i32) -> impl IntoView {
     let sort = RwSignal::new(Sort::Left);
     let group = RwSignal::new(String::new());
     let query = RwSignal::new(String::new());
-    let groups = move || {
-        let mut g: Vec<String> = data.with(|d| d.lines.iter().map(|l| l.member.fields.group.clone()).collect());
-        g.retain(|g| !g.is_empty());
-        g.sort();
-        g.dedup();
-        g
-    };
+    let groups =
+        move || data.with(|d| zhibu_core::roster_order::group_names(d.lines.iter().map(|l| &l.member.fields.group)));
     let rows = move || {
         let (show, sort, group, query) = (show.get(), sort.get(), group.get(), query.get());
         let mut list: Vec<MemberHours> = data.with(|d| {

@@ -10,7 +10,6 @@
 
 use crate::ids::MeetingId;
 use crate::meetings::{Audience, Frequency, Meeting, MeetingKind, MeetingStatus};
-use crate::roster::group_sort_key;
 use crate::settings::Settings;
 use crate::state::State;
 use crate::zone::Zone;
@@ -140,17 +139,9 @@ pub struct Calendar {
 }
 
 /// The 党小组 of the active roster: distinct non-empty groups of members not
-/// archived, sorted by [`group_sort_key`] (第二 before 第十).
+/// archived, in [`roster_order`](crate::roster_order) (第二 before 第十).
 pub fn active_groups(state: &State) -> Vec<String> {
-    let mut groups: Vec<String> = state
-        .members()
-        .into_iter()
-        .filter(|m| !m.archived && !m.fields.group.is_empty())
-        .map(|m| m.fields.group)
-        .collect();
-    groups.sort_by(|a, b| group_sort_key(a).cmp(&group_sort_key(b)).then_with(|| a.cmp(b)));
-    groups.dedup();
-    groups
+    crate::roster_order::group_names(state.members().into_iter().filter(|m| !m.archived).map(|m| m.fields.group))
 }
 
 /// Builds the calendar of `year` as it stands at `now` (Unix seconds).

@@ -149,11 +149,7 @@ pub fn counted_meetings(state: &State, year: i32, settings: &Settings) -> Vec<Me
 pub fn year(state: &State, year: i32, settings: &Settings, secret: Option<&SecretKey>) -> YearHours {
     let zone = settings.zone;
     let mut members: Vec<Member> = state.members().into_iter().filter(|m| !m.archived).collect();
-    members.sort_by_cached_key(|m| {
-        let g = &m.fields.group;
-        let group = if g.is_empty() { vec![(u32::MAX, String::new())] } else { crate::roster::group_sort_key(g) };
-        (group, m.fields.role, crate::search::sort_key(&m.fields.name), m.id.clone())
-    });
+    members.sort_by_cached_key(crate::roster_order::member_key);
     let mut lines: BTreeMap<MemberId, MemberHours> = members
         .iter()
         .map(|m| {

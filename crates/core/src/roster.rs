@@ -4,6 +4,8 @@
 //! go through [`MemberDraft::validate`].
 
 use crate::date::Date;
+use crate::fullwidth::narrow;
+use crate::hanzi::simplify;
 use serde::{Deserialize, Serialize};
 
 /// 正式党员 or 预备党员.
@@ -28,9 +30,10 @@ impl Status {
         }
     }
 
-    /// Reads the Chinese or English words a roster sheet uses.
+    /// Reads the Chinese (simplified or traditional) or English words a
+    /// roster sheet uses.
     pub fn parse(text: &str) -> Option<Status> {
-        match text.trim().to_lowercase().as_str() {
+        match word(text).as_str() {
             "正式党员" | "正式" | "full" | "full member" => Some(Status::Full),
             "预备党员" | "预备" | "probationary" | "probationary member" => Some(Status::Probationary),
             _ => None,
@@ -104,9 +107,10 @@ impl Role {
         }
     }
 
-    /// Reads Chinese or English words; an empty cell means no post.
+    /// Reads Chinese (simplified or traditional) or English words; an empty
+    /// cell means no post.
     pub fn parse(text: &str) -> Option<Role> {
-        let text = text.trim().to_lowercase();
+        let text = word(text);
         if text.is_empty() {
             return Some(Role::Member);
         }
@@ -314,28 +318,29 @@ impl MemberDraft {
         } else if group.chars().any(char::is_control) {
             fail(Field::Group, Problem::ControlCharacters);
         }
-        let status = if self.status.trim().is_empty() { Some(Status::Full) } else { Status::parse(&self.status) };
+        let given = |text: &str| narrow(text).trim().to_owned();
+        let status = if given(&self.status).is_empty() { Some(Status::Full) } else { Status::parse(&self.status) };
         if status.is_none() {
-            fail(Field::Status, Problem::Unknown { given: self.status.trim().to_owned() });
+            fail(Field::Status, Problem::Unknown { given: given(&self.status) });
         }
         let role = Role::parse(&self.role);
         if role.is_none() {
-            fail(Field::Role, Problem::Unknown { given: self.role.trim().to_owned() });
+            fail(Field::Role, Problem::Unknown { given: given(&self.role) });
         }
-        let joined = match self.joined.trim() {
+        let joined = match given(&self.joined).as_str() {
             "" => Some(None),
             text => Date::parse(text).map(Some),
         };
         if joined.is_none() {
-            fail(Field::Joined, Problem::BadDate { given: self.joined.trim().to_owned() });
+            fail(Field::Joined, Problem::BadDate { given: given(&self.joined) });
         }
-        let phone = parse_phone(&self.phone);
+        let phone = parse_phone(&given(&self.phone));
         if phone.is_none() {
-            fail(Field::Phone, Problem::BadPhone { given: self.phone.trim().to_owned() });
+            fail(Field::Phone, Problem::BadPhone { given: given(&self.phone) });
         }
-        let exempt = parse_flag(&self.exempt);
+        let exempt = parse_flag(&word(&self.exempt));
         if exempt.is_none() {
-            fail(Field::Exempt, Problem::Unknown { given: self.exempt.trim().to_owned() });
+            fail(Field::Exempt, Problem::Unknown { given: given(&self.exempt) });
         }
 
         match (status, role, joined, phone, exempt) {
@@ -361,48 +366,16 @@ impl From<&MemberFields> for MemberDraft {
     }
 }
 
-/// A sort key for 党小组 names that orders "第二党小组" before "第十党小组":
-/// runs of Chinese or Arabic numerals compare as numbers.
-pub fn group_sort_key(name: &str) -> Vec<(u32, String)> {
-    fn digit(c: char) -> Option<u32> {
-        "零一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32).or_else(|| c.to_digit(10))
-    }
-    let mut key = Vec::new();
-    let mut text = String::new();
-    let mut chars = name.chars().peekable();
-    while let Some(c) = chars.next() {
-        if digit(c).is_none() && c != '十' {
-            text.push(c);
-            continue;
-        }
-        // Read a numeral run: Arabic digits, or Chinese up to 九十九.
-        let mut run = vec![c];
-        while let Some(&n) = chars.peek() {
-            if digit(n).is_none() && n != '十' {
-                break;
-            }
-            run.push(n);
-            chars.next();
-        }
-        let value = match run.iter().position(|&c| c == '十') {
-            Some(at) => {
-                let tens =
-                    if at == 0 { 1 } else { run[..at].iter().filter_map(|&c| digit(c)).fold(0, |a, d| a * 10 + d) };
-                let ones = run[at + 1..].iter().filter_map(|&c| digit(c)).fold(0, |a, d| a * 10 + d);
-                tens * 10 + ones
-            }
-            None => run.iter().filter_map(|&c| digit(c)).fold(0u32, |a, d| a.saturating_mul(10).saturating_add(d)),
-        };
-        key.push((0, std::mem::take(&mut text)));
-        key.push((value, String::new()));
-    }
-    key.push((0, text));
-    key
+/// A word from a fixed vocabulary as the parsers compare it: narrowed,
+/// simplified, trimmed, lowercased.
+fn word(text: &str) -> String {
+    simplify(&narrow(text)).trim().to_lowercase()
 }
 
-/// Trims and folds inner runs of whitespace (full-width spaces too) to one space.
+/// Narrows full-width forms (a Chinese input method's `１３９`, `Ｌｉ`), trims
+/// and folds inner runs of whitespace (ideographic spaces too) to one space.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    narrow(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `Some(None)` for an empty cell, `Some(Some(digits))` for a phone, `None` if malformed.
@@ -417,8 +390,8 @@ fn parse_phone(text: &str) -> Option<Option<String>> {
     ok.then_some(Some(kept))
 }
 
-fn parse_flag(text: &str) -> Option<bool> {
-    match text.trim().to_lowercase().as_str() {
+fn parse_flag(word: &str) -> Option<bool> {
+    match word {
         "" | "否" | "no" | "n" | "false" | "0" => Some(false),
         "是" | "yes" | "y" | "true" | "1" | "年老体弱" => Some(true),
         _ => None,
@@ -485,14 +458,6 @@ mod tests {
         new.exempt = true;
         assert_eq!(old.changes(&new), [FieldValue::Group("第二党小组".into()), FieldValue::Exempt(true)]);
         assert!(old.changes(&old).is_empty());
-    }
-
-    #[test]
-    fn groups_sort_by_their_numbers() {
-        let mut groups = vec!["第十党小组", "第二党小组", "第十一党小组", "第一党小组", "第3党小组", "机关党小组"];
-        groups.sort_by_key(|g| group_sort_key(g));
-        // Names without numbers compare as text (by code point: 机 < 第).
-        assert_eq!(groups, ["机关党小组", "第一党小组", "第二党小组", "第3党小组", "第十党小组", "第十一党小组"]);
     }
 
     #[test]

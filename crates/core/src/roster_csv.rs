@@ -9,7 +9,11 @@
 //! Export writes UTF-8 with a BOM and CRLF, which every Excel opens as
 //! Chinese text, and reads back through [`preview`] unchanged.
 
+use crate::csv_lines::read_records;
+use crate::fullwidth::narrow;
+use crate::hanzi::simplify;
 use crate::roster::{Field, FieldError, MemberDraft, MemberFields, Problem};
+use crate::state::State;
 use csv::StringRecord;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -251,6 +255,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> {
 /// Which field a header names, in Chinese or English.
 fn field_for(header: &str) -> Option<Field> {
     // Forms pad short headers ("姓  名") and star required ones ("*姓名").
+    let header = simplify(&narrow(header));
     let h: String = header.chars().filter(|c| !c.is_whitespace() && *c != '*').flat_map(char::to_lowercase).collect();
     let field = match h.as_str() {
         "姓名" | "名字" | "name" | "fullname" => Field::Name,
@@ -279,66 +284,7 @@ fn slot(draft: &mut MemberDraft, field: Field) -> &mut String {
 
 /// As [`MemberDraft::validate`] folds names, so same names compare equal.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Turns csv's byte offsets into line numbers. csv's own `Position::line`
-/// lags by one on CRLF files (Excel's), and its offset may point into the
-/// line break before a record, so offsets are first moved past breaks.
-struct Lines<'a> {
-    text: &'a str,
-    byte: usize,
-    line: u64,
-}
-
-impl Lines<'_> {
-    /// Start byte and 1-based line of the record csv reports at `byte`.
-    /// Offsets only move forward, so the whole file is scanned once.
-    fn at(&mut self, byte: u64) -> (usize, u64) {
-        let from = usize::try_from(byte).unwrap_or(usize::MAX).clamp(self.byte, self.text.len());
-        let rest = &self.text[from..];
-        let start = from + rest.len() - rest.trim_start_matches(['\r', '\n']).len();
-        let passed = &self.text[self.byte..start];
-        // "\r\n", "\n" and a lone "\r" (old Mac Excel) each end a line.
-        let breaks = passed.matches('\n').count() + passed.matches('\r').count() - passed.matches("\r\n").count();
-        self.line += breaks as u64;
-        self.byte = start;
-        (start, self.line)
-    }
-}
-
-/// The file's non-blank records, each with the line it starts on.
-fn read_records(text: &str) -> Result<Vec<(u64, StringRecord)>, ImportError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        // A short or long row is reported on that row, not for the file.
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut lines = Lines { text, byte: 0, line: 1 };
-    let mut records = Vec::new();
-    let mut last_start = None;
-    for record in reader.records() {
-        let record = record.map_err(|e| ImportError::Malformed {
-            line: e.position().map_or(lines.line, |p| lines.at(p.byte()).1),
-            message: e.to_string(),
-        })?;
-        let (start, line) = lines.at(record.position().map_or(0, |p| p.byte()));
-        last_start = Some((start, line));
-        if record.iter().any(|c| !c.is_empty()) {
-            records.push((line, record));
-        }
-    }
-    // csv reads an unclosed quote to the end of the file, silently swallowing
-    // every later row into one cell. Only the last record can have done so;
-    // an odd number of quotes across several lines shows it did.
-    if let Some((start, line)) = last_start {
-        let tail = text[start..].trim_end();
-        if tail.matches('"').count() % 2 == 1 && tail.contains(['\r', '\n']) {
-            return Err(ImportError::Malformed { line, message: "a quoted cell is never closed".into() });
-        }
-    }
-    Ok(records)
+    narrow(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Cells a spreadsheet would run as a formula (CSV injection). Leading
@@ -352,9 +298,37 @@ fn filled_width(record: &StringRecord) -> usize {
     record.len() - record.iter().rev().take_while(|c| c.is_empty()).count()
 }
 
+/// Previews an import onto the roster in `state`: same names warn against
+/// its active members, and a 党小组 it has takes its spelling there.
+pub fn preview_onto(bytes: &[u8], state: &State) -> Result<ImportPreview, ImportError> {
+    let names: Vec<String> = state.members().into_iter().filter(|m| !m.archived).map(|m| m.fields.name).collect();
+    let groups = crate::compliance::active_groups(state);
+    let (names, groups): (Vec<&str>, Vec<&str>) =
+        (names.iter().map(String::as_str).collect(), groups.iter().map(String::as_str).collect());
+    preview_among(bytes, &names, &groups)
+}
+
 /// Previews an import: nothing is written. `existing_names` are the active
 /// roster's names, for same-name warnings.
 pub fn preview(bytes: &[u8], existing_names: &[&str]) -> Result<ImportPreview, ImportError> {
+    preview_among(bytes, existing_names, &[])
+}
+
+/// A 党小组 as the roster spells it: `第二黨小組` is 第二党小组, or the
+/// spelling of a group already there that reads the same once simplified.
+fn group_spellings(existing: &[&str]) -> impl Fn(String) -> String {
+    let known: HashMap<String, String> = existing.iter().map(|g| (simplify(&one_line(g)), (*g).to_owned())).collect();
+    move |group| {
+        let simplified = simplify(&group);
+        known.get(&simplified).cloned().unwrap_or(simplified)
+    }
+}
+
+fn preview_among(
+    bytes: &[u8],
+    existing_names: &[&str],
+    existing_groups: &[&str],
+) -> Result<ImportPreview, ImportError> {
     let (text, encoding) = decode(bytes)?;
     let records = read_records(&text)?;
     if records.is_empty() {
@@ -398,12 +372,14 @@ pub fn preview(bytes: &[u8], existing_names: &[&str]) -> Result<ImportPreview, I
     let width = filled_width(&header);
 
     let existing: HashSet<String> = existing_names.iter().map(|n| one_line(n)).collect();
+    let spell_group = group_spellings(existing_groups);
     let mut first_lines: HashMap<String, u64> = HashMap::new();
     let rows = records
         .map(|(line, record)| {
             let mut draft = MemberDraft::default();
             for &(i, field) in &columns {
-                *slot(&mut draft, field) = record.get(i).unwrap_or_default().to_owned();
+                // Full-width forms narrowed before any check (a phone `１３９…`).
+                *slot(&mut draft, field) = narrow(record.get(i).unwrap_or_default()).trim().to_owned();
             }
             // Undo export's formula guard, so an exported roster reads back unchanged.
             for cell in [&mut draft.name, &mut draft.group] {
@@ -420,7 +396,9 @@ pub fn preview(bytes: &[u8], existing_names: &[&str]) -> Result<ImportPreview, I
                 RowOutcome::WrongCellCount { expected: width, found: filled }
             } else {
                 match draft.validate() {
-                    Ok(fields) => RowOutcome::Valid(fields),
+                    Ok(fields) => {
+                        RowOutcome::Valid(MemberFields { group: spell_group(fields.group.clone()), ..fields })
+                    }
                     Err(errors) => RowOutcome::Invalid(errors),
                 }
             };

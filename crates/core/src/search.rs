@@ -3,6 +3,7 @@
 //! Characters with several readings match any of them, which matters for
 //! surnames (单 Shàn/Dān, 曾 Zēng/Céng).
 
+use crate::fullwidth::narrow_char;
 use pinyin::{Pinyin, ToPinyin, ToPinyinMulti};
 
 /// A name prepared for matching: built once per member, matched per keystroke.
@@ -13,9 +14,11 @@ pub struct NameKey {
     spellings: Vec<Vec<String>>,
 }
 
-/// Lowercased, without spaces: "Li Na" and "lina" are the same to a searcher.
+/// Only letters, characters and digits, lowercased, full-width forms
+/// narrowed: "Li Na", "lina", "ＬＩＮＡ" are the same to a searcher, and
+/// "李,小龙" or "阿依·古丽" are spelled as their characters.
 fn fold(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    text.chars().map(narrow_char).filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 fn spellings(c: char) -> Vec<String> {
@@ -39,7 +42,8 @@ impl NameKey {
 
     /// Whether `query` finds this name: some run of consecutive characters
     /// spells it, each character giving a non-empty prefix of one of its
-    /// spellings. An empty query finds every name.
+    /// spellings. A query with nothing but spaces and punctuation finds
+    /// every name, as an empty one does.
     pub fn matches(&self, query: &str) -> bool {
         let query = fold(query);
         if query.is_empty() {
@@ -97,11 +101,12 @@ const SURNAMES: [(char, &str); 15] = [
 
 /// Pinyin of a name for 拼音 ordering, so 陈 comes before 王: one reading
 /// per character (the surname reading for the first), syllables separated by
-/// spaces so that 陈 chen sorts before 成 cheng. Other characters are kept,
-/// lowercased. Ties (same pinyin) are for the caller to break.
+/// spaces so that 陈 chen sorts before 成 cheng. Letters and digits are
+/// kept, lowercased; spaces and punctuation only separate (李,小龙 is
+/// 李小龙). Ties (same pinyin) are for the caller to break.
 pub fn sort_key(name: &str) -> String {
     let mut key = String::new();
-    for (i, c) in name.trim().chars().enumerate() {
+    for (i, c) in name.trim().chars().map(narrow_char).enumerate() {
         let surname = SURNAMES.iter().find(|(s, _)| i == 0 && *s == c).map(|(_, r)| *r);
         match surname.or_else(|| c.to_pinyin().map(Pinyin::plain)) {
             Some(reading) => {
@@ -111,8 +116,8 @@ pub fn sort_key(name: &str) -> String {
                 key.push_str(reading);
                 key.push(' ');
             }
-            None if c.is_whitespace() => {
-                if !key.ends_with(' ') {
+            None if !c.is_alphanumeric() => {
+                if !key.is_empty() && !key.ends_with(' ') {
                     key.push(' ');
                 }
             }
@@ -207,6 +212,46 @@ mod tests {
     }
 
     #[test]
+    fn punctuation_and_spaces_inside_names_and_queries_are_ignored() {
+        let cases = [
+            ("李,小龙", "lxl", true),
+            ("李,小龙", "lixiaolong", true),
+            ("李,小龙", "李小龙", true),
+            ("李,小龙", "小龙", true),
+            ("李,小龙", "lxiaol", true),
+            ("李，小龙", "lxl", true),
+            ("李 小龙", "lxl", true),
+            ("李　小龙", "lxl", true),
+            ("李小龙", "李 小龙", true),
+            ("李小龙", "li xiao long", true),
+            ("李小龙", "li,xiao-long", true),
+            ("李,小龙", "李，小龙", true),
+            ("阿依·古丽", "aygl", true),
+            ("阿依·古丽", "阿依古丽", true),
+            ("Mary-Jane", "maryjane", true),
+            ("Mary-Jane", "mary jane", true),
+            ("李,小龙", "，", true),
+            ("李,小龙", "lxw", false),
+            ("李,小龙", "l,x,w", false),
+        ];
+        check(&cases);
+    }
+
+    #[test]
+    fn full_width_letters_match_as_typed_half_width() {
+        let cases = [
+            ("李小龙", "ｌｘｌ", true),
+            ("李小龙", "ＬＸＬ", true),
+            ("李小龙", "ＬＩ　ＸＩＡＯ　ＬＯＮＧ", true),
+            ("李小龙", "ｌｉ小龙", true),
+            ("Ｌｉ Ｎａ", "lina", true),
+            ("Li Na", "ｌｉｎａ", true),
+            ("李小龙", "ｌｘｗ", false),
+        ];
+        check(&cases);
+    }
+
+    #[test]
     fn sort_key_spells_names_in_pinyin() {
         let cases = [
             ("王建国", "wang jian guo"),
@@ -215,6 +260,9 @@ mod tests {
             ("简单", "jian dan"),
             ("Li Na", "li na"),
             (" 李 Na ", "li na"),
+            ("李,小龙", "li xiao long"),
+            ("阿依·古丽", "a yi gu li"),
+            ("Mary-Jane", "mary jane"),
         ];
         for (name, key) in cases {
             assert_eq!(sort_key(name), key, "{name:?}");

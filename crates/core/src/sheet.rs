@@ -8,8 +8,6 @@ use crate::checkin::{self, CheckIn, LeaveDecision, LeaveRequest, MakeUp, Proof};
 use crate::clock::Lww;
 use crate::ids::{MeetingId, MemberId};
 use crate::meetings::{Meeting, QuorumRule, more_than_half};
-use crate::roster::group_sort_key;
-use crate::search::sort_key;
 use crate::settings::Settings;
 use crate::state::State;
 use crate::token::{PublicKey, SecretKey, Token};
@@ -239,8 +237,7 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
     // Roster order: 党小组, then post (书记 first), then name by pinyin.
     rows.sort_by_cached_key(|r| {
         let role = state.member(&r.member).map(|m| m.fields.role);
-        let group = if r.group.is_empty() { vec![(u32::MAX, String::new())] } else { group_sort_key(&r.group) };
-        (group, role, sort_key(&r.name), r.member.clone())
+        crate::roster_order::member_order(&r.group, role, &r.name, &r.member)
     });
     let quorum = quorum_rule.map(|rule| {
         let (met, needed) = more_than_half(entitled_present, entitled);

@@ -358,7 +358,12 @@ pub fn report(state: &State, class: &Class, settings: &Settings, secret: Option<
     let needed = (u64::from(total) * u64::from(class.completion(settings))).div_ceil(100) as u32;
     let present: Vec<BTreeSet<MemberId>> =
         sessions.iter().map(|s| attendees(state, s, settings, secret).into_iter().collect()).collect();
-    let target = class.audience.expected(state);
+    // The class's 台账 lists people as the roster does: by 党小组, post, name.
+    let in_roster_order = |ids: &mut Vec<MemberId>| {
+        ids.sort_by_cached_key(|m| state.member(m).map(|m| crate::roster_order::member_key(&m)));
+    };
+    let mut target = class.audience.expected(state);
+    in_roster_order(&mut target);
     let targeted: BTreeSet<&MemberId> = target.iter().collect();
     let mut others: Vec<MemberId> = present
         .iter()
@@ -368,7 +373,7 @@ pub fn report(state: &State, class: &Class, settings: &Settings, secret: Option<
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    others.sort_by_cached_key(|m| state.member(m).map(|m| crate::search::sort_key(&m.fields.name)));
+    in_roster_order(&mut others);
     let line = |member: &MemberId, targeted: bool| {
         let attended: Vec<bool> = present.iter().map(|p| p.contains(member)).collect();
         let earned = attended.iter().zip(&credits).filter(|(a, _)| **a).map(|(_, c)| *c).sum();
