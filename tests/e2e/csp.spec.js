@@ -5,7 +5,7 @@
 // sync set-up's fetches — and fails on any violation the page reports.
 const { test, expect, chromium } = require('@playwright/test');
 const { App, ROSTER_12 } = require('./app');
-const { SyncServer, createBranch } = require('./sync-server');
+const { useSyncServer, createBranch } = require('./sync-server');
 const config = require('../../playwright.config');
 
 // Another port than the other sync specs' (E2E_CSP_PORT when it is taken).
@@ -97,18 +97,7 @@ test('the app runs under its content security policy (static server)', async ({ 
 });
 
 test.describe('served by zhibu-server', () => {
-  const server = new SyncServer(SYNC_PORT, 'csp-e2e');
-  test.use({ baseURL: server.base });
-  test.beforeAll(async () => {
-    test.setTimeout(600_000);
-    await server.start();
-  });
-  test.afterEach(async ({}, testInfo) => {
-    await server.attachLogIfFailed(testInfo);
-  });
-  test.afterAll(async () => {
-    await server.remove();
-  });
+  const server = useSyncServer(test, SYNC_PORT, 'csp-e2e');
 
   test('the same policy, and the sync set-up keeps it', async ({ page, request }) => {
     test.setTimeout(120_000);

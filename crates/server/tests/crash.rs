@@ -29,8 +29,8 @@ use zhibu_core::meetings::{MeetingKind, MeetingValue};
 use zhibu_core::sync::{Invitation, Outcome, PullResponse, PushResponse, Session};
 
 use process::{
-    FreshDb, Server, get, note, pg_admin_url, phone_payload, post, pull_all, random_bytes, record_events,
-    roster_events, try_push,
+    FreshDb, Server, create_branch, get, note, pg_admin_url, phone_payload, post, pull_all, random_bytes,
+    record_events, roster_events, try_push,
 };
 
 /// Devices pushing at once: two organizer sessions, two members' phones.
@@ -82,14 +82,7 @@ async fn crash_run(engine: &str, db_args: Vec<String>, dir: &Path) {
     let base = server.base();
 
     // The branch, a second organizer session, and two members' phones.
-    let organizer: Session = post(
-        &http,
-        &base,
-        "/api/branches",
-        None,
-        &json!({"name": "崩溃测试支部", "login": "crash-organizer", "password": "a long password"}),
-    )
-    .await;
+    let organizer = create_branch(&http, &base, "崩溃测试支部", "crash-organizer").await;
     // The login the server made of the one asked for.
     let login = organizer.login.clone().expect("an organizer session names its login");
     let laptop: Session =

@@ -243,9 +243,7 @@ async fn two_instances(admin: &str, prefix: &str) -> Instances {
 }
 
 async fn create_branch(http: &reqwest::Client, base: &str, name: &str) -> Session {
-    let body =
-        json!({"name": format!("{name}支部"), "login": format!("{name}-organizer"), "password": "a long password"});
-    post(http, base, "/api/branches", None, &body).await
+    process::create_branch(http, base, &format!("{name}支部"), &format!("{name}-organizer")).await
 }
 
 /// A member's phone: invited on `invite_on`, joined on `join_on`.

@@ -13,9 +13,9 @@ use zhibu_core::document::SCHEMA;
 use zhibu_core::event::{ImportedMember, Payload};
 use zhibu_core::ids::{DeviceId, MemberId};
 use zhibu_core::roster::MemberDraft;
-use zhibu_core::sync::{PushResponse, Session};
+use zhibu_core::sync::PushResponse;
 
-use process::{Server, note, post, pull_all, record_events};
+use process::{Server, create_branch, note, post, pull_all, record_events};
 
 /// Concurrent pullers.
 const CLIENTS: usize = 20;
@@ -46,14 +46,7 @@ async fn twenty_concurrent_pulls_stay_within_pages() {
     let mut server = Server::new(env!("CARGO_BIN_EXE_zhibu-server"), args, dir.path().join("server.log"));
     server.start(&http).await;
     let base = server.base();
-    let organizer: Session = post(
-        &http,
-        &base,
-        "/api/branches",
-        None,
-        &json!({"name": "大支部", "login": "memory", "password": "a long password"}),
-    )
-    .await;
+    let organizer = create_branch(&http, &base, "大支部", "memory").await;
 
     let fields = MemberDraft { name: "王建国".into(), group: "第一党小组".into(), ..Default::default() }
         .validate()

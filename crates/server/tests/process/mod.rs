@@ -24,7 +24,7 @@ use zhibu_core::event::Payload;
 use zhibu_core::ids::{DeviceId, MeetingId, MemberId};
 use zhibu_core::records::{EventStamp, Records};
 use zhibu_core::roster::{MemberFields, Role as Post, Status};
-use zhibu_core::sync::{PullResponse, PushResponse};
+use zhibu_core::sync::{PullResponse, PushResponse, Session};
 
 // ---------------------------------------------------------------------------
 // JSON calls
@@ -88,6 +88,13 @@ pub async fn answer<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Re
         return Err(format!("{status}: {text}"));
     }
     serde_json::from_str(&text).map_err(|e| format!("{e}: {text}"))
+}
+
+/// Creates the branch `name` (sign-up is open on loopback) with an
+/// organizer asking for `login`; the organizer's session.
+pub async fn create_branch(http: &reqwest::Client, base: &str, name: &str, login: &str) -> Session {
+    let body = serde_json::json!({"name": name, "login": login, "password": "a long password"});
+    post(http, base, "/api/branches", None, &body).await
 }
 
 /// A device's page-by-page pull from where it left off.
