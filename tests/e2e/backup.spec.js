@@ -14,7 +14,7 @@ test('export, clear, import gives back the identical roster', async ({ page }) =
 
   const file = await app.exportBackup();
   const backup = JSON.parse(fs.readFileSync(file, 'utf8'));
-  expect(backup.schema).toBe(4);
+  expect(backup.schema).toBe(6);
 
   await page.evaluate(() => localStorage.clear());
   await page.reload();
