@@ -6,15 +6,17 @@
 
 use crate::app::{go, use_session};
 use crate::components::ballot_form::Choice;
-use crate::i18n::{I18n, use_i18n};
+use crate::i18n::use_i18n;
+use crate::pages::round_results::Results;
 use crate::pages::rounds::{RoundForm, problem_text};
 use crate::platform;
 use crate::sync::engine::use_sync;
 use crate::words;
 use leptos::prelude::*;
 use std::cell::RefCell;
-use zhibu_core::ballot::{self, Recount};
+use zhibu_core::ballot;
 use zhibu_core::ids::{MemberId, ObjectionId, RoundId};
+use zhibu_core::outcome;
 use zhibu_core::rounds::{self, AuditEntry, Audited, Mode, Nominee, Round, Stage};
 use zhibu_core::state::State;
 use zhibu_core::tally::Tally;
@@ -44,25 +46,27 @@ pub enum RoundView {
 
 /// Everything the page shows.
 #[derive(Clone, PartialEq)]
-pub(crate) struct View {
+pub struct View {
     pub(crate) round: Round,
-    nominees: Vec<Nominee>,
+    pub(crate) nominees: Vec<Nominee>,
     candidates: Vec<MemberId>,
     pub(crate) turnout: (usize, usize),
     /// Paper ballots on the roll (entered by the organizer).
     paper: usize,
-    tally: Option<Tally>,
-    receipts: Vec<String>,
-    sealed_ok: bool,
+    pub(crate) tally: Option<Tally>,
+    pub(crate) receipts: Vec<String>,
+    pub(crate) sealed_ok: bool,
     /// More ballots in the box than voters on the roll (data merged from
     /// elsewhere); shown, never silently fixed.
-    excess: bool,
+    pub(crate) excess: bool,
     /// Fewer ballots than voters on the roll (a ballot not saved).
-    short: bool,
+    pub(crate) short: bool,
     audit: Vec<AuditEntry>,
     objections: Vec<(ObjectionId, zhibu_core::rounds::Objection, Option<zhibu_core::rounds::Handling>)>,
     honoured: Vec<MemberId>,
     branch: String,
+    /// What the count allows next (the core's word; the page only shows it).
+    pub(crate) next: Option<outcome::Next>,
 }
 
 pub(crate) fn view_of(state: &State, id: &RoundId) -> Option<View> {
@@ -91,6 +95,7 @@ pub(crate) fn view_of(state: &State, id: &RoundId) -> Option<View> {
         receipts: if round.stage() >= Stage::Closed { ballot::receipts(state, id) } else { Vec::new() },
         audit: rounds::audit(state, id),
         honoured: rounds::honoured(state, &round),
+        next: outcome::after_count(state, &round),
         branch: state.settings().branch_name,
         tally,
         sealed_ok,
@@ -193,7 +198,7 @@ fn RoundMain(id: RoundId) -> impl IntoView {
                         <p class="meeting-kind">{move || i18n.fmt("rounds.year", &[("year", &v.round.rules.year)])}</p>
                         <h2 id="round-title">{v.round.rules.title.clone()}</h2>
                         <ol class="stages" aria-label=i18n.t("round.stages")>
-                            {Stage::ALL.into_iter().map(|s| view! {
+                            {stage.path().iter().copied().map(|s| view! {
                                 <li class=if s == stage { "stage stage-now" } else if s < stage { "stage stage-done" } else { "stage" }
                                     aria-current=(s == stage).then_some("step")>
                                     {move || words::stage(i18n.lang.get(), s)}
@@ -225,7 +230,7 @@ fn RoundMain(id: RoundId) -> impl IntoView {
                         <p class="message" role="status" data-testid="round-message">{move || message.get()}</p>
                         {(stage >= Stage::Nomination && v.round.rules.candidates.is_none()).then(|| view! { <Nominations view=v.clone() organizer message/> })}
                         {(stage == Stage::Voting || (v.round.rules.mode == Mode::Codes && stage < Stage::Voting)).then(|| view! { <Voting view=v.clone() organizer message/> })}
-                        {(stage >= Stage::Closed).then(|| view! { <Results view=v.clone() organizer message/> })}
+                        {(stage >= Stage::Closed).then(|| view! { <Results view=v.clone() organizer message advance/> })}
                         {(stage >= Stage::Publicity).then(|| view! { <Publicity view=v.clone() organizer message/> })}
                         <AuditLog entries=v.audit.clone()/>
                     </section>
@@ -373,21 +378,28 @@ fn ReviewControls(
     let i18n = use_i18n();
     let session = use_session();
     let reason = RwSignal::new(String::new());
+    // Shown beside the box it is about (the page's message may be off-screen on a phone).
+    let error = RwSignal::new(None::<String>);
+    let (field, hint) = (format!("review-reason-{member}"), format!("review-error-{member}"));
     let decide = move |approved: bool| {
         let result = session.try_update(|s| s.review(&round, &member, approved, &reason.get_untracked()));
-        message.set(match result {
+        error.set(match result {
             Some(Err(p)) => Some(problem_text(i18n, &p)),
             _ => None,
         });
+        message.set(None);
     };
     let decide = StoredValue::new(decide);
     view! {
         {move || organizer.get().then(|| view! {
             <div class="review no-print">
-                <input type="text" data-testid="review-reason" placeholder=i18n.t("round.reason") aria-label=i18n.t("round.reason")
+                <label for=field.clone() data-testid="review-reason-label">{i18n.t("round.reason")}</label>
+                <input type="text" id=field.clone() data-testid="review-reason" aria-describedby=hint.clone()
+                    aria-invalid=move || error.with(|e| e.is_some().then_some("true"))
                     prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/>
                 <button type="button" class="button button-primary" data-testid="approve" on:click=move |_| decide.with_value(|d| d(true))>{i18n.t("round.approve")}</button>
                 <button type="button" class="button" data-testid="reject" on:click=move |_| decide.with_value(|d| d(false))>{i18n.t("round.reject")}</button>
+                <p class="field-error" id=hint.clone() role="alert" data-testid="review-error">{move || error.get()}</p>
             </div>
         })}
     }
@@ -466,133 +478,6 @@ fn Voting(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) 
                 }
             })}
         </section>
-    }
-}
-
-/// The tally, ties and run-off, receipts, export and recount.
-#[component]
-fn Results(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let Some(t) = view.tally.clone() else { return ().into_any() };
-    let id = view.round.id.clone();
-    let names: Vec<(MemberId, String)> = session
-        .with_untracked(|s| t.counts.iter().map(|(c, _)| (c.clone(), name_of(s.records().state(), c))).collect());
-    let name = move |c: &MemberId| names.iter().find(|(m, _)| m == c).map(|(_, n)| n.clone()).unwrap_or_default();
-    let tied_names = t.tied.iter().map(&name).collect::<Vec<_>>().join("、");
-    let id_run = id.clone();
-    let title = view.round.rules.title.clone();
-    let runoff = move |_| {
-        let new_title = format!("{title}（{}）", i18n.now("round.runoff_suffix"));
-        match session.try_update(|s| s.start_runoff(&id_run, &new_title)) {
-            Some(Ok(new)) => go(&format!("#/round/{new}")),
-            Some(Err(p)) => message.set(Some(problem_text(i18n, &p))),
-            None => {}
-        }
-    };
-    let id_export = id.clone();
-    let export = move |_| {
-        let json = session.with_untracked(|s| {
-            let state = s.records().state();
-            state
-                .round(&id_export)
-                .and_then(|r| ballot::export(state, &r))
-                .map(|e| serde_json::to_string_pretty(&e).unwrap_or_default())
-        });
-        if let Some(json) = json {
-            let _ = platform::download("票箱-匿名.json", "application/json", json.as_bytes());
-        }
-    };
-    let recount_msg = RwSignal::new(None::<String>);
-    let recount_own = {
-        let id = id.clone();
-        move |_| {
-            let json = session.with_untracked(|s| {
-                let state = s.records().state();
-                state
-                    .round(&id)
-                    .and_then(|r| ballot::export(state, &r))
-                    .map(|e| serde_json::to_string(&e).unwrap_or_default())
-            });
-            recount_msg.set(json.map(|j| recount_text(i18n, ballot::recount(&j))));
-        }
-    };
-    let recount_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            let text = platform::read_file(file).await.ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default();
-            recount_msg.set(Some(recount_text(i18n, ballot::recount(&text))));
-        });
-    };
-    let turnout = t.turnout_permille().map(words::percent).unwrap_or_default();
-    let counts = t.counts.clone();
-    let receipt_count = view.receipts.len();
-    let (elected, tied) = (t.elected.clone(), t.tied.clone());
-    view! {
-        <section class="card" aria-labelledby="results-title" data-testid="results">
-            <h3 id="results-title">{i18n.t("round.results")}</h3>
-            {(!view.sealed_ok).then(|| view! { <p class="notice-warn" role="alert" data-testid="box-changed">{i18n.t("round.box_changed")}</p> })}
-            {view.excess.then(|| view! { <p class="notice-warn" role="alert" data-testid="box-excess">{i18n.t("round.box_excess")}</p> })}
-            {view.short.then(|| view! { <p class="notice-warn" role="alert" data-testid="box-short">{i18n.t("round.box_short")}</p> })}
-            <div class="summary-grid stats-auto">
-                <div class="stat"><span class="stat-n" data-testid="cast">{t.cast}</span><span>{i18n.t("round.cast")}</span></div>
-                <div class="stat"><span class="stat-n" data-testid="valid">{t.valid}</span><span>{i18n.t("round.valid")}</span></div>
-                <div class="stat"><span class="stat-n" data-testid="blank">{t.blank}</span><span>{i18n.t("round.blank")}</span></div>
-                <div class="stat"><span class="stat-n" data-testid="invalid">{t.invalid}</span><span>{i18n.t("round.invalid")}</span></div>
-                <div class="stat"><span class="stat-n" data-testid="turnout-rate">{turnout}</span><span>{i18n.t("round.turnout_rate")}</span></div>
-            </div>
-            <p class="hint">{move || i18n.fmt("round.needed", &[("n", &t.needed)])}</p>
-            <table class="ledger-table" data-testid="tally-table">
-                <thead><tr><th>{i18n.t("round.candidate")}</th><th>{i18n.t("round.votes")}</th><th>{i18n.t("round.outcome")}</th></tr></thead>
-                <tbody>
-                    {counts.into_iter().map(|(c, n)| {
-                        let outcome = if elected.contains(&c) { "elected" } else if tied.contains(&c) { "tied" } else { "not" };
-                        let who = name(&c);
-                        let label = who.clone();
-                        view! {
-                            <tr data-testid="tally-row" data-name=label data-outcome=outcome>
-                                <td>{who}</td>
-                                <td data-testid="votes">{n}</td>
-                                <td>{move || i18n.now(&format!("round.outcome_{outcome}"))}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-            {(!t.tied.is_empty()).then(|| view! {
-                <p class="notice-warn" data-testid="tie">{move || i18n.fmt("round.tie", &[("names", &tied_names), ("seats", &t.tied_seats)])}</p>
-                {move || organizer.get().then(|| view! {
-                    <button type="button" class="button button-primary no-print" data-testid="start-runoff" on:click=runoff.clone()>{i18n.t("round.runoff")}</button>
-                })}
-            })}
-            <details class="receipts">
-                <summary>{move || i18n.fmt("round.receipts", &[("n", &receipt_count)])}</summary>
-                <p class="hint">{i18n.t("round.receipts_hint")}</p>
-                <ul class="plain receipt-list" data-testid="receipts">
-                    {view.receipts.iter().map(|r| view! { <li><code>{r.clone()}</code></li> }).collect_view()}
-                </ul>
-            </details>
-            <div class="actions no-print">
-                <button type="button" class="button" data-testid="export-box" on:click=export>{i18n.t("round.export")}</button>
-                <button type="button" class="button" data-testid="recount" on:click=recount_own>{i18n.t("round.recount")}</button>
-                <label class="button file-button">
-                    {i18n.t("round.recount_file")}
-                    <input type="file" accept="application/json,.json" class="visually-hidden" data-testid="recount-file" on:change=recount_file/>
-                </label>
-            </div>
-            <p class="message" role="status" data-testid="recount-message">{move || recount_msg.get()}</p>
-        </section>
-    }
-    .into_any()
-}
-
-fn recount_text(i18n: I18n, result: Result<Recount, String>) -> String {
-    match result {
-        Ok(Recount::Agrees(t)) => i18n.fmt("round.recount_ok", &[("n", &t.cast)]),
-        Ok(Recount::Differs(_)) => i18n.now("round.recount_differs"),
-        Err(e) => i18n.fmt("round.recount_bad", &[("error", &e)]),
     }
 }
 
@@ -823,6 +708,7 @@ fn Notice(id: RoundId, honours: bool) -> impl IntoView {
             })
             .collect()
     });
+    let nobody = rows_len(&v.tally) == 0;
     let print = |_| platform::print();
     let title = r.title.clone();
     let branch = v.branch.clone();
@@ -830,7 +716,8 @@ fn Notice(id: RoundId, honours: bool) -> impl IntoView {
         <section class="page notice" data-testid=if honours { "honours-list" } else { "notice" }>
             <p class="crumb no-print"><a href=format!("#/round/{id}")>{i18n.t("round.back_to_round")}</a></p>
             <h2 class="notice-title">{if honours { i18n.fmt("notice.honours_title", &[("title", &title)]) } else { i18n.fmt("notice.title", &[("title", &title)]) }}</h2>
-            {(!honours).then(|| view! { <p class="prose">{move || i18n.fmt("notice.body", &[("n", &rows_len(&v.tally)), ("start", &words::date(i18n.lang.get(), start)), ("end", &words::date(i18n.lang.get(), end))])}</p> })}
+            {(!honours && nobody).then(|| view! { <p class="prose" data-testid="notice-none">{i18n.t("notice.none")}</p> })}
+            {(!honours && !nobody).then(|| view! { <p class="prose">{move || i18n.fmt("notice.body", &[("n", &rows_len(&v.tally)), ("start", &words::date(i18n.lang.get(), start)), ("end", &words::date(i18n.lang.get(), end))])}</p> })}
             <ol class="notice-list">
                 {rows.into_iter().map(|(name, group, deeds)| view! {
                     <li data-testid="notice-name">

@@ -47,6 +47,16 @@ async function tick(page, names) {
   }
 }
 
+/** A paper ballot entered on the organizer's device (the paper-ballot screen is open). */
+async function paperBallot(page, voter, choice) {
+  await page.getByTestId('voter').selectOption({ label: voter });
+  await page.getByTestId('start-ballot').click();
+  await tick(page, [choice]);
+  await page.getByTestId('cast').click();
+  await expect(page.getByTestId('privacy')).toBeVisible();
+  await page.getByTestId('next-voter').click();
+}
+
 /** A stored value with its snapshot's ballot boxes left out (the rest of it must name no slot). */
 function withoutBallots(key, value) {
   if (key !== 'zhibu:snap') return value;
@@ -89,7 +99,7 @@ test('a kiosk round with ballot codes: nominations, review, 8 ballots, a tie, ru
   // Review: a rejection needs a reason; 冯七 is rejected, three approved.
   await advance(page, 'review');
   await nomineeItem(page, '冯七').getByTestId('reject').click();
-  await expect(page.getByTestId('round-message')).toContainText('不通过时须填写理由');
+  await expect(nomineeItem(page, '冯七').getByTestId('review-error')).toContainText('不通过时须填写理由');
   await nomineeItem(page, '冯七').getByTestId('review-reason').fill('不符合推荐条件');
   await nomineeItem(page, '冯七').getByTestId('reject').click();
   for (const name of ['赵一', '周四', '吴五']) await nomineeItem(page, name).getByTestId('approve').click();
@@ -332,4 +342,93 @@ test('paper ballots entered on the organizer device: one each, openly on the rol
   }
   // The device kept no secret for revising (revision is off): no ballot keys.
   expect(Object.keys(stored).filter((k) => k.startsWith('zhibu:id:ballot'))).toEqual([]);
+});
+
+test('a round with no winner says 无人当选, refuses 公示, and offers a run-off or an end without a result', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const app = new App(page);
+  await app.open();
+  await app.importRosterText(ROSTER);
+  const hash = await newRound(page, { title: '支部评选（无人当选）', honours: 1, k: 1, mode: 'named', basis: 'entitled' });
+  await advance(page, 'nomination');
+  await nominate(page, '张书记', '赵一', '先进事迹甲');
+  await nominate(page, '李组织', '钱二', '先进事迹乙');
+  await advance(page, 'review');
+  for (const name of ['赵一', '钱二']) await nomineeItem(page, name).getByTestId('approve').click();
+  await advance(page, 'voting');
+  // 3 and 2 of 10 entitled: nobody has the 6 votes needed.
+  await page.getByTestId('enter-paper').click();
+  for (const voter of ['张书记', '李组织', '王宣传']) await paperBallot(page, voter, '赵一');
+  for (const voter of ['孙三', '周四']) await paperBallot(page, voter, '钱二');
+  await page.goto(`/${hash}`);
+  await advance(page, 'closed');
+
+  // The results say so, with each candidate's votes.
+  await expect(page.getByTestId('no-winner')).toContainText('无人当选');
+  await expect(page.getByTestId('no-winner')).toContainText('6 票');
+  const row = (name) => page.locator(`[data-testid="tally-row"][data-name="${name}"]`);
+  await expect(row('赵一').getByTestId('votes')).toHaveText('3');
+  await expect(row('钱二').getByTestId('votes')).toHaveText('2');
+  await expect(page.locator('[data-testid="tally-row"][data-outcome="elected"]')).toHaveCount(0);
+
+  // 公示 is refused in words; nothing moves.
+  await page.locator('[data-testid="advance"][data-to="publicity"]').click();
+  await expect(page.getByTestId('round-message')).toContainText('无人当选，不能进入公示或表彰');
+  await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', 'closed');
+  await expect(page.getByTestId('publicity')).toHaveCount(0);
+
+  // What the rules allow: a run-off among the top candidates, or the end.
+  await expect(page.getByTestId('unfilled')).toContainText('赵一、钱二');
+  await expect(page.getByTestId('start-runoff')).toHaveText('对得票最多的候选人再次投票');
+  await expect(page.getByTestId('end-round')).toHaveText('结束本轮（不产生结果）');
+  await page.getByTestId('start-runoff').click();
+  await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', 'setup');
+  await expect(page.getByTestId('rule-honours')).toHaveText('1');
+  await expect(page.locator('[data-testid="advance"][data-to="voting"]')).toBeVisible();
+
+  // Or the round ends without a result, once confirmed.
+  await page.goto(`/${hash}`);
+  page.once('dialog', (d) => d.dismiss());
+  await page.getByTestId('end-round').click();
+  await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', 'closed');
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('end-round').click();
+  await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', 'no_result');
+  await expect(page.getByTestId('ended')).toContainText('无人当选');
+  await expect(page.locator('.stage-now')).toHaveText('结束（无人当选）');
+  await expect(page.getByTestId('advance')).toHaveCount(0);
+  await expect(page.getByTestId('end-round')).toHaveCount(0);
+  await expect(page.getByTestId('start-runoff')).toHaveCount(0);
+  await expect(row('赵一').getByTestId('votes')).toHaveText('3');
+  const audit = await page.getByTestId('audit-row').allTextContents();
+  expect(audit.some((l) => l.includes('结束（无人当选）'))).toBe(true);
+});
+
+test('the 不通过 reason box is labelled, and a rejection without a reason is refused beside it', async ({ page }) => {
+  const app = new App(page);
+  await app.open();
+  await app.importRosterText(ROSTER);
+  await newRound(page, { title: '支部评选（资格审查）', honours: 1, k: 1, mode: 'named', basis: 'entitled' });
+  await advance(page, 'nomination');
+  await nominate(page, '郑六', '冯七', '工作认真负责。');
+  await advance(page, 'review');
+  const item = nomineeItem(page, '冯七');
+  // A real label: the box is found by its name, and the label names it.
+  const box = item.getByLabel('理由（不通过时必填）');
+  await expect(box).toHaveAttribute('data-testid', 'review-reason');
+  await expect(item.getByTestId('review-reason-label')).toBeVisible();
+  await item.getByTestId('reject').click();
+  await expect(item.getByTestId('review-error')).toHaveText('不通过时须填写理由。');
+  await expect(item.getByTestId('review-error')).toBeVisible();
+  await expect(box).toHaveAttribute('aria-invalid', 'true');
+  await expect(item.getByTestId('review-state')).toHaveCount(0);
+  await box.fill('   ');
+  await item.getByTestId('reject').click();
+  await expect(item.getByTestId('review-state')).toHaveCount(0);
+  await box.fill('不符合推荐条件');
+  await item.getByTestId('reject').click();
+  await expect(item.getByTestId('review-state')).toHaveText('未通过');
+  await expect(item).toContainText('不符合推荐条件');
 });

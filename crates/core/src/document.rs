@@ -1,12 +1,13 @@
 //! The versioned JSON document: what is stored in the browser, exported as a
 //! backup, and imported.
 //!
-//! `{"schema": 5, "snapshot": {…}, "events": […]}`. Version 1 (the first
+//! `{"schema": 6, "snapshot": {…}, "events": […]}`. Version 1 (the first
 //! layout: `{"version": 1, "events": […]}`, no snapshot) migrates forward;
-//! versions 2 (roster and marks only), 3 (meetings) and 4 read as they are,
-//! since 3 to 5 only added events, fields and the snapshot's `ext`
-//! tables (4: training classes, 学时 settings, self-study; 5: paper
-//! ballots on the roll, `Voter::Paper`, which an older app cannot read). A
+//! versions 2 (roster and marks only), 3 (meetings), 4 and 5 read as they
+//! are, since 3 to 6 only added events, fields, values and the snapshot's
+//! `ext` tables (4: training classes, 学时 settings, self-study; 5: paper
+//! ballots on the roll, `Voter::Paper`; 6: a round ended without a result,
+//! `Stage::NoResult` — values an older app cannot read). A
 //! newer or unreadable document is refused with a message that names what is
 //! wrong, and the caller keeps the text untouched.
 
@@ -19,7 +20,7 @@ use serde_json::{Map, Value, json};
 use std::fmt;
 
 /// The schema version this build writes.
-pub const SCHEMA: u64 = 5;
+pub const SCHEMA: u64 = 6;
 
 /// Top-level keys of a current document.
 const KNOWN_KEYS: [&str; 3] = ["schema", "snapshot", "events"];
@@ -333,7 +334,11 @@ pub fn check_content(event: &Event) -> Result<(), String> {
             }
             long(&record.deeds, crate::rounds::MAX_DEEDS, "deeds")
         }
-        Payload::Reviewed { review, .. } => long(&review.reason, crate::rounds::MAX_SHORT, "reason"),
+        // The form's own check: a hand-made 不通过 cannot skip the reason.
+        Payload::Reviewed { review, .. } => crate::rounds::check_review(review).map_err(|p| match p {
+            crate::rounds::RoundProblem::ReasonRequired => "a rejection needs a reason".into(),
+            other => format!("review: {other:?}"),
+        }),
         Payload::Voted { voter, .. } => match voter {
             crate::rounds::Voter::Member(m) => own(m),
             crate::rounds::Voter::Code(h) if h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(()),

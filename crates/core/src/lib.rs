@@ -31,6 +31,7 @@ pub mod ids;
 pub mod join;
 pub mod ledger;
 pub mod meetings;
+pub mod outcome;
 pub mod records;
 pub mod roster;
 pub mod roster_csv;

@@ -46,6 +46,10 @@ pub enum Stage {
     Voting,
     /// 计票: voting closed, results shown.
     Closed,
+    /// 结束（无人当选）: closed without a result. Off the usual path (not in
+    /// [`Stage::ALL`]); between 计票 and 公示 in order, so what shows from
+    /// 计票 on (results) shows, and what shows from 公示 on does not.
+    NoResult,
     /// 公示
     Publicity,
     /// 表彰
@@ -65,9 +69,19 @@ impl Stage {
             Stage::Review => "review",
             Stage::Voting => "voting",
             Stage::Closed => "closed",
+            Stage::NoResult => "no_result",
             Stage::Publicity => "publicity",
             Stage::Final => "final",
         }
+    }
+
+    /// The stages of a round that ended without a result.
+    pub const ENDED: [Stage; 6] =
+        [Stage::Setup, Stage::Nomination, Stage::Review, Stage::Voting, Stage::Closed, Stage::NoResult];
+
+    /// The stages a round in this one goes through, for showing its progress.
+    pub fn path(self) -> &'static [Stage] {
+        if self == Stage::NoResult { &Stage::ENDED } else { &Stage::ALL }
     }
 
     /// The stage after this one.
@@ -440,8 +454,14 @@ pub enum RoundProblem {
     UnknownObjection,
     /// Codes were already issued.
     CodesIssued,
-    /// No tie to run off.
-    NoTie,
+    /// Nothing to run off: no tie, and every honour filled.
+    NoRunoff,
+    /// Nobody was elected: no 公示 or 表彰 (a run-off, or an end without
+    /// a result, instead).
+    NoWinner,
+    /// Someone was elected: the round goes on to 公示, not to an end
+    /// without a result.
+    HasResult,
     /// Objections not yet handled (表彰 waits for them).
     ObjectionsOpen(usize),
     /// The change could not be saved; nothing was recorded.
@@ -595,14 +615,18 @@ pub fn set_rules(existing: Option<&Round>, rules: Rules) -> Result<Rules, RoundP
 }
 
 /// Moves a round to its next stage, with the guards: candidates reviewed
-/// before voting, codes issued for code voting, the box sealed at the close.
+/// before voting, codes issued for code voting, the box sealed at the close,
+/// 公示 and 表彰 only with someone elected; from 计票 a round with nobody
+/// elected may end instead ([`Stage::NoResult`], [`crate::outcome`]).
 pub fn advance(state: &State, round: &Round, to: Stage, now: i64) -> Result<RoundValue, RoundProblem> {
     let from = round.stage();
     // A run-off has its candidates: it goes from set-up straight to voting.
     let skips = round.rules.candidates.is_some() && from == Stage::Setup && to == Stage::Voting;
-    if from.next() != Some(to) && !skips {
+    let ends = from == Stage::Closed && to == Stage::NoResult;
+    if from.next() != Some(to) && !skips && !ends {
         return Err(RoundProblem::NotNextStage);
     }
+    crate::outcome::check_advance(state, round, to)?;
     let mut change =
         StageChange { stage: to, at: now, entitled: None, candidates: None, publicity_at: None, sealed: None };
     match to {
@@ -701,14 +725,22 @@ pub fn review(
     if !nominees(state, &round.id).iter().any(|n| &n.member == nominee) {
         return Err(RoundProblem::NotNominated);
     }
-    let reason = reason.trim();
-    if !approved && reason.is_empty() {
+    let review = Review { approved, reason: reason.trim().to_owned() };
+    check_review(&review)?;
+    Ok(review)
+}
+
+/// A review's own check, wherever it comes from (this device or outside):
+/// 不通过 needs a reason, and a reason fits [`MAX_SHORT`].
+pub fn check_review(review: &Review) -> Result<(), RoundProblem> {
+    let reason = review.reason.trim();
+    if !review.approved && reason.is_empty() {
         return Err(RoundProblem::ReasonRequired);
     }
     if reason.chars().count() > MAX_SHORT {
         return Err(RoundProblem::TooLong { max: MAX_SHORT });
     }
-    Ok(Review { approved, reason: reason.to_owned() })
+    Ok(())
 }
 
 /// Checks a ballot's choices against the round (a voter's own choice
@@ -847,25 +879,7 @@ pub fn count(state: &State, round: &Round) -> Tally {
     tally::tally(&rules, &candidates, ballots.iter().map(|b| b.choices.as_slice()))
 }
 
-/// A run-off among the candidates tied at the cut-off: same voters and
-/// rules, the tied candidates fixed, the honours left to fill.
-pub fn runoff(state: &State, round: &Round, new_title: &str) -> Result<Rules, RoundProblem> {
-    let tally =
-        results(state, round).ok_or(RoundProblem::WrongStage { needed: Stage::Closed, actual: round.stage() })?;
-    if tally.tied.is_empty() {
-        return Err(RoundProblem::NoTie);
-    }
-    let seats = tally.tied_seats as u32;
-    Ok(Rules {
-        title: new_title.to_owned(),
-        honours: seats,
-        k: seats,
-        voters: Electorate::List(round.entitled(state)),
-        runoff_of: Some(round.id.clone()),
-        candidates: Some(tally.tied.clone()),
-        ..round.rules.clone()
-    })
-}
+pub use crate::outcome::runoff;
 
 /// An objection during 公示.
 pub fn object(round: &Round, about: Option<&MemberId>, text: &str) -> Result<Objection, RoundProblem> {

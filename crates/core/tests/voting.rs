@@ -785,8 +785,11 @@ fn stages_advance_one_step_at_a_time() {
                 b.nominate(&r, &ms[1], &ms[0], "事迹").unwrap();
             }
             Stage::Review => b.review(&r, &ms[0], true, "").unwrap(),
+            // Elected (3 of 4 应到), so 公示 and 表彰 follow.
             Stage::Voting => {
-                b.vote(&r, &ms[1], &ms[..1], &slot(1)).unwrap();
+                for (i, voter) in ms[1..].iter().enumerate() {
+                    b.vote(&r, voter, &ms[..1], &slot(i as u64)).unwrap();
+                }
             }
             _ => {}
         }
@@ -802,7 +805,7 @@ fn stages_advance_one_step_at_a_time() {
             assert_eq!(round.stage.entitled.as_deref(), Some(&ms[..]));
         }
         if *to > Stage::Closed {
-            assert_eq!(round.stage.sealed.as_ref().map(|s| s.0), Some(1));
+            assert_eq!(round.stage.sealed.as_ref().map(|s| s.0), Some(3));
         }
     }
     assert_eq!(b.stage(&r), Stage::Final);
@@ -862,7 +865,11 @@ fn voting_opens_only_with_reviewed_candidates_and_codes() {
 
 #[test]
 fn rules_lock_once_voting_opens() {
-    let (mut b, r, _) = voting_round(4, 1, rules(1));
+    let (mut b, r, ms) = voting_round(4, 1, rules(1));
+    // Elected (3 of 4), so the round goes all the way to 表彰.
+    for (i, voter) in ms[1..].iter().enumerate() {
+        b.vote(&r, voter, &ms[..1], &slot(i as u64)).unwrap();
+    }
     for stage in [Stage::Voting, Stage::Closed, Stage::Publicity, Stage::Final] {
         b.go(&r, stage);
         let round = b.round(&r);
@@ -1272,8 +1279,9 @@ fn results_only_after_the_close_and_the_box_is_sealed() {
     assert_eq!((t.votes(&ms[0]), t.votes(&ms[1]), t.votes(&ms[2])), (3, 3, 1));
     assert_eq!(t.elected, Vec::<MemberId>::new(), "3 of 7 is not more than half of 应到");
     assert_eq!(t.turnout_permille(), Some(714));
-    // Later stages still show them.
-    b.go(&r, Stage::Final);
+    // Nobody is elected, so no 公示; ended without a result, they still show.
+    assert_eq!(b.advance(&r, Stage::Publicity), Err(P::NoWinner));
+    b.advance(&r, Stage::NoResult).unwrap();
     assert_eq!(b.results(&r), Some(t));
 }
 
@@ -1336,7 +1344,7 @@ fn a_tie_runs_off_among_the_tied() {
         b.vote(&r, voter, &ms[..1], &slot(i as u64)).unwrap();
     }
     b.advance(&r, Stage::Closed).unwrap();
-    assert_eq!(rounds::runoff(b.state(), &b.round(&r), "复选"), Err(P::NoTie));
+    assert_eq!(rounds::runoff(b.state(), &b.round(&r), "复选"), Err(P::NoRunoff));
 }
 
 /// Six members, candidates m01 and m02 both elected (two honours), now closed.
@@ -1437,8 +1445,9 @@ fn the_audit_log_names_actors_and_times_and_never_ballots() {
     b.go(&r, Stage::Review);
     b.review(&r, &ms[0], true, "").unwrap();
     b.go(&r, Stage::Voting);
-    let slots: Vec<String> = (0..3).map(slot).collect();
-    for (i, voter) in ms[2..5].iter().enumerate() {
+    // Four of six: elected, so 公示 and 表彰 follow.
+    let slots: Vec<String> = (0..4).map(slot).collect();
+    for (i, voter) in ms[1..5].iter().enumerate() {
         b.vote(&r, voter, &ms[..1], &slots[i]).unwrap();
     }
     b.go(&r, Stage::Publicity);

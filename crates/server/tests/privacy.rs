@@ -12,11 +12,12 @@ use std::collections::BTreeSet;
 
 use common::*;
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
+use zhibu_core::ballot::Ballot;
 use zhibu_core::checkin::{LeaveDecision, LeaveRequest, MakeUp};
 use zhibu_core::date::Date;
 use zhibu_core::event::{Event, Payload};
 use zhibu_core::ids::{DeviceId, EventId, MeetingId, MemberId, ObjectionId, RoundId, StudyId};
-use zhibu_core::rounds::{Handling, Mode, Objection, Stage};
+use zhibu_core::rounds::{Handling, Mode, Objection, Stage, Voter};
 use zhibu_core::state::State;
 use zhibu_core::study::{SelfStudy, StudyDecision};
 use zhibu_core::sync::{Outcome, Role, Session};
@@ -176,9 +177,23 @@ async fn setup(engine: &Engine) -> Setup {
     // A round in 公示, where phones may file objections.
     let p = round_to_voting(&mut book, &laptop, rules("公示评选", Mode::Named, 1, 1), &[(k.clone(), n.clone())]);
     public.extend(p.events);
+    // 孙三 elected on three paper ballots of four (公示 needs a winner).
+    let mut papers = Vec::new();
+    for voter in [&a, &b, &k] {
+        public.push(book.record(&laptop, voted(&p.round, Voter::Paper(voter.clone()))));
+        let paper = ballot(&p.round, std::slice::from_ref(&n));
+        book.state.cast(&p.round, &paper.slot, Ballot { rev: 0, choices: paper.choices.clone() });
+        papers.push(paper);
+    }
     public.push(book.advance(&laptop, &p.round, Stage::Closed));
     public.push(book.advance(&laptop, &p.round, Stage::Publicity));
-    server.push_ok(&organizer.token, &public).await;
+    let response = server.push(&organizer.token, &public, &papers).await;
+    for r in &response.events {
+        assert_eq!(r.outcome, Outcome::Accepted, "event {} not accepted: {:?}", r.id, r.reason);
+    }
+    for r in &response.ballots {
+        assert_eq!(r.outcome, Outcome::Accepted, "ballot not accepted: {:?}", r.reason);
+    }
     let phone_a = server.join(&organizer, &a, Role::Member).await;
     let phone_b = server.join(&organizer, &b, Role::Member).await;
     let committee = server.join(&organizer, &k, Role::Committee).await;
