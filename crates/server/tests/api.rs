@@ -12,6 +12,7 @@ use common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
+use zhibu_core::ballot::Ballot;
 use zhibu_core::checkin::{LeaveDecision, MakeUp};
 use zhibu_core::date::Date;
 use zhibu_core::event::{Event, ImportedMember, Payload};
@@ -893,9 +894,19 @@ async fn event_kinds_by_role(engine: Engine) {
     );
     let mut events = vec![saved, open];
     events.extend(p.events);
+    // The nominee elected on five paper ballots of six (公示 needs a winner).
+    let mut papers = Vec::new();
+    for voter in [&me, &other, &keeper, &d, &e] {
+        events.push(b.book.record(&b.laptop, voted(&p.round, Voter::Paper(voter.clone()))));
+        let paper = ballot(&p.round, std::slice::from_ref(&nominee));
+        b.book.state.cast(&p.round, &paper.slot, Ballot { rev: 0, choices: paper.choices.clone() });
+        papers.push(paper);
+    }
     events.push(b.book.advance(&b.laptop, &p.round, Stage::Closed));
     events.push(b.book.advance(&b.laptop, &p.round, Stage::Publicity));
-    server.push_ok(&b.organizer.token, &events).await;
+    let pushed = server.push(&b.organizer.token, &events, &papers).await;
+    assert!(pushed.events.iter().all(|r| r.outcome == Outcome::Accepted), "{:?}", pushed.events);
+    assert!(pushed.ballots.iter().all(|r| r.outcome == Outcome::Accepted), "{:?}", pushed.ballots);
     let ctx = Ctx { meeting, round: r.round.clone(), nominating, publicity: p.round, nominee: nominee.clone() };
 
     let kinds = all_kinds();
