@@ -273,20 +273,29 @@ test('a kiosk round with ballot codes: nominations, review, 8 ballots, a tie, ru
   expect(audit.some((l) => l.includes('异议不成立'))).toBe(true);
 });
 
-test('paper ballots entered on the organizer device: one each, openly on the roll, no self-vote, results after the close', async ({
-  page,
-}) => {
-  test.setTimeout(90_000);
+/**
+ * A fresh branch (the 10-member roster) and a named round for one honour,
+ * with 赵一 and 钱二 nominated and approved, open for voting; its hash.
+ */
+async function namedRoundToVoting(page, title) {
   const app = new App(page);
   await app.open();
   await app.importRosterText(ROSTER);
-  const hash = await newRound(page, { title: '支部评选（纸质选票）', honours: 1, k: 1, mode: 'named', basis: 'entitled' });
+  const hash = await newRound(page, { title, honours: 1, k: 1, mode: 'named', basis: 'entitled' });
   await advance(page, 'nomination');
   await nominate(page, '张书记', '赵一', '先进事迹甲');
   await nominate(page, '李组织', '钱二', '先进事迹乙');
   await advance(page, 'review');
   for (const name of ['赵一', '钱二']) await nomineeItem(page, name).getByTestId('approve').click();
   await advance(page, 'voting');
+  return hash;
+}
+
+test('paper ballots entered on the organizer device: one each, openly on the roll, no self-vote, results after the close', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const hash = await namedRoundToVoting(page, '支部评选（纸质选票）');
   // The organizer's device casts no named ballot (no proxy voting): it
   // enters the paper ballots members without a phone hand in.
   await expect(page.getByTestId('open-vote')).toHaveCount(0);
@@ -348,16 +357,7 @@ test('a round with no winner says 无人当选, refuses 公示, and offers a run
   page,
 }) => {
   test.setTimeout(90_000);
-  const app = new App(page);
-  await app.open();
-  await app.importRosterText(ROSTER);
-  const hash = await newRound(page, { title: '支部评选（无人当选）', honours: 1, k: 1, mode: 'named', basis: 'entitled' });
-  await advance(page, 'nomination');
-  await nominate(page, '张书记', '赵一', '先进事迹甲');
-  await nominate(page, '李组织', '钱二', '先进事迹乙');
-  await advance(page, 'review');
-  for (const name of ['赵一', '钱二']) await nomineeItem(page, name).getByTestId('approve').click();
-  await advance(page, 'voting');
+  const hash = await namedRoundToVoting(page, '支部评选（无人当选）');
   // 3 and 2 of 10 entitled: nobody has the 6 votes needed.
   await page.getByTestId('enter-paper').click();
   for (const voter of ['张书记', '李组织', '王宣传']) await paperBallot(page, voter, '赵一');
