@@ -63,12 +63,7 @@ impl Modify for Failures {
                         ("422", "The body is not JSON of the documented shape, or a value is refused"),
                     ]);
                 }
-                let within = |place: ParameterIn| {
-                    op.parameters
-                        .iter()
-                        .flatten()
-                        .any(|p| std::mem::discriminant(&p.parameter_in) == std::mem::discriminant(&place))
-                };
+                let within = |place: ParameterIn| op.parameters.iter().flatten().any(|p| p.parameter_in == place);
                 if within(ParameterIn::Path) {
                     codes.push(("400", "A path parameter could not be read"));
                 }
