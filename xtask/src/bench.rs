@@ -109,7 +109,7 @@ fn server(sh: &Shell) -> Result<()> {
 
 /// `bench.mjs`'s figures: set up, build the release app, measure.
 fn browser_bench(sh: &Shell, args: &[String]) -> Result<()> {
-    let wasm = setup::setup(sh)?;
+    let wasm = setup::setup(sh, setup::Needs::Release)?;
     bench_packages(sh, &sh.current_dir())?;
     println!("\n==> bench: release build (as `cargo xtask test --only build`)");
     let status = test::build_release(sh, &wasm)?;

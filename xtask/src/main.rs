@@ -71,7 +71,7 @@ fn try_main() -> Result<ExitCode> {
     match command.as_str() {
         "setup" => {
             no_args(&command, &rest)?;
-            setup::setup(&sh)?;
+            setup::setup(&sh, setup::Needs::Everything)?;
             Ok(ExitCode::SUCCESS)
         }
         "run" => {

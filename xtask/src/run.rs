@@ -27,7 +27,7 @@ pub const PORT: &str = "8080";
 pub const SERVE_DIST: &str = "target/serve";
 
 pub fn run(sh: &Shell) -> Result<()> {
-    let wasm = setup::setup(sh)?;
+    let wasm = setup::setup(sh, setup::Needs::Release)?;
     println!("run: building the release bundle into dist/ (a few minutes on a fresh machine)");
     let status = bundle::build(sh, &wasm)?;
     if !status.success() {
@@ -43,7 +43,7 @@ pub fn run(sh: &Shell) -> Result<()> {
 }
 
 pub fn dev(sh: &Shell) -> Result<()> {
-    let wasm = setup::setup(sh)?;
+    let wasm = setup::setup(sh, setup::Needs::Everything)?;
     wasm.fetch(sh)?;
     println!("dev: building, then serving http://{ADDRESS}:{PORT}/ with live reload (Ctrl-C stops)");
     wasm.cmd(sh, "trunk")

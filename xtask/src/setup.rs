@@ -13,7 +13,7 @@
 //! | PostgreSQL (tests) | see [`crate::postgres::bindir`]               | apt `postgresql`                                |
 //! | host rustfmt, clippy | `cargo fmt/clippy --version` work             | `rustup component add rustfmt clippy`           |
 //! | wasm-bindgen-cli  | `wasm-bindgen --version` = Cargo.lock's version | `cargo install wasm-bindgen-cli --version V`    |
-//! | trunk             | `trunk --version` = [`TRUNK_VERSION`]          | `cargo install trunk --version V --locked`      |
+//! | trunk (`dev` only) | `trunk --version` = [`TRUNK_VERSION`]         | `cargo install trunk --version V --locked`      |
 //! | wasm-split-cli    | `cargo install --list` has its crate at 0.2.4  | `cargo install wasm_split_cli_support --features build-binary --locked` |
 //! | npm packages      | `node_modules/.zhibu-lock` = `package-lock.json` | `npm ci`                                      |
 
@@ -42,8 +42,20 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Copy of the `package-lock.json` that `node_modules` was installed from.
 const NPM_STAMP: &str = "node_modules/.zhibu-lock";
 
+/// What a command needs set up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// Building, testing and serving the release bundle (`run`, `test`,
+    /// `bench`): no trunk, which only `trunk serve` uses. Trunk is the
+    /// longest install (≈ 7 min on 2 cores), so a first `cargo xtask run`
+    /// skips it.
+    Release,
+    /// `dev` and `setup`: everything, trunk included.
+    Everything,
+}
+
 /// Installs what is missing; returns the wasm route every later step uses.
-pub fn setup(sh: &Shell) -> Result<Wasm> {
+pub fn setup(sh: &Shell, needs: Needs) -> Result<Wasm> {
     let mut report = Report::new();
     let root = sh.current_dir();
     let bindgen_version = wasm::locked_wasm_bindgen(&root)?;
@@ -95,23 +107,30 @@ pub fn setup(sh: &Shell) -> Result<Wasm> {
 
     // 3. Rust tools: the host's rustfmt and clippy, then the pinned ones.
     host_components(sh, &mut report)?;
-    // `--locked` is tried first; 0.2.130's own lockfile names a webpki-roots
-    // that the registry here does not serve, so it falls back to resolving.
+    // Not `--locked`: 0.2.130's own lockfile names a webpki-roots that the
+    // registry here does not serve, so a locked install always fails first.
     let bindgen = Tool {
         crate_name: "wasm-bindgen-cli",
         binary: "wasm-bindgen",
         version: &bindgen_version,
-        locked: Locked::Prefer,
+        locked: Locked::Never,
         features: &[],
     };
     cargo_tool(sh, &wasm, &bindgen, &mut report)?;
     if proc::which("wasm-bindgen-test-runner", wasm.path()).is_none() {
         bail!("wasm-bindgen-cli is installed but `wasm-bindgen-test-runner` is not on PATH");
     }
-    let trunk =
-        Tool { crate_name: "trunk", binary: "trunk", version: TRUNK_VERSION, locked: Locked::Always, features: &[] };
-    cargo_tool(sh, &wasm, &trunk, &mut report)?;
     cargo_tool(sh, &wasm, &WASM_SPLIT, &mut report)?;
+    if needs == Needs::Everything {
+        let trunk = Tool {
+            crate_name: "trunk",
+            binary: "trunk",
+            version: TRUNK_VERSION,
+            locked: Locked::Always,
+            features: &[],
+        };
+        cargo_tool(sh, &wasm, &trunk, &mut report)?;
+    }
 
     // 4. npm packages, from the committed lockfile.
     npm_packages(sh, &root, &mut report)?;
@@ -192,8 +211,8 @@ fn host_components(sh: &Shell, report: &mut Report) -> Result<()> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Locked {
     Always,
-    /// `--locked`, and without it if that fails to resolve.
-    Prefer,
+    /// Resolved afresh: the crate's lockfile cannot be used here.
+    Never,
 }
 
 /// A tool that `cargo install` provides, at a pinned version.
@@ -235,13 +254,7 @@ fn cargo_tool(sh: &Shell, wasm: &Wasm, tool: &Tool<'_>, report: &mut Report) -> 
         }
         if with_lock { cmd.arg("--locked") } else { cmd }.run()
     };
-    if let Err(err) = install(true) {
-        if locked == Locked::Always {
-            return Err(err).with_context(|| format!("installing {crate_name} {version}"));
-        }
-        eprintln!("setup: `cargo install --locked {crate_name}` failed ({err}); retrying without --locked");
-        install(false).with_context(|| format!("installing {crate_name} {version}"))?;
-    }
+    install(locked == Locked::Always).with_context(|| format!("installing {crate_name} {version}"))?;
     let after = found();
     if !matches(&after) {
         let at = proc::which(binary, wasm.path());

@@ -123,7 +123,7 @@ impl Counts {
 }
 
 pub fn test(sh: &Shell, suites: &[Suite]) -> Result<ExitCode> {
-    let wasm = setup::setup(sh)?;
+    let wasm = setup::setup(sh, setup::Needs::Release)?;
     let mut rows = Vec::new();
     for (i, &suite) in suites.iter().enumerate() {
         println!("\n==> [{}/{}] {}", i + 1, suites.len(), suite.name());
