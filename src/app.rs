@@ -225,6 +225,7 @@ pub fn App() -> impl IntoView {
     let i18n = I18n::new();
     provide_context(i18n);
     i18n.apply_to_document();
+    crate::components::text_size::apply();
 
     let store = Store::open(|| DeviceId::generate(platform::now_ms() as u64, platform::random16()));
     let session: SessionSignal = RwSignal::new(Session::load(store));
@@ -301,12 +302,25 @@ pub fn App() -> impl IntoView {
         route.set(next)
     });
 
+    // The branch's name in the header, once it has one (first run asks).
+    let print_names = Memo::new(move |_| {
+        session.with(|s| {
+            let settings = s.records().state().settings();
+            (settings.branch_name, settings.parent_committee)
+        })
+    });
+    let branch_name = Memo::new(move |_| print_names.with(|(name, _)| name.clone()));
+
     view! {
         <a class="skip-link" href="#main">{i18n.t("app.skip")}</a>
         <header class="app-header">
             <h1 class="app-title">
                 <span aria-hidden="true" class="app-mark">"支"</span>
                 {i18n.t("app.title")}
+                {move || {
+                    let name = branch_name.get();
+                    (!name.is_empty()).then(|| view! { <span class="app-branch" data-testid="header-branch">{name}</span> })
+                }}
             </h1>
             <SyncStatus/>
             <LangSwitch/>
@@ -326,6 +340,18 @@ pub fn App() -> impl IntoView {
                 })
         }}
         <main id="main" class="app-main" tabindex="-1">
+            // Every printed page says whose records it holds.
+            {move || {
+                let (name, parent) = print_names.get();
+                (!name.is_empty()).then(|| {
+                    view! {
+                        <p class="print-only print-branch" data-testid="print-branch">
+                            {(!parent.is_empty()).then(|| format!("{parent}　"))}
+                            {name}
+                        </p>
+                    }
+                })
+            }}
             {move || {
                 let route = route.get();
                 match Chunk::of(&route) {

@@ -420,6 +420,11 @@ impl Session {
         let _ = self.record(Payload::DeviceConfirmed { device: device.to_owned(), member: member.clone() });
     }
 
+    /// An export's file name, led by the branch's name.
+    pub fn file_name(&self, base: &str) -> String {
+        zhibu_core::branch_identity::file_name(&self.records.state().settings(), base)
+    }
+
     /// Branch settings changed.
     pub fn set_settings(&mut self, changes: Vec<Setting>) {
         if !changes.is_empty() {

@@ -43,6 +43,16 @@ pub fn problem(lang: Lang, problem: &Problem) -> String {
     }
 }
 
+/// Why a 支部名称 / 上级党委 was refused.
+pub fn name_problem(lang: Lang, problem: &zhibu_core::branch_identity::NameProblem) -> String {
+    use zhibu_core::branch_identity::NameProblem;
+    match problem {
+        NameProblem::NameRequired => text(lang, "branch.name_required"),
+        NameProblem::TooLong { which: "parent" } => text(lang, "branch.parent_too_long"),
+        NameProblem::TooLong { .. } => text(lang, "branch.name_too_long"),
+    }
+}
+
 /// "姓名：不能为空".
 pub fn field_error(lang: Lang, error: &FieldError) -> String {
     format!("{}：{}", field(lang, error.field), problem(lang, &error.problem))

@@ -7,6 +7,7 @@ use crate::components::qr::QrCode;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;
+use zhibu_core::branch_identity;
 use zhibu_core::ids::MemberId;
 use zhibu_core::join::JOIN_PREFIX;
 use zhibu_core::meetings::{Frequency, MeetingKind};
@@ -19,6 +20,7 @@ pub fn BranchSettings() -> impl IntoView {
     let session = use_session();
     let current = session.with_untracked(|s| s.records().state().settings());
     let name = RwSignal::new(current.branch_name.clone());
+    let parent = RwSignal::new(current.parent_committee.clone());
     let opens = RwSignal::new(current.check_in_opens.to_string());
     let grace = RwSignal::new(current.late_grace.to_string());
     let absences = RwSignal::new(current.absence_alert.to_string());
@@ -34,13 +36,22 @@ pub fn BranchSettings() -> impl IntoView {
             message.set(Some(Err(crate::i18n::text(lang, "branch.bad_number"))));
             return;
         };
-        let mut wanted = vec![
-            Setting::BranchName(name.get_untracked().trim().to_owned()),
-            Setting::CheckInOpens(o),
-            Setting::LateGrace(g),
-            Setting::AbsenceAlert(a),
-            Setting::GapAlertMonths(m),
-        ];
+        let naming = session.with_untracked(|s| {
+            branch_identity::name_branch(
+                &s.records().state().settings(),
+                &name.get_untracked(),
+                &parent.get_untracked(),
+            )
+        });
+        let naming = match naming {
+            Ok(changes) => changes,
+            Err(problem) => {
+                message.set(Some(Err(words::name_problem(lang, &problem))));
+                return;
+            }
+        };
+        let mut wanted =
+            vec![Setting::CheckInOpens(o), Setting::LateGrace(g), Setting::AbsenceAlert(a), Setting::GapAlertMonths(m)];
         wanted.extend(freqs.get_untracked().into_iter().map(|(k, f)| Setting::Frequency(k, f)));
         if let Some(e) = wanted.iter().find_map(|s| s.check().err()) {
             message.set(Some(Err(e)));
@@ -52,7 +63,6 @@ pub fn BranchSettings() -> impl IntoView {
             let changed: Vec<Setting> = wanted
                 .into_iter()
                 .filter(|w| match w {
-                    Setting::BranchName(v) => *v != now.branch_name,
                     Setting::CheckInOpens(v) => *v != now.check_in_opens,
                     Setting::LateGrace(v) => *v != now.late_grace,
                     Setting::AbsenceAlert(v) => *v != now.absence_alert,
@@ -61,7 +71,7 @@ pub fn BranchSettings() -> impl IntoView {
                     _ => true,
                 })
                 .collect();
-            s.set_settings(changed);
+            s.set_settings(naming.into_iter().chain(changed).collect());
         });
         message.set(Some(Ok(crate::i18n::text(lang, "branch.saved"))));
     };
@@ -72,7 +82,11 @@ pub fn BranchSettings() -> impl IntoView {
             <form on:submit=save novalidate>
                 <div class="form-row">
                     <label for="branch-name">{i18n.t("branch.name")}</label>
-                    <input id="branch-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                    <input id="branch-name" required maxlength="100" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                </div>
+                <div class="form-row">
+                    <label for="branch-parent">{i18n.t("branch.parent")}</label>
+                    <input id="branch-parent" maxlength="100" prop:value=parent on:input=move |ev| parent.set(event_target_value(&ev))/>
                 </div>
                 {number("branch-opens", "branch.opens", opens)}
                 {number("branch-grace", "branch.grace", grace)}

@@ -71,7 +71,7 @@ pub fn ClassPage(id: ClassId, edit: bool) -> impl IntoView {
     let export = move |xlsx: bool| {
         let Some(r) = data.get_untracked() else { return };
         let table = session.with_untracked(|s| ledger::class_table(s.records().state(), &r, zone));
-        let name = format!("培训班签到-{}", r.class.title);
+        let name = session.with_untracked(|s| s.file_name(&format!("培训班签到-{}", r.class.title)));
         if xlsx {
             let _ = platform::download(&format!("{name}.xlsx"), platform::XLSX, &ledger::xlsx(&table, "培训签到"));
         } else {

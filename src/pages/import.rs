@@ -3,11 +3,13 @@
 //! before the user accepts.
 
 use crate::app::use_session;
+use crate::components::import_report::{PreviewView, RejectedRows};
 use crate::i18n::{Lang, text, use_i18n};
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;
-use zhibu_core::roster_csv::{self, Duplicate, ImportError, ImportPreview, RowOutcome, TextEncoding};
+use zhibu_core::import_rejects;
+use zhibu_core::roster_csv::{self, ImportError, ImportPreview, ImportRow};
 
 fn import_error(lang: Lang, error: &ImportError) -> String {
     use crate::i18n::format;
@@ -28,14 +30,6 @@ fn import_error(lang: Lang, error: &ImportError) -> String {
     }
 }
 
-fn encoding_name(encoding: TextEncoding) -> &'static str {
-    match encoding {
-        TextEncoding::Utf8 => "UTF-8",
-        TextEncoding::Utf8Bom => "UTF-8 (BOM)",
-        TextEncoding::Gb18030 => "GB18030 / GBK",
-    }
-}
-
 /// What the page shows.
 #[derive(Clone)]
 enum Stage {
@@ -43,7 +37,12 @@ enum Stage {
     Reading,
     Refused(ImportError),
     Preview(ImportPreview),
-    Done(usize),
+    /// Imported: how many, and the rows left out with their CSV.
+    Done {
+        imported: usize,
+        rejected: Vec<ImportRow>,
+        csv: Option<Vec<u8>>,
+    },
 }
 
 /// The import page.
@@ -75,12 +74,14 @@ pub fn ImportPage() -> impl IntoView {
     let accept = move |_| {
         let Stage::Preview(preview) = stage.get_untracked() else { return };
         let members = preview.valid_members();
-        let n = members.len();
+        let imported = members.len();
         session.update(|s| {
             // A failed save keeps the rows in memory; the notice says so.
             let _ = s.import_members(members);
         });
-        stage.set(Stage::Done(n));
+        let csv = import_rejects::rejected_csv(&preview);
+        let rejected = import_rejects::rejected(&preview).cloned().collect();
+        stage.set(Stage::Done { imported, rejected, csv });
     };
 
     view! {
@@ -113,11 +114,19 @@ pub fn ImportPage() -> impl IntoView {
                     }
                         .into_any()
                 }
-                Stage::Done(n) => {
+                Stage::Done { imported, rejected, csv } => {
+                    let left_out = rejected.len();
                     view! {
                         <p class="ok" role="status" data-testid="import-done">
-                            {move || i18n.fmt("import.done", &[("n", &n)])}
+                            {move || {
+                                if left_out == 0 {
+                                    i18n.fmt("import.done", &[("n", &imported)])
+                                } else {
+                                    i18n.fmt("import.done_some", &[("n", &imported), ("m", &left_out)])
+                                }
+                            }}
                         </p>
+                        <RejectedRows rows=rejected csv file_name=file_name.get_untracked()/>
                         <a class="button" href="#/roster">{i18n.t("import.to_roster")}</a>
                     }
                         .into_any()
@@ -151,94 +160,6 @@ pub fn ImportPage() -> impl IntoView {
                         .into_any()
                 }
             }}
-        </section>
-    }
-}
-
-#[component]
-fn PreviewView(preview: ImportPreview, file_name: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let ok = preview.ok_count();
-    let bad = preview.error_count();
-    let dups = preview.duplicate_count();
-    let encoding = encoding_name(preview.encoding);
-    let ignored = preview.ignored_columns.join("、");
-    let has_ignored = !ignored.is_empty();
-    let rows = preview.rows.clone();
-    view! {
-        <section class="card" aria-labelledby="preview-title" data-testid="import-preview">
-            <h3 id="preview-title">{move || i18n.fmt("import.preview_title", &[("file", &file_name)])}</h3>
-            <p class="hint">{move || i18n.fmt("import.encoding", &[("encoding", &encoding)])}</p>
-            <Show when=move || has_ignored>
-                <p class="hint">{
-                    let ignored = ignored.clone();
-                    move || i18n.fmt("import.ignored", &[("columns", &ignored)])
-                }</p>
-            </Show>
-            <div class="import-stats">
-                <div class="stat" data-testid="import-ok"><strong>{ok}</strong>{i18n.t("import.stat_ok")}</div>
-                <div class="stat" data-testid="import-bad"><strong>{bad}</strong>{i18n.t("import.stat_bad")}</div>
-                <div class="stat"><strong>{dups}</strong>{i18n.t("import.stat_dup")}</div>
-            </div>
-            <div class="table-wrap">
-                <table>
-                    <caption class="visually-hidden">{i18n.t("import.table_caption")}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{i18n.t("import.col_line")}</th>
-                            <th scope="col">{i18n.t("field.name")}</th>
-                            <th scope="col">{i18n.t("field.group")}</th>
-                            <th scope="col">{i18n.t("import.col_result")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {rows
-                            .into_iter()
-                            .map(|row| {
-                                let bad = !matches!(row.outcome, RowOutcome::Valid(_));
-                                let dup = row.duplicate.clone();
-                                let is_dup = dup.is_some();
-                                let outcome = row.outcome.clone();
-                                view! {
-                                    <tr class:row-bad=bad class:row-dup=is_dup data-testid="import-row">
-                                        <td>{row.line}</td>
-                                        <td>{row.draft.name.clone()}</td>
-                                        <td>{row.draft.group.clone()}</td>
-                                        <td>
-                                            {move || {
-                                                let lang = i18n.lang.get();
-                                                let mut notes: Vec<String> = match &outcome {
-                                                    RowOutcome::Valid(_) => vec![text(lang, "import.row_ok")],
-                                                    RowOutcome::Invalid(errors) => {
-                                                        errors.iter().map(|e| words::field_error(lang, e)).collect()
-                                                    }
-                                                    RowOutcome::WrongCellCount { expected, found } => {
-                                                        vec![
-                                                            crate::i18n::format(
-                                                                lang,
-                                                                "import.row_cells",
-                                                                &[("expected", expected), ("found", found)],
-                                                            ),
-                                                        ]
-                                                    }
-                                                };
-                                                match &dup {
-                                                    Some(Duplicate::InFile { first_line }) => {
-                                                        notes.push(crate::i18n::format(lang, "import.dup_in_file", &[("line", first_line)]))
-                                                    }
-                                                    Some(Duplicate::InRoster) => notes.push(text(lang, "import.dup_in_roster")),
-                                                    None => {}
-                                                }
-                                                notes.join("；")
-                                            }}
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
         </section>
     }
 }

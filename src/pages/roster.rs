@@ -2,6 +2,7 @@
 //! initials), filters, add, edit, archive and restore.
 
 use crate::app::use_session;
+use crate::components::first_run::FirstRun;
 use crate::components::member_form::MemberForm;
 use crate::i18n::use_i18n;
 use crate::words;
@@ -32,6 +33,8 @@ pub fn RosterPage() -> impl IntoView {
     let show_archived = RwSignal::new(false);
     // None: no form; Some(None): adding; Some(Some(id)): editing.
     let form = RwSignal::new(None::<Option<MemberId>>);
+    // The member just archived, for 撤销 right after.
+    let archived_now = RwSignal::new(None::<(MemberId, String)>);
 
     let members = Memo::new(move |_| {
         session.with(|s| {
@@ -74,6 +77,7 @@ pub fn RosterPage() -> impl IntoView {
     let shown = move || grouped.with(|g| g.iter().map(|(_, p)| p.len()).sum::<usize>());
 
     view! {
+        <FirstRun/>
         <section class="page" aria-labelledby="roster-title">
             <div class="page-head">
                 <h2 id="roster-title">{i18n.t("roster.title")}</h2>
@@ -133,9 +137,10 @@ pub fn RosterPage() -> impl IntoView {
                         prop:checked=move || show_archived.get()
                         on:change=move |ev| show_archived.set(event_target_checked(&ev))
                     />
-                    {i18n.t("roster.show_archived")}
+                    <span>{i18n.t("roster.show_archived")}</span>
                 </label>
             </div>
+            <ArchivedNotice archived_now/>
             <p class="visually-hidden" aria-live="polite">{move || i18n.fmt("roster.shown", &[("n", &shown())])}</p>
             <Show when=move || shown() == 0>
                 <p class="empty" data-testid="roster-empty">
@@ -148,7 +153,7 @@ pub fn RosterPage() -> impl IntoView {
                 grouped
                     .get()
                     .into_iter()
-                    .map(|(group, people)| view! { <GroupSection group people form/> })
+                    .map(|(group, people)| view! { <GroupSection group people form archived_now/> })
                     .collect_view()
             }}
         </section>
@@ -156,7 +161,12 @@ pub fn RosterPage() -> impl IntoView {
 }
 
 #[component]
-fn GroupSection(group: String, people: Vec<Member>, form: RwSignal<Option<Option<MemberId>>>) -> impl IntoView {
+fn GroupSection(
+    group: String,
+    people: Vec<Member>,
+    form: RwSignal<Option<Option<MemberId>>>,
+    archived_now: RwSignal<Option<(MemberId, String)>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let count = people.len();
     let title = group.clone();
@@ -169,14 +179,18 @@ fn GroupSection(group: String, people: Vec<Member>, form: RwSignal<Option<Option
                 <span class="count">{move || i18n.fmt("roster.people", &[("n", &count)])}</span>
             </h3>
             <ul class="member-list">
-                {people.into_iter().map(|m| view! { <MemberRow member=m form/> }).collect_view()}
+                {people.into_iter().map(|m| view! { <MemberRow member=m form archived_now/> }).collect_view()}
             </ul>
         </section>
     }
 }
 
 #[component]
-fn MemberRow(member: Member, form: RwSignal<Option<Option<MemberId>>>) -> impl IntoView {
+fn MemberRow(
+    member: Member,
+    form: RwSignal<Option<Option<MemberId>>>,
+    archived_now: RwSignal<Option<(MemberId, String)>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let Member { id, fields, archived } = member;
@@ -184,11 +198,28 @@ fn MemberRow(member: Member, form: RwSignal<Option<Option<MemberId>>>) -> impl I
     let status = fields.status;
     let edit_id = id.clone();
     let archive_id = id.clone();
+    let name = fields.name.clone();
+    // Archiving asks first; restoring is harmless and immediate.
+    let asking = RwSignal::new(false);
     let toggle_archive = move |_| {
-        session.update(|s| {
-            let _ = s.set_archived(&archive_id, !archived);
-        })
+        if archived {
+            session.update(|s| {
+                let _ = s.set_archived(&archive_id, false);
+            });
+        } else {
+            asking.set(true);
+        }
     };
+    let confirm_id = id.clone();
+    let confirm = move |_| {
+        // A failed save still archives in memory; the notices say so.
+        session.update(|s| {
+            let _ = s.set_archived(&confirm_id, true);
+        });
+        asking.set(false);
+        archived_now.set(Some((confirm_id.clone(), name.clone())));
+    };
+    let ask_name = fields.name.clone();
     view! {
         <li class="member-row" data-testid="member-row" class:archived=archived>
             <div class="member-main">
@@ -230,6 +261,62 @@ fn MemberRow(member: Member, form: RwSignal<Option<Option<MemberId>>>) -> impl I
                     {move || if archived { i18n.now("roster.restore") } else { i18n.now("roster.archive") }}
                 </button>
             </div>
+            <Show when=move || asking.get()>
+                <div class="confirm-panel" role="alertdialog" aria-labelledby=format!("archive-ask-{}", id.0) data-testid="archive-confirm">
+                    <p id=format!("archive-ask-{}", id.0)>
+                        {
+                            let ask_name = ask_name.clone();
+                            move || i18n.fmt("roster.archive_ask", &[("name", &ask_name)])
+                        }
+                    </p>
+                    <div class="button-row">
+                        <button type="button" class="button button-danger" data-testid="archive-confirm-yes" on:click=confirm.clone()>
+                            {i18n.t("roster.archive_yes")}
+                        </button>
+                        <button type="button" class="button" data-testid="archive-confirm-no" on:click=move |_| asking.set(false)>
+                            {i18n.t("form.cancel")}
+                        </button>
+                    </div>
+                </div>
+            </Show>
         </li>
+    }
+}
+
+/// "已归档 张伟" with 撤销, right after archiving.
+#[component]
+fn ArchivedNotice(archived_now: RwSignal<Option<(MemberId, String)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let undo = move |_| {
+        let Some((id, _)) = archived_now.get_untracked() else { return };
+        session.update(|s| {
+            let _ = s.set_archived(&id, false);
+        });
+        archived_now.set(None);
+    };
+    view! {
+        <div role="status" aria-live="polite">
+            {move || {
+                archived_now.get().map(|(_, name)| {
+                    view! {
+                        <div class="undo-bar" data-testid="archived-notice">
+                            <span>{move || i18n.fmt("roster.archived_now", &[("name", &name)])}</span>
+                            <button type="button" class="button button-small" data-testid="undo-archive" on:click=undo>
+                                {i18n.t("roster.undo")}
+                            </button>
+                            <button
+                                type="button"
+                                class="button button-small"
+                                aria-label=i18n.t("roster.dismiss")
+                                on:click=move |_| archived_now.set(None)
+                            >
+                                "×"
+                            </button>
+                        </div>
+                    }
+                })
+            }}
+        </div>
     }
 }

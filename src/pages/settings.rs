@@ -6,6 +6,7 @@ use crate::components::branch_settings::{BranchSettings, JoinCard, KeyElsewhere}
 use crate::components::hours_settings::HoursSettings;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::sync_settings::SyncSettings;
+use crate::components::text_size::TextSizeSwitch;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::storage::{self, QUOTA_UNITS};
@@ -37,7 +38,7 @@ pub fn SettingsPage() -> impl IntoView {
         let members: Vec<_> = session.with_untracked(|s| {
             s.records().state().members().into_iter().filter(|m| !m.archived).map(|m| m.fields).collect()
         });
-        let name = format!("zhibu-roster-{}.csv", platform::today_cst());
+        let name = session.with_untracked(|s| s.file_name(&format!("名册-{}.csv", platform::today_cst())));
         let _ = platform::download(&name, "text/csv;charset=utf-8", &roster_csv::export(&members));
     };
     let import_backup = move |ev: leptos::ev::Event| {
@@ -74,6 +75,11 @@ pub fn SettingsPage() -> impl IntoView {
             <section class="card" aria-labelledby="lang-title">
                 <h3 id="lang-title">{i18n.t("lang.label")}</h3>
                 <LangSwitch/>
+            </section>
+
+            <section class="card" aria-labelledby="textsize-title">
+                <h3 id="textsize-title">{i18n.t("textsize.label")}</h3>
+                <TextSizeSwitch/>
             </section>
 
             {move || {

@@ -93,9 +93,17 @@ pub fn StudyPage(year: Option<i32>) -> impl IntoView {
         });
         if xlsx {
             let bytes = ledger::xlsx(&table, &format!("{year}年学时"));
-            let _ = platform::download(&format!("学时统计-{year}.xlsx"), platform::XLSX, &bytes);
+            let _ = platform::download(
+                &session.with_untracked(|s| s.file_name(&format!("学时统计-{year}.xlsx"))),
+                platform::XLSX,
+                &bytes,
+            );
         } else {
-            let _ = platform::download(&format!("学时统计-{year}.csv"), "text/csv;charset=utf-8", &ledger::csv(&table));
+            let _ = platform::download(
+                &session.with_untracked(|s| s.file_name(&format!("学时统计-{year}.csv"))),
+                "text/csv;charset=utf-8",
+                &ledger::csv(&table),
+            );
         }
     };
     let print = |_| platform::print();

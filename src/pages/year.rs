@@ -36,12 +36,20 @@ pub fn YearPage(year: Option<i32>) -> impl IntoView {
     });
     let export = move |_| {
         let table = session.with_untracked(|s| ledger::year_table(s.records().state(), year));
-        let _ = platform::download(&format!("出勤台账-{year}.csv"), "text/csv;charset=utf-8", &ledger::csv(&table));
+        let _ = platform::download(
+            &session.with_untracked(|s| s.file_name(&format!("出勤台账-{year}.csv"))),
+            "text/csv;charset=utf-8",
+            &ledger::csv(&table),
+        );
     };
     let export_xlsx = move |_| {
         let table = session.with_untracked(|s| ledger::year_table(s.records().state(), year));
         let bytes = ledger::xlsx(&table, &format!("{year}年出勤"));
-        let _ = platform::download(&format!("出勤台账-{year}.xlsx"), platform::XLSX, &bytes);
+        let _ = platform::download(
+            &session.with_untracked(|s| s.file_name(&format!("出勤台账-{year}.xlsx"))),
+            platform::XLSX,
+            &bytes,
+        );
     };
     let print = |_| platform::print();
     view! {

@@ -56,6 +56,7 @@ test('archive hides a member and restore brings them back', async ({ page }) => 
   await app.open();
   await app.addMember({ name: '周强', group: '第三党小组' });
   await page.getByTestId('archive-toggle').click();
+  await page.getByTestId('archive-confirm-yes').click();
   await expect(page.getByTestId('member-name')).toHaveCount(0);
   await page.getByTestId('show-archived').check();
   await expect(page.getByTestId('member-name')).toHaveText(['周强']);
@@ -76,4 +77,68 @@ test('English can be chosen and is remembered', async ({ page }) => {
   await page.reload();
   await expect(page.locator('#roster-title')).toHaveText('Branch roster');
   await expect(page.getByTestId('nav-settings')).toContainText('Settings');
+});
+
+test('归档 asks first and can be undone right after', async ({ page }) => {
+  const app = new App(page);
+  await app.open();
+  await app.addMember({ name: '周强', group: '第三党小组' });
+  await app.addMember({ name: '吴桂兰', group: '第三党小组' });
+  const row = page.getByTestId('member-row').filter({ hasText: '周强' });
+
+  // Asking names the member; cancelling changes nothing.
+  await row.getByTestId('archive-toggle').click();
+  const ask = row.getByTestId('archive-confirm');
+  await expect(ask).toBeVisible();
+  await expect(ask).toContainText('归档周强？');
+  await expect(page.getByTestId('roster-summary')).toContainText('在册 2 人');
+  await ask.getByTestId('archive-confirm-no').click();
+  await expect(ask).toHaveCount(0);
+  await expect(page.getByTestId('member-name')).toHaveText(['吴桂兰', '周强']);
+
+  // Confirmed: gone from the list, with 撤销 offered.
+  await row.getByTestId('archive-toggle').click();
+  await row.getByTestId('archive-confirm-yes').click();
+  await expect(page.getByTestId('member-name')).toHaveText(['吴桂兰']);
+  await expect(page.getByTestId('archived-notice')).toContainText('已归档周强');
+  await expect(page.getByTestId('roster-summary')).toContainText('在册 1 人');
+  await page.getByTestId('undo-archive').click();
+  await expect(page.getByTestId('archived-notice')).toHaveCount(0);
+  await expect(page.getByTestId('member-name')).toHaveText(['吴桂兰', '周强']);
+  await page.reload();
+  await expect(page.getByTestId('member-name')).toHaveText(['吴桂兰', '周强']);
+  await expect(page.getByTestId('roster-summary')).toContainText('已归档 0 人');
+});
+
+test('显示已归档 is a checkbox on its label’s line, with a visible ticked state, at every text size', async ({ page }) => {
+  const app = new App(page);
+  await app.open();
+  const heights = [];
+  for (const size of ['standard', 'large', 'larger']) {
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('text-size').locator(`[data-size="${size}"]`).click();
+    await expect(page.locator('html')).toHaveAttribute('data-text-size', size);
+    await page.getByTestId('nav-roster').click();
+    const box = page.getByTestId('show-archived');
+    const label = page.locator('label.check', { has: box }).locator('span');
+    const b = await box.boundingBox();
+    const t = await label.boundingBox();
+    const fontPx = await label.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    expect(Math.abs(b.width - b.height), `${size}: square`).toBeLessThanOrEqual(1);
+    expect(b.height, `${size}: at least 24 px`).toBeGreaterThanOrEqual(24);
+    expect(b.height, `${size}: grows with the text`).toBeGreaterThanOrEqual(fontPx);
+    expect(Math.abs(b.y + b.height / 2 - (t.y + t.height / 2)), `${size}: on the label's line`).toBeLessThanOrEqual(4);
+    expect(b.x + b.width, `${size}: before its label`).toBeLessThanOrEqual(t.x);
+    heights.push(b.height);
+    // Ticked looks different from not ticked.
+    const before = await box.screenshot();
+    await box.check();
+    const after = await box.screenshot();
+    expect(before.equals(after), `${size}: ticking shows`).toBe(false);
+    await box.uncheck();
+  }
+  expect(heights[1]).toBeGreaterThan(heights[0]);
+  expect(heights[2]).toBeGreaterThan(heights[1]);
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-text-size', 'larger');
 });

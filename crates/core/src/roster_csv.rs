@@ -117,6 +117,9 @@ pub struct ImportRow {
     pub outcome: RowOutcome,
     /// Same-name warning; the row imports all the same.
     pub duplicate: Option<Duplicate>,
+    /// The cells as the file has them, for handing a refused row back
+    /// ([`crate::import_rejects`]).
+    pub cells: Vec<String>,
 }
 
 /// What is wrong with a row, for a row-by-row report.
@@ -167,6 +170,8 @@ pub struct ImportPreview {
     pub ignored_columns: Vec<String>,
     /// Every non-blank data row, in file order.
     pub rows: Vec<ImportRow>,
+    /// The header row as written.
+    pub header: Vec<String>,
 }
 
 impl ImportPreview {
@@ -226,7 +231,7 @@ impl ImportPreview {
     }
 }
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads bytes as text: a UTF-8 BOM, else valid UTF-8, else GB18030.
 pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> {
@@ -413,10 +418,12 @@ fn preview_among(
                 None
             };
             first_lines.entry(name).or_insert(line);
-            ImportRow { line, draft, outcome, duplicate }
+            let cells = record.iter().map(str::to_owned).collect();
+            ImportRow { line, draft, outcome, duplicate, cells }
         })
         .collect();
-    Ok(ImportPreview { encoding, header_line, mapped_columns, ignored_columns, rows })
+    let header = header.iter().map(str::to_owned).collect();
+    Ok(ImportPreview { encoding, header_line, mapped_columns, ignored_columns, rows, header })
 }
 
 /// The export's header, in the words Excel sheets use.

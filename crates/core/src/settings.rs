@@ -7,12 +7,17 @@ use crate::table::Table;
 use crate::zone::Zone;
 use serde::{Deserialize, Serialize};
 
+/// The longest 支部名称 or 上级党委, in characters.
+pub const MAX_BRANCH_NAME: usize = 100;
+
 /// One setting, as events carry it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Setting {
     /// 支部名称
     BranchName(String),
+    /// 上级党委: the committee the branch answers to (optional).
+    ParentCommittee(String),
     /// The organizer's Ed25519 public key (base64url), which members' phones
     /// use to verify check-in codes offline.
     OrganizerKey(String),
@@ -50,6 +55,7 @@ pub enum Setting {
 #[allow(missing_docs)]
 pub enum SettingKey {
     BranchName,
+    ParentCommittee,
     OrganizerKey,
     Frequency(MeetingKind),
     CheckInOpens,
@@ -71,6 +77,7 @@ impl Setting {
     pub fn key(&self) -> SettingKey {
         match self {
             Setting::BranchName(_) => SettingKey::BranchName,
+            Setting::ParentCommittee(_) => SettingKey::ParentCommittee,
             Setting::OrganizerKey(_) => SettingKey::OrganizerKey,
             Setting::Frequency(kind, _) => SettingKey::Frequency(*kind),
             Setting::CheckInOpens(_) => SettingKey::CheckInOpens,
@@ -94,7 +101,10 @@ impl Setting {
             if v <= max { Ok(()) } else { Err(format!("{what} {v} is above {max}")) }
         };
         match self {
-            Setting::BranchName(n) if n.chars().count() > 100 => Err("branch name is too long".into()),
+            Setting::BranchName(n) if n.chars().count() > MAX_BRANCH_NAME => Err("branch name is too long".into()),
+            Setting::ParentCommittee(n) if n.chars().count() > MAX_BRANCH_NAME => {
+                Err("parent committee name is too long".into())
+            }
             Setting::OrganizerKey(k) if crate::token::PublicKey::parse(k).is_none() => {
                 Err("organizer key is not an Ed25519 public key".into())
             }
@@ -118,6 +128,8 @@ impl Setting {
 pub struct Settings {
     /// 支部名称 (empty until set).
     pub branch_name: String,
+    /// 上级党委 (empty when not given).
+    pub parent_committee: String,
     /// The organizer's public key, once the branch has one.
     pub organizer_key: Option<String>,
     /// Required frequency per kind.
@@ -152,6 +164,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             branch_name: String::new(),
+            parent_committee: String::new(),
             organizer_key: None,
             frequencies: MeetingKind::ALL.iter().map(|k| (*k, k.default_frequency())).collect(),
             check_in_opens: 30,
@@ -177,6 +190,7 @@ impl Settings {
         for (_, setting) in table.values() {
             match setting.clone() {
                 Setting::BranchName(v) => s.branch_name = v,
+                Setting::ParentCommittee(v) => s.parent_committee = v,
                 Setting::OrganizerKey(v) => s.organizer_key = Some(v),
                 Setting::Frequency(kind, f) => {
                     if let Some(slot) = s.frequencies.iter_mut().find(|(k, _)| *k == kind) {
