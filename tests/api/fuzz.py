@@ -121,18 +121,25 @@ def run(st: str, base: str, name: str, token, examples: int, report: str, only=N
     result = subprocess.run(args, capture_output=True, text=True, cwd=report)
     took = time.time() - started
     requests, server_errors = 0, 0
-    with open(path, encoding="utf-8") as events:
-        for line in events:
-            for interaction in find_interactions(json.loads(line)):
-                requests += 1
-                if interaction >= 500:
-                    server_errors += 1
+    # No report when schemathesis stopped before its first request (a bad
+    # argument, an unreadable schema): say so with its output, not a traceback.
+    missing = not os.path.exists(path)
+    if not missing:
+        with open(path, encoding="utf-8") as events:
+            for line in events:
+                for interaction in find_interactions(json.loads(line)):
+                    requests += 1
+                    if interaction >= 500:
+                        server_errors += 1
+    code = result.returncode if result.returncode != 0 or not missing else 1
     summary = f"{name}: {requests} requests, {server_errors} 5xx, exit {result.returncode}, {took:.0f} s"
-    if result.returncode != 0:
+    if missing:
+        summary += f" (no report at {path})"
+    if code != 0:
         # Indented behind a bar, so its own "N passed" lines are not counted.
         output = (result.stdout[-8000:] + result.stderr[-2000:]).splitlines()
         summary += "".join(f"\n  | {line}" for line in output)
-    return result.returncode, server_errors, summary
+    return code, server_errors, summary
 
 
 def find_interactions(node):
