@@ -34,6 +34,7 @@ pub mod join;
 pub mod ledger;
 pub mod meetings;
 pub mod outcome;
+pub mod pinyin_table;
 pub mod records;
 pub mod roster;
 pub mod roster_csv;

@@ -4,7 +4,7 @@
 //! surnames (单 Shàn/Dān, 曾 Zēng/Céng).
 
 use crate::fullwidth::narrow_char;
-use pinyin::{Pinyin, ToPinyin, ToPinyinMulti};
+use crate::pinyin_table;
 
 /// A name prepared for matching: built once per member, matched per keystroke.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,7 +23,7 @@ fn fold(text: &str) -> String {
 
 fn spellings(c: char) -> Vec<String> {
     let mut out = vec![c.to_string()];
-    for reading in c.to_pinyin_multi().into_iter().flatten().map(Pinyin::plain) {
+    for reading in pinyin_table::readings(c) {
         // Keyboards have no ü: people type v (or plain u) for 吕 lü.
         for spelling in [reading.to_owned(), reading.replace('ü', "v"), reading.replace('ü', "u")] {
             if !out.contains(&spelling) {
@@ -108,7 +108,7 @@ pub fn sort_key(name: &str) -> String {
     let mut key = String::new();
     for (i, c) in name.trim().chars().map(narrow_char).enumerate() {
         let surname = SURNAMES.iter().find(|(s, _)| i == 0 && *s == c).map(|(_, r)| *r);
-        match surname.or_else(|| c.to_pinyin().map(Pinyin::plain)) {
+        match surname.or_else(|| pinyin_table::reading(c)) {
             Some(reading) => {
                 if !key.is_empty() && !key.ends_with(' ') {
                     key.push(' ');
