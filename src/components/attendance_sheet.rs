@@ -5,6 +5,7 @@ use crate::app::use_session;
 use crate::components::sheet_row::SheetRow;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
+use zhibu_core::attendance::AttendanceStatus;
 use zhibu_core::ids::MemberId;
 use zhibu_core::meetings::Meeting;
 use zhibu_core::settings::Settings;
@@ -53,6 +54,9 @@ pub fn SheetList(view: View, sheet: SheetMemo, filter: RwSignal<String>) -> impl
         })
     });
     let make_up_for = RwSignal::new(None::<MemberId>);
+    // One 补录 question at a time, in the row it is about.
+    let late_ask = RwSignal::new(None::<(MemberId, AttendanceStatus)>);
+    let notice = RwSignal::new(None::<String>);
     let leave_meeting = meeting.id.clone();
     view! {
         {move || {
@@ -114,12 +118,13 @@ pub fn SheetList(view: View, sheet: SheetMemo, filter: RwSignal<String>) -> impl
                 }
             })
         }}
+        <p class="message" role="status" data-testid="sheet-message">{move || notice.get()}</p>
         <ol class="sheet-list" data-testid="sheet">
             <For
                 each=move || members.get()
                 key=|member: &MemberId| member.clone()
                 children=move |member: MemberId| {
-                    view! { <SheetRow member sheet meeting=meeting.clone() organizer held zone filter make_up_for/> }
+                    view! { <SheetRow member sheet meeting=meeting.clone() organizer held zone filter make_up_for late_ask notice/> }
                 }
             />
         </ol>

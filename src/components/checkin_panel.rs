@@ -37,10 +37,30 @@ pub fn CheckInPanel(meeting: Meeting) -> impl IntoView {
     let link = Signal::derive(move || format!("{base}{LINK_PREFIX}{}", token.get().to_text()));
     let (open, close) = checkin::window(&meeting, &settings);
     let zone = settings.zone;
+    // 投屏: only the QR and the code, as large as the screen allows, for a
+    // projector or a screen at the door. Escape or the button leaves it.
+    let projecting = RwSignal::new(false);
     view! {
-        <div class="card checkin-panel" data-testid="checkin-panel">
+        <div
+            class=move || if projecting.get() { "card checkin-panel projecting" } else { "card checkin-panel" }
+            data-testid="checkin-panel"
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    projecting.set(false)
+                }
+            }
+        >
             <h3>{i18n.t("checkin.title")}</h3>
-            <p class="hint">
+            <button
+                type="button"
+                class="button project-toggle no-print"
+                data-testid="project-checkin"
+                aria-pressed=move || projecting.get().to_string()
+                on:click=move |_| projecting.update(|p| *p = !*p)
+            >
+                {move || if projecting.get() { i18n.now("checkin.unproject") } else { i18n.now("checkin.project") }}
+            </button>
+            <p class="hint checkin-window">
                 {move || {
                     i18n.fmt(
                         "checkin.window",

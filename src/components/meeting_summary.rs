@@ -27,6 +27,16 @@ pub fn Summary(sheet: SheetMemo, organizer: bool) -> impl IntoView {
             <div class="stat"><span class="stat-n" data-testid="rate">{rate}</span><span>{i18n.t("sheet.rate")}</span></div>
         </div>
         {move || {
+            let c = counts.get();
+            (c.self_checked + c.late_entries > 0).then(|| {
+                view! {
+                    <p class="hint" data-testid="sheet-split">
+                        {move || i18n.fmt("sheet.split", &[("self", &c.self_checked), ("late", &c.late_entries)])}
+                    </p>
+                }
+            })
+        }}
+        {move || {
             let n = counts.get().unverified;
             (n > 0).then(|| view! { <p class="hint">{move || i18n.fmt("sheet.unverified", &[("n", &n)])}</p> })
         }}

@@ -6,6 +6,7 @@ pub mod ballot_form;
 pub mod branch_settings;
 pub mod checkin_panel;
 pub mod draft_field;
+pub mod hold_panel;
 pub mod hours_settings;
 pub mod lang_switch;
 pub mod makeup_form;

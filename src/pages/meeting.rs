@@ -6,6 +6,7 @@
 use crate::app::use_session;
 use crate::components::attendance_sheet::{SheetList, SheetMemo, View};
 use crate::components::checkin_panel::CheckInPanel;
+use crate::components::hold_panel::{HoldAsk, HoldUndo};
 use crate::components::meeting_form::MeetingForm;
 use crate::components::meeting_summary::Summary;
 use crate::components::minutes::Minutes;
@@ -14,6 +15,8 @@ use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;
+use std::time::Duration;
+use zhibu_core::checkin;
 use zhibu_core::ids::MeetingId;
 use zhibu_core::ledger;
 use zhibu_core::meetings::{self, MeetingKind, MeetingStatus};
@@ -50,24 +53,32 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
     // changes, and what the organizer is typing must survive that.
     let minutes =
         RwSignal::new(data.with_untracked(|v| v.as_ref().map(|v| v.meeting.record.clone()).unwrap_or_default()));
-    let show_checkin = RwSignal::new(false);
+    // While check-in is open the QR and code come first (projectable at
+    // the door); outside the window the sheet does. Re-read every 30 s.
+    let now = RwSignal::new(platform::now_ms() / 1000);
+    let tick = set_interval_with_handle(move || now.set(platform::now_ms() / 1000), Duration::from_secs(30));
+    on_cleanup(move || {
+        if let Ok(h) = tick {
+            h.clear();
+        }
+    });
+    let window_open = Memo::new(move |_| {
+        data.with(|v| {
+            v.as_ref().is_some_and(|v| {
+                v.organizer
+                    && matches!(v.meeting.status, MeetingStatus::Planned)
+                    && checkin::check_open(&v.meeting, &v.settings, now.get()).is_ok()
+            })
+        })
+    });
+    let show_checkin =
+        RwSignal::new(window_open.get_untracked() && session.with_untracked(|s| s.organizer_key().is_some()));
     // The door: find a name among fifty by typing a few letters (pinyin too).
     let filter = RwSignal::new(String::new());
     let show_scan = RwSignal::new(false);
     let cancel_reason = RwSignal::new(None::<String>);
-    let id_hold = id.clone();
-    let hold = Callback::new(move |_: ()| {
-        let result = session.try_update(|s| {
-            let state = s.records().state();
-            let meeting = state.meeting(&id_hold).ok_or(meetings::MeetingProblem::NotPlanned)?;
-            let value = meetings::hold(&meeting, state)?;
-            s.set_meeting(&id_hold, value);
-            Ok::<(), meetings::MeetingProblem>(())
-        });
-        if let Some(Err(p)) = result {
-            message.set(Some(words::meeting_problem(i18n.lang.get_untracked(), &p)));
-        }
-    });
+    let hold_ask = RwSignal::new(false);
+    let hold_undo = RwSignal::new(false);
     let id_cancel = id.clone();
     let confirm_cancel = Callback::new(move |_: ()| {
         let reason = cancel_reason.get_untracked().unwrap_or_default();
@@ -118,6 +129,11 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                 let class_title = m.class.as_ref().and_then(|id| {
                     session.with_untracked(|s| s.records().state().class(id)).map(|c| (c.id, c.title))
                 });
+                let meeting_for_panel = m.clone();
+                // Shown where `here` says (first while the window is open).
+                let checkin_panel = move |here: bool| {
+                    (here && show_checkin.get() && planned).then(|| view! { <CheckInPanel meeting=meeting_for_panel.clone()/> })
+                };
                 view! {
                     <section class="page ledger" aria-labelledby="meeting-title" data-testid="meeting-page">
                         <p class="crumb no-print"><a href="#/meetings">{i18n.t("meeting.back")}</a></p>
@@ -126,6 +142,10 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                             " "
                             {m.topic.clone()}
                         </h2>
+                        {
+                            let panel = checkin_panel.clone();
+                            move || panel(window_open.get())
+                        }
                         <dl class="facts">
                             <dt>{i18n.t("mform.date")}</dt>
                             <dd>
@@ -182,12 +202,23 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                                                                     let _ = s.ensure_organizer_key();
                                                                 });
                                                             }
-                                                            show_checkin.update(|s| *s = !*s)
+                                                            // While the window is open the panel stays (it comes first).
+                                                            if window_open.get_untracked() {
+                                                                show_checkin.set(true)
+                                                            } else {
+                                                                show_checkin.update(|s| *s = !*s)
+                                                            }
                                                         }
                                                     >
                                                         {i18n.t("meeting.checkin")}
                                                     </button>
-                                                    <button type="button" class="button" data-testid="hold-meeting" on:click=move |_| hold.run(())>
+                                                    <button
+                                                        type="button"
+                                                        class="button"
+                                                        data-testid="hold-meeting"
+                                                        aria-expanded=move || hold_ask.get().to_string()
+                                                        on:click=move |_| hold_ask.update(|a| *a = !*a)
+                                                    >
                                                         {i18n.t("meeting.hold")}
                                                     </button>
                                                     <button
@@ -245,10 +276,11 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                                     }
                                 })
                         }}
-                        {move || {
-                            (show_checkin.get() && planned)
-                                .then(|| view! { <CheckInPanel meeting=data.get_untracked().map(|v| v.meeting).expect("shown")/> })
-                        }}
+                        {
+                            let id = m.id.clone();
+                            move || (hold_ask.get() && planned).then(|| view! { <HoldAsk id=id.clone() asking=hold_ask undo=hold_undo message/> })
+                        }
+                        <HoldUndo id=m.id.clone() undo=hold_undo message/>
                         {move || {
                             show_scan
                                 .get()
@@ -257,6 +289,7 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                                 })
                         }}
                         <SheetList view=v.clone() sheet filter/>
+                        {move || checkin_panel(!window_open.get())}
                         <Minutes view=v text=minutes/>
                     </section>
                 }
