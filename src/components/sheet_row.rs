@@ -12,7 +12,7 @@ use zhibu_core::attendance::AttendanceStatus;
 use zhibu_core::checkin;
 use zhibu_core::ids::MemberId;
 use zhibu_core::marking::{self, MarkProblem};
-use zhibu_core::meetings::{Meeting, MeetingKind};
+use zhibu_core::meetings::Meeting;
 use zhibu_core::search::NameKey;
 use zhibu_core::sheet::{self, Source};
 
@@ -52,7 +52,6 @@ pub fn SheetRow(
         let meeting = meeting.clone();
         let meeting_mark = meeting.clone();
         let meeting_ask = meeting.clone();
-        let role_key = if meeting.kind == MeetingKind::Training { "sheet.role_lecturer" } else { "sheet.role_host" };
         Some(view! {
             <li class="sheet-row" data-testid="sheet-row" data-status=status_key data-name=row.name.clone() hidden=hidden>
                 <div class="sheet-who">
@@ -64,7 +63,7 @@ pub fn SheetRow(
                     {source
                         .filter(|s| *s != Source::Derived)
                         .map(|s| view! { <span class="muted" data-testid="row-source">{move || words::source(i18n.lang.get(), s)}</span> })}
-                    {row.in_role.then(|| view! { <span class="badge" data-testid="row-role">{i18n.t(role_key)}</span> })}
+                    {row.in_role.then(|| view! { <span class="badge" data-testid="row-role">{i18n.t("sheet.by_role")}</span> })}
                     {row.at.map(|at| view! { <span class="muted">{words::clock(zone, at)}</span> })}
                     {row.shared_device.then(|| view! { <span class="badge badge-warn">{i18n.t("sheet.shared_device")}</span> })}
                     {

@@ -59,7 +59,7 @@ test('标记为已召开 lists the absentees and not the hosts; 撤销 restores 
   await expect(page.getByTestId('meeting-status')).toHaveText('已召开');
   await expect(page.getByTestId('count-absent')).toHaveText('8');
   await expect(app.row('张书记')).toHaveAttribute('data-status', 'present');
-  await expect(app.row('张书记').getByTestId('row-role')).toHaveText('主持人');
+  await expect(app.row('张书记').getByTestId('row-role')).toHaveText('按职务计出席');
   await expect(app.row('王宣传')).toHaveAttribute('data-status', 'absent');
 
   // 撤销: back to planned, the marks made before kept, nobody else absent.

@@ -22,7 +22,7 @@ pub struct HoldPlan {
     /// Members with nothing recorded who become 缺席, in sheet order: (id, name).
     pub absent: Vec<(MemberId, String)>,
     /// Members with nothing recorded who count as present by their role
-    /// (主持人 / 讲课人), in sheet order: (id, name).
+    /// (主持人 / 讲课人 / 记录人), in sheet order: (id, name).
     pub by_role: Vec<(MemberId, String)>,
 }
 
@@ -38,9 +38,10 @@ pub enum UndoProblem {
     EditedSince,
 }
 
-/// The expected members named in the meeting's role fields (主持人, or
-/// 讲课人 for a training session): several names may be listed, split by
-/// 、，,；;/ or spaces. Names are matched as written.
+/// The expected members named in the meeting's role field (主持人, or
+/// 主讲人 for a training session; the form asks for host, lecturer and
+/// recorder there): several names may be listed, split by 、，,；;/ or
+/// spaces. Names are matched as written.
 pub fn role_holders(meeting: &Meeting, state: &State, expected: &[MemberId]) -> BTreeSet<MemberId> {
     let names: BTreeSet<&str> = meeting
         .host
