@@ -386,10 +386,18 @@ impl Session {
         let _ = self.record(Payload::MeetingSaved { meeting: meeting.clone(), changes: vec![value] });
     }
 
-    /// The organizer marks a member (one tap on the sheet).
+    /// Records an organizer's mark as it stands, now (the sheet asks
+    /// `zhibu_core::marking::mark` first and records what it returns).
     pub fn mark(&mut self, meeting: &MeetingId, member: &MemberId, status: AttendanceStatus) {
         let mark = Attendance { status, at: Some(platform::now_ms() / 1000), by_self: false };
         let _ = self.record(Payload::AttendanceMarked { meeting: meeting.clone(), member: member.clone(), mark });
+    }
+
+    /// Records what a core command returned, in order.
+    pub fn record_all(&mut self, payloads: Vec<Payload>) {
+        for payload in payloads {
+            let _ = self.record(payload);
+        }
     }
 
     /// A member's own check-in, made as them.

@@ -6,7 +6,9 @@ use zhibu_core::attendance::AttendanceStatus;
 use zhibu_core::checkin::CheckInProblem;
 use zhibu_core::date::Date;
 use zhibu_core::document::DocError;
+use zhibu_core::held::UndoProblem;
 use zhibu_core::join::CardError;
+use zhibu_core::marking::MarkProblem;
 use zhibu_core::meetings::{Frequency, MeetingKind, MeetingProblem, MeetingStatus};
 use zhibu_core::roster::{Field, FieldError, Problem, Role, Status};
 use zhibu_core::rounds::{RoundProblem, Stage};
@@ -126,6 +128,7 @@ pub fn source(lang: Lang, source: Source) -> String {
         Source::Unverified => "source.unverified",
         Source::Rejected => "source.rejected",
         Source::Derived => "source.derived",
+        Source::LateEntry => "source.late_entry",
     };
     text(lang, key)
 }
@@ -156,6 +159,27 @@ pub fn meeting_problem(lang: Lang, problem: &MeetingProblem) -> String {
         MeetingProblem::UnknownClass => text(lang, "mproblem.unknown_class"),
         MeetingProblem::OutsideClass { from, to } => {
             format(lang, "mproblem.outside_class", &[("from", &date(lang, *from)), ("to", &date(lang, *to))])
+        }
+    }
+}
+
+/// Why an undo of 标记为已召开 was refused.
+pub fn undo_problem(lang: Lang, problem: UndoProblem) -> String {
+    match problem {
+        UndoProblem::NotHeld => text(lang, "undo.not_held"),
+        UndoProblem::HeldElsewhere => text(lang, "undo.elsewhere"),
+        UndoProblem::EditedSince => text(lang, "undo.edited"),
+    }
+}
+
+/// Why an organizer's mark was not recorded (a 补录 is asked, not refused:
+/// the sheet words that question itself).
+pub fn mark_problem(lang: Lang, zone: Zone, problem: MarkProblem) -> String {
+    match problem {
+        MarkProblem::Cancelled => text(lang, "cproblem.cancelled"),
+        MarkProblem::NotOpenYet(at) => format(lang, "mark.not_open", &[("at", &date_time(lang, zone, at))]),
+        MarkProblem::LateEntry(close) => {
+            format(lang, "checkin.window", &[("open", &"…"), ("close", &clock(zone, close))])
         }
     }
 }

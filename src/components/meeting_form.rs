@@ -148,9 +148,11 @@ pub fn MeetingForm(meeting: Option<MeetingId>, #[prop(optional)] class: Option<C
                         id="meeting-host"
                         type="text"
                         autocomplete="off"
+                        aria-describedby="meeting-host-hint"
                         prop:value=move || draft.with(|d| d.host.clone())
                         on:input=move |ev| draft.update(|d| d.host = event_target_value(&ev))
                     />
+                    <p class="hint" id="meeting-host-hint">{i18n.t("mform.host_hint")}</p>
                 </div>
                 <div class="form-row" hidden=move || !counts_hours()>
                     <label for="meeting-credit">{i18n.t("mform.credit")}</label>

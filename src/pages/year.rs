@@ -96,7 +96,10 @@ pub fn YearPage(year: Option<i32>) -> impl IntoView {
                                         <td>{move || words::kind(i18n.lang.get(), m.kind)}</td>
                                         <td><a href=format!("#/meeting/{}", m.id)>{m.topic.clone()}</a></td>
                                         <td>{c.expected}</td>
-                                        <td>{c.present}</td>
+                                        <td>
+                                            {c.present}
+                                            {(c.late_entries > 0).then(|| view! { <span class="muted" data-testid="ledger-late">{move || i18n.fmt("year.late_entries", &[("n", &c.late_entries)])}</span> })}
+                                        </td>
                                         <td>{c.rate_permille().map(words::percent).unwrap_or_default()}</td>
                                         <td class=if quorum == Some(false) { "quorum-flag" } else { "" }>
                                             {move || match quorum {

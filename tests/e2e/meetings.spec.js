@@ -53,8 +53,10 @@ test('marking 8 of 10 voting members meets the quorum; the CSV matches the sheet
   await page.locator('#sheet-search').fill('');
   await expect(page.locator('[data-testid="sheet-row"]:visible')).toHaveCount(12);
 
-  // Held: the rest become 缺席, and the list of expected is frozen.
+  // Held (after the question): the rest become 缺席, and the list of expected is frozen.
   await page.getByTestId('hold-meeting').click();
+  await expect(page.getByTestId('hold-absent-name')).toHaveText(['褚预备', '冯七']);
+  await page.getByTestId('confirm-hold').click();
   await expect(page.getByTestId('count-absent')).toHaveText('3');
   await expect(page.getByTestId('rate')).toHaveText('75.0%');
 
@@ -236,6 +238,7 @@ test('the compliance calendar flags a quarter with no 党员大会', async ({ pa
   const year = new Date().getUTCFullYear() - 1;
   await app.createMeeting({ topic: '上半年党员大会', start: new Date(Date.UTC(year, 4, 10, 6, 30)) });
   await page.getByTestId('hold-meeting').click();
+  await page.getByTestId('confirm-hold').click();
   await expect(page.getByTestId('meeting-status')).toHaveText('已召开');
   // Held with nobody marked: flagged as held without quorum.
   await page.getByTestId('nav-meetings').click();

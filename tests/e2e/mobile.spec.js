@@ -322,6 +322,7 @@ async function seed(browser) {
     await expect(app.row(name)).toHaveAttribute('data-status', state);
   }
   await page.getByTestId('hold-meeting').click();
+  await page.getByTestId('confirm-hold').click();
   await expect(page.getByTestId('count-absent')).toBeVisible();
   const meeting = await app.createMeeting({
     topic: '主题党日：研究发展党员和年度民主评议党员工作安排',

@@ -42,6 +42,9 @@ async function markSession(app, topic, marks) {
   await expect(page.getByTestId('meeting-page')).toBeVisible();
   for (const [name, state] of marks) {
     await app.row(name).getByTestId(`mark-${state}`).click();
+    // A session already over: the sheet asks before a 补录.
+    const late = app.row(name).getByTestId('confirm-late');
+    if (await late.isVisible()) await late.click();
     await expect(app.row(name)).toHaveAttribute('data-status', state);
   }
   await page.getByTestId('meeting-class').click();

@@ -57,6 +57,11 @@ impl<T: Ord + Clone> Lww<T> {
             || self.history.binary_search_by(|(s, v)| (s, v).cmp(&(stamp, value))).is_ok()
     }
 
+    /// Every write's stamp, the winner's first.
+    pub fn stamps(&self) -> impl Iterator<Item = &Stamp> {
+        std::iter::once(&self.stamp).chain(self.history.iter().map(|(s, _)| s))
+    }
+
     /// Joins another register into this one (used when merging snapshots).
     pub fn join(&mut self, other: &Lww<T>) -> bool {
         let mut changed = self.set(other.value.clone(), other.stamp.clone());

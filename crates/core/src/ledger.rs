@@ -46,6 +46,7 @@ pub fn source_zh(source: Source) -> &'static str {
         Source::Unverified => "本人签到（待核验）",
         Source::Rejected => "本人签到（核验未通过）",
         Source::Derived => "",
+        Source::LateEntry => "补录",
     }
 }
 

@@ -25,8 +25,11 @@ pub enum Source {
     Unverified,
     /// A self check-in whose proof failed (wrong code, forged token, outside the window).
     Rejected,
-    /// Derived: approved leave, or absent from a held meeting with no record.
+    /// Derived: approved leave, absent from a held meeting with no record,
+    /// or present there by a role in it (主持人 / 讲课人).
     Derived,
+    /// 补录: marked by the organizer after the check-in window closed.
+    LateEntry,
 }
 
 /// One expected member's line.
@@ -56,6 +59,8 @@ pub struct Row {
     /// Whose phone the organizer confirmed the check-in's phone to be:
     /// `None` for a phone not yet confirmed.
     pub device_owner: Option<MemberId>,
+    /// Named in the meeting's 主持人 / 讲课人 field.
+    pub in_role: bool,
 }
 
 /// The quorum as it stands.
@@ -92,6 +97,10 @@ pub struct Counts {
     pub unverified: usize,
     /// Nothing recorded yet.
     pub waiting: usize,
+    /// Of 实到, by their own proven check-in (自助签到).
+    pub self_checked: usize,
+    /// 补录 rows (any state), counted apart from self check-ins.
+    pub late_entries: usize,
 }
 
 impl Counts {
@@ -159,6 +168,8 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
             *devices.entry(c.value.device.as_str()).or_default() += 1;
         }
     }
+    let in_role =
+        if meeting.is_held() { crate::held::role_holders(meeting, state, &expected) } else { Default::default() };
     let mut counts = Counts { expected: expected.len(), ..Counts::default() };
     let quorum_rule = meeting.quorum_rule();
     let (mut entitled, mut entitled_present) = (0, 0);
@@ -181,6 +192,9 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
         let fallback = || {
             if leave.as_ref().is_some_and(|(_, d)| d.as_ref().is_some_and(|d| d.approved)) {
                 (Some(AttendanceStatus::Leave), Some(Source::Derived), None)
+            } else if in_role.contains(id) {
+                // The host or lecturer was there: holding the meeting says so.
+                (Some(AttendanceStatus::Present), Some(Source::Derived), None)
             } else if meeting.is_held() {
                 (Some(AttendanceStatus::Absent), Some(Source::Derived), None)
             } else {
@@ -191,7 +205,10 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
             (Some(m), Some((stamp, (status, Source::Verified, at)))) if stamp > m.stamp => {
                 (Some(status), Some(Source::Verified), Some(at))
             }
-            (Some(m), _) => (Some(m.value.status), Some(Source::Organizer), m.value.at),
+            (Some(m), _) => {
+                let late = crate::marking::is_late_entry(meeting, settings, &m.value);
+                (Some(m.value.status), Some(if late { Source::LateEntry } else { Source::Organizer }), m.value.at)
+            }
             (None, Some((_, (status, source @ (Source::Verified | Source::Unverified), at)))) => {
                 (Some(status), Some(source), Some(at))
             }
@@ -201,11 +218,16 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
             }
             (None, _) => fallback(),
         };
-        let proven = matches!(source, Some(Source::Organizer | Source::Verified | Source::Derived | Source::Rejected));
+        let proven = matches!(
+            source,
+            Some(Source::Organizer | Source::LateEntry | Source::Verified | Source::Derived | Source::Rejected)
+        );
+        counts.late_entries += usize::from(source == Some(Source::LateEntry));
         match (status, source) {
             (_, Some(Source::Unverified)) => counts.unverified += 1,
             (Some(s), _) if attended(s) && proven => {
                 counts.present += 1;
+                counts.self_checked += usize::from(source == Some(Source::Verified));
                 counts.late += usize::from(s == AttendanceStatus::Late);
                 counts.left_early += usize::from(s == AttendanceStatus::LeftEarly);
             }
@@ -232,6 +254,7 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
             check_in,
             leave,
             make_up: state.make_ups.get(&key).cloned(),
+            in_role: in_role.contains(id),
         });
     }
     // Roster order: 党小组, then post (书记 first), then name by pinyin.

@@ -275,7 +275,8 @@ pub fn attendees(state: &State, meeting: &Meeting, settings: &Settings, secret: 
         .rows
         .into_iter()
         .filter(|r| {
-            r.status.is_some_and(sheet::attended) && matches!(r.source, Some(Source::Organizer | Source::Verified))
+            r.status.is_some_and(sheet::attended)
+                && matches!(r.source, Some(Source::Organizer | Source::LateEntry | Source::Verified))
         })
         .map(|r| r.member)
         .collect()

@@ -436,7 +436,7 @@ fn code_check_ins_stay_unverified_until_the_organizers_device_checks_them() {
     assert_eq!(line(&desk, &a), (Some(A::Present), Some(Source::Verified), Some(start() + 60)));
     // Rejected: no state of its own until the meeting is held (then 缺席).
     assert_eq!(line(&desk, &bb), (None, Some(Source::Rejected), Some(typed)));
-    assert_eq!(desk.counts, Counts { expected: 4, present: 1, waiting: 3, ..Counts::default() });
+    assert_eq!(desk.counts, Counts { expected: 4, present: 1, waiting: 3, self_checked: 1, ..Counts::default() });
     assert_eq!(desk.quorum.unwrap().present, 1);
 
     // A right code typed late is 迟到; a right code claimed after the end is rejected.
@@ -447,7 +447,10 @@ fn code_check_ins_stay_unverified_until_the_organizers_device_checks_them() {
     let desk = b.sheet(&m, Some(&key()));
     assert_eq!(line(&desk, &c), (Some(A::Late), Some(Source::Verified), Some(start() + 390)));
     assert_eq!(row(&desk, &d).source, Some(Source::Rejected));
-    assert_eq!(desk.counts, Counts { expected: 4, present: 2, late: 1, waiting: 2, ..Counts::default() });
+    assert_eq!(
+        desk.counts,
+        Counts { expected: 4, present: 2, late: 1, waiting: 2, self_checked: 2, ..Counts::default() }
+    );
     assert_eq!(
         desk.quorum,
         Some(Quorum { rule: QuorumRule::VotingMembers, entitled: 4, present: 2, needed: 3, met: false })
@@ -478,7 +481,7 @@ fn token_check_ins_verify_with_the_public_key_and_forgeries_are_rejected() {
         assert_eq!(row(&s, &bb).source, Some(Source::Rejected));
         assert_eq!(row(&s, &c).source, Some(Source::Rejected));
         assert_eq!(row(&s, &d).source, Some(Source::Rejected));
-        assert_eq!(s.counts, Counts { expected: 4, present: 1, waiting: 3, ..Counts::default() });
+        assert_eq!(s.counts, Counts { expected: 4, present: 1, waiting: 3, self_checked: 1, ..Counts::default() });
     }
 }
 
@@ -545,7 +548,7 @@ fn two_members_checked_in_from_one_phone_are_flagged() {
     assert!(row(&s, &a).shared_device);
     assert!(row(&s, &bb).shared_device);
     assert!(!row(&s, &c).shared_device);
-    assert_eq!(s.counts, Counts { expected: 3, present: 3, ..Counts::default() });
+    assert_eq!(s.counts, Counts { expected: 3, present: 3, self_checked: 3, ..Counts::default() });
 }
 
 // ---------------------------------------------------------------------------
@@ -908,7 +911,7 @@ fn meeting_events_round_trip_through_the_document() {
     assert_eq!(fresh.state().settings().zone, Zone(420));
     let s = sheet::sheet(fresh.state(), &meeting, &fresh.state().settings(), Some(&key()));
     assert_eq!(s, b.sheet(&m, Some(&key())));
-    assert_eq!(s.counts, Counts { expected: 3, present: 1, leave: 1, absent: 1, ..Counts::default() });
+    assert_eq!(s.counts, Counts { expected: 3, present: 1, leave: 1, absent: 1, self_checked: 1, ..Counts::default() });
     assert_eq!(row(&s, &c).make_up.as_ref().map(|mu| mu.what.as_str()), Some("自学"));
     // The log alone too.
     let pending: Vec<Event> = b.records.pending().cloned().collect();
