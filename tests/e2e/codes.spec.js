@@ -135,6 +135,20 @@ test('codes can be reprinted on the issuing device, voided and reissued; a voide
   expect(second).toHaveLength(2);
   for (const c of second) expect(first).not.toContain(c);
 
+  // A device without the sheet says where it is; this one has it again.
+  const sheet = (await storage(page))[sheetKey];
+  expect(sheet.split('\n').sort()).toEqual(second.map(bare).sort());
+  await page.evaluate((k) => localStorage.removeItem(k), sheetKey);
+  await page.goto(`/${hash}`);
+  await page.reload();
+  await expect(page.getByTestId('sheet-elsewhere')).toHaveText(
+    '投票码单只保存在发放投票码的设备上，请在该设备上重新打印。',
+  );
+  await expect(page.getByTestId('reprint-codes')).toHaveCount(0);
+  await page.evaluate(([k, v]) => localStorage.setItem(k, v), [sheetKey, sheet]);
+  await page.reload();
+  await expect(page.getByTestId('reprint-codes')).toBeVisible();
+
   // At the kiosk: an old unused code is voided, the used one used, a new one votes.
   await page.goto(`/${hash}`);
   await page.getByTestId('open-kiosk').click();
@@ -151,6 +165,7 @@ test('codes can be reprinted on the issuing device, voided and reissued; a voide
   // The close: both ballots count; the sheet is gone from this device.
   page.once('dialog', (d) => d.accept());
   await page.goto(`/${hash}`);
+  expect(Object.keys(await storage(page))).toContain(sheetKey);
   await advance(page, 'closed');
   await expect(page.getByTestId('cast')).toHaveText('2');
   const row = (name) => page.locator(`[data-testid="tally-row"][data-name="${name}"]`);
