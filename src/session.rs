@@ -533,7 +533,7 @@ impl Session {
     /// Issues `n` ballot codes (the first batch, or with `void` every
     /// unused code voided for a new one: the core's rules). The records
     /// get their hashes; the codes stay on this device only, to print and
-    /// reprint until voting closes (`code_sheet`).
+    /// reprint until voting closes (`storage::sheets`).
     pub fn issue_codes(&mut self, id: &RoundId, n: usize, void: bool) -> Result<Vec<String>, RoundProblem> {
         let randomness: Vec<[u8; 16]> = (0..n.min(10_000)).map(|_| platform::random16()).collect();
         let state = self.records.state();
