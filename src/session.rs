@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
 use zhibu_core::ballot::{self, Ballot};
 use zhibu_core::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
+use zhibu_core::code_batches;
 use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, ImportedMember, Payload};
 use zhibu_core::ids::{ClassId, MeetingId, NominationId, ObjectionId, RoundId, StudyId};
@@ -542,27 +543,25 @@ impl Session {
         Ok(())
     }
 
-    /// Issues `n` ballot codes: returns them (to print once) and stores only
-    /// their hashes.
-    pub fn issue_codes(&mut self, id: &RoundId, n: usize) -> Result<Vec<String>, RoundProblem> {
-        let round = self.records.state().round(id).ok_or(RoundProblem::UnknownRound)?;
-        if round.stage() >= Stage::Voting {
-            return Err(RoundProblem::RulesLocked);
+    /// Issues `n` ballot codes (the first batch, or with `void` every
+    /// unused code voided for a new one: the core's rules). The records
+    /// get their hashes; the codes stay on this device only, to print and
+    /// reprint until voting closes (`storage::sheets`).
+    pub fn issue_codes(&mut self, id: &RoundId, n: usize, void: bool) -> Result<Vec<String>, RoundProblem> {
+        let randomness: Vec<[u8; 16]> = (0..n.min(10_000)).map(|_| platform::random16()).collect();
+        let state = self.records.state();
+        let batch = if void {
+            code_batches::reissue(state, id, &randomness)
+        } else {
+            code_batches::issue(state, id, &randomness)
+        }?;
+        // A failed write keeps the events in memory and says so (the app's
+        // notice); the sheet is kept either way, or the codes would be lost.
+        for payload in batch.payloads {
+            let _ = self.record(payload);
         }
-        // A second batch would void the slips already printed.
-        if !round.codes.is_empty() {
-            return Err(RoundProblem::CodesIssued);
-        }
-        if round.rules.mode != rounds::Mode::Codes {
-            return Err(RoundProblem::WrongMode);
-        }
-        // No more codes than voters: turnout can never pass 100%.
-        let n = n.min(round.rules.voters.members(self.records.state()).len()).max(1);
-        let randomness: Vec<[u8; 16]> = (0..n).map(|_| platform::random16()).collect();
-        let codes = ballot::make_codes(&randomness);
-        let hashes = codes.iter().map(|c| ballot::code_hash(id, c)).collect();
-        let _ = self.record(Payload::RoundSaved { round: id.clone(), changes: vec![RoundValue::Codes(hashes)] });
-        Ok(codes)
+        storage::sheets::keep(id, &batch.codes);
+        Ok(batch.codes)
     }
 
     /// A nomination, made as the nominator.

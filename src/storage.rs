@@ -26,10 +26,15 @@
 //!   `zhibu:id:me` — the member this phone belongs to, once chosen;
 //!   `zhibu:id:organizer` — the organizer's Ed25519 private key, only on the
 //!   organizer's device (never exported, never synced).
+//! - `zhibu:sheet:<round>` — the plaintext 投票码 of the batch this device
+//!   issued, to reprint until voting closes ([`sheets`]; never exported,
+//!   never synced).
 //!
 //! Compaction (fold logs into the snapshot) runs under a Web Lock so two tabs
 //! never compact at once; a writer drops events from its own log only after
 //! it has read back a snapshot that covers them.
+
+pub mod sheets;
 
 use crate::sync::outbox::Outbox;
 use gloo_storage::{LocalStorage, Storage as _};

@@ -243,7 +243,7 @@ fn ballots_from_two_tabs_both_survive_apart_from_the_roll() {
     a.nominate(&round, &ids[1], &ids[0], "事迹").unwrap();
     a.advance_round(&round, Stage::Review).unwrap();
     a.review(&round, &ids[0], true, "").unwrap();
-    let codes = a.issue_codes(&round, 2).unwrap();
+    let codes = a.issue_codes(&round, 2, false).unwrap();
     a.advance_round(&round, Stage::Voting).unwrap();
     // A second tab opened now: both cast a ballot with their own code.
     let mut b = session("kiosk-b");

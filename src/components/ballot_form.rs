@@ -48,6 +48,7 @@ pub fn BallotForm(candidates: Vec<Choice>, k: usize, on_cast: Callback<Vec<Membe
                         let id_disabled = c.id.clone();
                         let input_id = format!("choice-{}", c.id);
                         let label_for = input_id.clone();
+                        let name = c.name.clone();
                         view! {
                             <li class="ballot-item" data-testid="ballot-item" data-name=c.name.clone()>
                                 <label class="ballot-choice" for=label_for>
@@ -72,10 +73,16 @@ pub fn BallotForm(candidates: Vec<Choice>, k: usize, on_cast: Callback<Vec<Membe
                                     <span class="ballot-name">{c.name.clone()}</span>
                                     <span class="muted">{c.group.clone()}</span>
                                 </label>
-                                <details class="deeds">
-                                    <summary>{i18n.t("ballot.deeds")}</summary>
-                                    {c.deeds.into_iter().map(|d| view! { <p class="prose">{d}</p> }).collect_view()}
-                                </details>
+                                // Collapsed: the ballot stays one screen of names; the
+                                // label names the candidate, so each toggle is told apart.
+                                {(!c.deeds.is_empty()).then(|| view! {
+                                    <details class="deeds" data-testid="deeds">
+                                        <summary data-testid="deeds-toggle" aria-label=move || i18n.fmt("ballot.deeds_of", &[("name", &name)])>
+                                            {i18n.t("ballot.deeds")}
+                                        </summary>
+                                        {c.deeds.into_iter().map(|d| view! { <p class="prose">{d}</p> }).collect_view()}
+                                    </details>
+                                })}
                             </li>
                         }
                     })

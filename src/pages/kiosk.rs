@@ -4,7 +4,7 @@
 //! untouched clears itself.
 
 use crate::app::use_session;
-use crate::components::ballot_form::{BallotForm, Choice};
+use crate::components::ballot_form::BallotForm;
 use crate::i18n::use_i18n;
 use crate::pages::round_vote::Receipt;
 use crate::pages::rounds::problem_text;
@@ -120,21 +120,8 @@ pub fn KioskPage(id: RoundId) -> impl IntoView {
                 Screen::Ballot(_) => {
                     let (candidates, k) = session.with_untracked(|s| {
                         let state = s.records().state();
-                        let Some(round) = state.round(&id_choices) else { return (Vec::new(), 0) };
-                        let nominees = rounds::nominees(state, &id_choices);
-                        let list = rounds::candidates(state, &round)
-                            .into_iter()
-                            .map(|c| {
-                                let m = state.member(&c);
-                                Choice {
-                                    name: m.as_ref().map_or_else(|| c.to_string(), |m| m.fields.name.clone()),
-                                    group: m.map(|m| m.fields.group).unwrap_or_default(),
-                                    deeds: nominees.iter().find(|n| n.member == c).map(|n| n.nominations.iter().map(|(_, x)| x.deeds.clone()).collect()).unwrap_or_default(),
-                                    id: c,
-                                }
-                            })
-                            .collect();
-                        (list, round.rules.k as usize)
+                        let Some(v) = crate::pages::round::view_of(state, &id_choices) else { return (Vec::new(), 0) };
+                        (crate::pages::round::choices(state, &v), v.round.rules.k as usize)
                     });
                     view! { <BallotForm candidates k on_cast/> }.into_any()
                 }

@@ -10,6 +10,7 @@ pub mod meeting;
 pub mod meetings;
 pub mod roster;
 pub mod round;
+pub mod round_codes;
 pub mod round_results;
 pub mod round_vote;
 pub mod rounds;

@@ -4,27 +4,22 @@
 //! receipts, the recountable export, 公示 with objections, 表彰, audit.
 //! Also the printable code slips, 公示 notice and commendation list.
 
-use crate::app::{go, use_session};
+use crate::app::use_session;
 use crate::components::ballot_form::Choice;
 use crate::i18n::use_i18n;
+use crate::pages::round_codes::CodesPanel;
 use crate::pages::round_results::Results;
 use crate::pages::rounds::{RoundForm, problem_text};
 use crate::platform;
 use crate::sync::engine::use_sync;
 use crate::words;
 use leptos::prelude::*;
-use std::cell::RefCell;
 use zhibu_core::ballot;
 use zhibu_core::ids::{MemberId, ObjectionId, RoundId};
 use zhibu_core::outcome;
 use zhibu_core::rounds::{self, AuditEntry, Audited, Mode, Nominee, Round, Stage};
 use zhibu_core::state::State;
 use zhibu_core::tally::Tally;
-
-thread_local! {
-    /// Codes just issued, kept in memory only until printed (never stored).
-    static ISSUED: RefCell<Option<(RoundId, Vec<String>)>> = const { RefCell::new(None) };
-}
 
 /// What a round route shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,12 +113,7 @@ pub(crate) fn choices(state: &State, view: &View) -> Vec<Choice> {
                 id: c.clone(),
                 name: m.as_ref().map_or_else(|| c.to_string(), |m| m.fields.name.clone()),
                 group: m.map(|m| m.fields.group).unwrap_or_default(),
-                deeds: view
-                    .nominees
-                    .iter()
-                    .find(|n| &n.member == c)
-                    .map(|n| n.nominations.iter().map(|(_, x)| x.deeds.clone()).collect())
-                    .unwrap_or_default(),
+                deeds: zhibu_core::deeds::of(state, &view.round.id, c),
             }
         })
         .collect()
@@ -135,7 +125,7 @@ pub fn RoundPage(id: RoundId, view: RoundView) -> impl IntoView {
     match view {
         RoundView::Edit => view! { <RoundForm round=Some(id)/> }.into_any(),
         RoundView::Vote => view! { <crate::pages::round_vote::NamedVote id/> }.into_any(),
-        RoundView::Codes => view! { <CodeSlips id/> }.into_any(),
+        RoundView::Codes => view! { <crate::pages::round_codes::CodeSlips id/> }.into_any(),
         RoundView::Notice => view! { <Notice id honours=false/> }.into_any(),
         RoundView::Honours => view! { <Notice id honours=true/> }.into_any(),
         RoundView::Page => view! { <RoundMain id/> }.into_any(),
@@ -149,6 +139,8 @@ fn RoundMain(id: RoundId) -> impl IntoView {
     let organizer = Memo::new(move |_| session.with(|s| s.is_organizer()));
     let id_data = id.clone();
     let data = Memo::new(move |_| session.with(|s| view_of(s.records().state(), &id_data)));
+    // A sheet of codes goes once voting closes, whichever device closed it.
+    Effect::new(move |_| session.with(|s| crate::storage::sheets::sweep(s.records().state())));
     let message = RwSignal::new(None::<String>);
     let id_adv = id.clone();
     let step = move |id: &RoundId, to: Stage| {
@@ -413,22 +405,7 @@ fn Voting(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) 
     let stage = view.round.stage();
     let id = view.round.id.clone();
     let (voted, entitled) = view.turnout;
-    let count = RwSignal::new(entitled.max(1).to_string());
-    let id_codes = id.clone();
-    let issue = move |_| {
-        let Ok(n) = count.get_untracked().trim().parse::<usize>() else { return };
-        let n = n.clamp(1, 1000);
-        match session.try_update(|s| s.issue_codes(&id_codes, n)) {
-            Some(Ok(codes)) => {
-                ISSUED.with(|c| *c.borrow_mut() = Some((id_codes.clone(), codes)));
-                go(&format!("#/round/{id_codes}/codes"));
-            }
-            Some(Err(p)) => message.set(Some(problem_text(i18n, &p))),
-            None => {}
-        }
-    };
     let codes_mode = view.round.rules.mode == Mode::Codes;
-    let issued = view.round.codes.len();
     let paper = view.paper;
     // A member's own phone votes (or revises) here; nobody votes for another.
     let mine = (!codes_mode && stage == Stage::Voting)
@@ -456,18 +433,11 @@ fn Voting(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) 
                     </a>
                 </div>
             })}
-            {(codes_mode && issued > 0).then(|| view! { <p data-testid="codes-issued">{move || i18n.fmt("round.codes_issued", &[("n", &issued)])}</p> })}
+            {codes_mode.then(|| view! { <CodesPanel round=view.round.clone() organizer message/> })}
             {move || organizer.get().then(|| {
                 let id = id.clone();
                 view! {
                     <div class="actions no-print">
-                        {(codes_mode && stage < Stage::Voting && issued == 0).then(|| view! {
-                            <label class="inline-field">
-                                <span>{i18n.t("round.code_count")}</span>
-                                <input type="number" min="1" max="1000" data-testid="code-count" prop:value=count on:input=move |ev| count.set(event_target_value(&ev))/>
-                            </label>
-                            <button type="button" class="button button-primary" data-testid="issue-codes" on:click=issue.clone()>{i18n.t("round.issue_codes")}</button>
-                        })}
                         {(codes_mode && stage == Stage::Voting).then(|| view! {
                             <a class="button button-primary" href=format!("#/kiosk/{id}") data-testid="open-kiosk">{i18n.t("round.kiosk")}</a>
                         })}
@@ -627,50 +597,6 @@ fn AuditLog(entries: Vec<AuditEntry>) -> impl IntoView {
                 </tbody>
             </table>
         </details>
-    }
-}
-
-/// The issued codes as slips with cut lines, for printing once.
-#[component]
-fn CodeSlips(id: RoundId) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let title = session.with_untracked(|s| s.records().state().round(&id).map(|r| r.rules.title)).unwrap_or_default();
-    let codes = ISSUED.with(|c| c.borrow().as_ref().filter(|(r, _)| *r == id).map(|(_, codes)| codes.clone()));
-    let print = |_| platform::print();
-    let id_back = id.clone();
-    let forget = move |_| {
-        ISSUED.with(|c| *c.borrow_mut() = None);
-        go(&format!("#/round/{id_back}"));
-    };
-    // Shown once: leaving the slips forgets the codes (a voter at the kiosk
-    // must not find them with the back button).
-    on_cleanup(|| ISSUED.with(|c| *c.borrow_mut() = None));
-    view! {
-        <section class="page" data-testid="code-slips">
-            <p class="crumb no-print"><a href=format!("#/round/{id}")>{i18n.t("round.back_to_round")}</a></p>
-            {match codes {
-                None => view! { <p class="empty" data-testid="codes-gone">{i18n.t("round.codes_gone")}</p> }.into_any(),
-                Some(codes) => view! {
-                    <p class="notice-warn no-print">{i18n.t("round.codes_once")}</p>
-                    <div class="actions no-print">
-                        <button type="button" class="button button-primary" data-testid="print-codes" on:click=print>{i18n.t("round.print_codes")}</button>
-                        <button type="button" class="button" data-testid="forget-codes" on:click=forget>{i18n.t("round.forget_codes")}</button>
-                    </div>
-                    <div class="slips">
-                        {codes.into_iter().map(|c| view! {
-                            <div class="slip">
-                                <p class="slip-title">{title.clone()}</p>
-                                <p class="slip-label">{i18n.t("round.slip_label")}</p>
-                                <p class="slip-code" data-testid="slip-code">{ballot::display_code(&c)}</p>
-                                <p class="slip-hint">{i18n.t("round.slip_hint")}</p>
-                            </div>
-                        }).collect_view()}
-                    </div>
-                }
-                .into_any(),
-            }}
-        </section>
     }
 }
 

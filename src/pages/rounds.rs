@@ -17,6 +17,8 @@ pub fn RoundsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let organizer = Memo::new(move |_| session.with(|s| s.is_organizer()));
+    // Code sheets of rounds whose voting closed (here or elsewhere) go.
+    Effect::new(move |_| session.with(|s| crate::storage::sheets::sweep(s.records().state())));
     let list = Memo::new(move |_| {
         session.with(|s| {
             let state = s.records().state();

@@ -446,14 +446,26 @@ pub enum RoundProblem {
     UnknownCode,
     /// The code was used.
     UsedCode,
+    /// The code was voided when a new batch was issued.
+    VoidedCode,
     /// A wrong kind of voting for this round's mode.
     WrongMode,
     /// Objection text required.
     TextRequired,
     /// No such objection.
     UnknownObjection,
-    /// Codes were already issued.
+    /// Codes were already issued (a new batch voids the unused ones).
     CodesIssued,
+    /// A batch of codes is 1 to `max` (the voters less the codes used).
+    CodeCount {
+        /// The most codes the batch may have.
+        max: u32,
+    },
+    /// Every voter has used a code: no new batch.
+    NoCodesLeft,
+    /// The void would drop a code already used (another device's ballot
+    /// arrived first): sync, then void again.
+    DropsUsedCode,
     /// Nothing to run off: no tie, and every honour filled.
     NoRunoff,
     /// Nobody was elected: no 公示 or 表彰 (a run-off, or an end without
@@ -835,26 +847,12 @@ pub fn paper_count(state: &State, round: &RoundId) -> usize {
     state.roll.0.iter().filter(|((r, v), reg)| r == round && matches!(v, Voter::Paper(_)) && reg.value).count()
 }
 
-/// A typed code may vote now: voting open, one of this round's, unused.
-/// Returns its hash (what the roll records).
-pub fn check_code(state: &State, round: &Round, code: &str) -> Result<String, RoundProblem> {
-    round.need(Stage::Voting)?;
-    if round.rules.mode != Mode::Codes {
-        return Err(RoundProblem::WrongMode);
-    }
-    let hash = crate::ballot::code_hash(&round.id, code);
-    if !round.codes.contains(&hash) {
-        return Err(RoundProblem::UnknownCode);
-    }
-    if has_voted(state, &round.id, &Voter::Code(hash.clone())) {
-        return Err(RoundProblem::UsedCode);
-    }
-    Ok(hash)
-}
+pub use crate::code_batches::check_code;
 
 /// Turnout so far: (voters on the roll, entitled). Never the choices.
 pub fn turnout(state: &State, round: &Round) -> (usize, usize) {
-    let voted = state.roll.0.iter().filter(|((r, _), reg)| r == &round.id && reg.value).count();
+    let counted = |v: &Voter| crate::code_batches::counts(round, v);
+    let voted = state.roll.0.iter().filter(|((r, v), reg)| r == &round.id && reg.value && counted(v)).count();
     (voted, round.entitled(state).len())
 }
 

@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use zhibu_core::ballot;
 use zhibu_core::ids::{MemberId, RoundId};
 use zhibu_core::rounds::{self, Mode, Round, Stage, Voter};
 use zhibu_core::sync::{BallotPush, BallotResult, BoxResponse, Outcome, Principal};
+use zhibu_core::{ballot, code_batches};
 
 use crate::auth::Caller;
 use crate::branches::{Branch, ServerBox};
@@ -75,6 +75,12 @@ fn words(problem: rounds::RoundProblem) -> String {
         P::WrongKey => "the key does not open this ballot's slot".into(),
         P::StaleRevision => "a revision must have a higher revision number".into(),
         P::SlotTaken => "a first ballot needs a new slot".into(),
+        P::UnknownCode => "not one of this round's codes".into(),
+        P::UsedCode => "this code has been used".into(),
+        P::VoidedCode => "this ballot code has been voided (a new batch was issued)".into(),
+        P::DropsUsedCode => {
+            "the new batch drops a code already used here: sync, then void the unused codes again".into()
+        }
         other => format!("{other:?}"),
     }
 }
@@ -114,6 +120,15 @@ pub fn admit_round_act(branch: &Branch, event: &zhibu_core::event::Event) -> Res
     }
 }
 
+/// The organizer's new batch of codes: one that would win its register
+/// must keep every code this server has counted (their ballots are in the
+/// box for good; `code_batches`).
+pub fn admit_codes(branch: &Branch, event: &zhibu_core::event::Event) -> Result<(), String> {
+    let zhibu_core::event::Payload::RoundSaved { round, changes } = &event.payload else { return Ok(()) };
+    let stamp = event.stamp();
+    changes.iter().try_for_each(|c| code_batches::check_write(&branch.state, round, c, &stamp).map_err(words))
+}
+
 /// Checks a roll entry. A named one (from the voter's own device, as
 /// `sync::may_push` made sure) or a keeper's paper entry must bring its
 /// ballot, in a slot new to the box, in the same push, and that ballot is
@@ -135,18 +150,8 @@ pub fn admit_vote(
         Voter::Member(member) if who.member.as_ref() == Some(member) => member,
         Voter::Paper(member) if who.role.keeps_records() => member,
         Voter::Member(_) | Voter::Paper(_) => return Err(zhibu_core::sync::Refusal::OwnDeviceOnly.to_string()),
-        Voter::Code(hash) => {
-            if round.rules.mode != Mode::Codes {
-                return Err(words(rounds::RoundProblem::WrongMode));
-            }
-            if !round.codes.contains(hash) {
-                return Err("not one of this round's codes".into());
-            }
-            if rounds::has_voted(state, round_id, voter) {
-                return Err("this code has been used".into());
-            }
-            return Ok(());
-        }
+        // The app's rule (a voided code is refused, the void wins).
+        Voter::Code(hash) => return code_batches::check_hash(state, &round, hash).map_err(words),
     };
     rounds::may_vote(state, &round, member).map_err(words)?;
     let in_box = boxes.get(branch, round_id);

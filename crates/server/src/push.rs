@@ -141,6 +141,10 @@ fn plan(branch: &mut Branch, who: &Principal, checked: &[Checked], pushed: &[Bal
             plan.events.push(result(id, Outcome::Rejected, Some(why)));
             continue;
         }
+        if let Err(why) = ballots::admit_codes(branch, event) {
+            plan.events.push(result(id, Outcome::Rejected, Some(why)));
+            continue;
+        }
         if let Payload::Voted { round, voter } = &event.payload
             && let Err(why) = ballots::admit_vote(branch, &mut plan.boxes, who, round, voter, pushed, &mut plan.ballots)
         {
