@@ -60,6 +60,8 @@ pub struct View {
     objections: Vec<(ObjectionId, zhibu_core::rounds::Objection, Option<zhibu_core::rounds::Handling>)>,
     honoured: Vec<MemberId>,
     branch: String,
+    /// Whom objections go to: the branch's 委员会, by name once it has one.
+    committee: Option<String>,
     /// What the count allows next (the core's word; the page only shows it).
     pub(crate) next: Option<outcome::Next>,
 }
@@ -92,6 +94,7 @@ pub(crate) fn view_of(state: &State, id: &RoundId) -> Option<View> {
         honoured: rounds::honoured(state, &round),
         next: outcome::after_count(state, &round),
         branch: state.settings().branch_name,
+        committee: zhibu_core::branch_identity::committee(&state.settings()),
         tally,
         sealed_ok,
         objections,
@@ -652,7 +655,17 @@ fn Notice(id: RoundId, honours: bool) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ol>
-            {(!honours).then(|| view! { <p class="prose">{i18n.t("notice.objections")}</p> })}
+            {(!honours).then(|| {
+                let committee = v.committee.clone();
+                view! {
+                    <p class="prose" data-testid="notice-objections">
+                        {move || match &committee {
+                            Some(c) => i18n.fmt("notice.objections_to", &[("committee", c)]),
+                            None => i18n.now("notice.objections"),
+                        }}
+                    </p>
+                }
+            })}
             <p class="cert-sign">{branch}</p>
             <p class="cert-sign">{move || words::date(i18n.lang.get(), start)}</p>
             <div class="actions no-print">
