@@ -154,6 +154,29 @@ pub fn MeetingForm(meeting: Option<MeetingId>, #[prop(optional)] class: Option<C
                     />
                     <p class="hint" id="meeting-host-hint">{i18n.t("mform.host_hint")}</p>
                 </div>
+                // A training session's 主讲人 is its host field above.
+                <div class="form-row" hidden=is_training>
+                    <label for="meeting-lecturer">{i18n.t("mform.lecturer_role")}</label>
+                    <input
+                        id="meeting-lecturer"
+                        type="text"
+                        autocomplete="off"
+                        aria-describedby="meeting-host-hint"
+                        prop:value=move || draft.with(|d| d.lecturer.clone())
+                        on:input=move |ev| draft.update(|d| d.lecturer = event_target_value(&ev))
+                    />
+                </div>
+                <div class="form-row">
+                    <label for="meeting-recorder">{i18n.t("mform.recorder")}</label>
+                    <input
+                        id="meeting-recorder"
+                        type="text"
+                        autocomplete="off"
+                        aria-describedby="meeting-host-hint"
+                        prop:value=move || draft.with(|d| d.recorder.clone())
+                        on:input=move |ev| draft.update(|d| d.recorder = event_target_value(&ev))
+                    />
+                </div>
                 <div class="form-row" hidden=move || !counts_hours()>
                     <label for="meeting-credit">{i18n.t("mform.credit")}</label>
                     <input

@@ -159,6 +159,14 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                             </dd>
                             <dt>{if v.meeting.kind == MeetingKind::Training { i18n.t("mform.lecturer") } else { i18n.t("mform.host") }}</dt>
                             <dd>{v.meeting.host.clone()}</dd>
+                            {(!v.meeting.lecturer.is_empty()).then(|| view! {
+                                <dt>{i18n.t("mform.lecturer_role")}</dt>
+                                <dd data-testid="meeting-lecturer">{v.meeting.lecturer.clone()}</dd>
+                            })}
+                            {(!v.meeting.recorder.is_empty()).then(|| view! {
+                                <dt>{i18n.t("mform.recorder")}</dt>
+                                <dd data-testid="meeting-recorder">{v.meeting.recorder.clone()}</dd>
+                            })}
                             {v.settings.counts_hours(v.meeting.kind).then(|| {
                                 let credit = zhibu_core::hours::credit(&v.meeting, &v.settings);
                                 view! {

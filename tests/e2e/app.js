@@ -95,7 +95,7 @@ class App {
    * Creates a meeting through the form; `start` is a Date (shown in China
    * Standard Time, the branch's zone). Returns the meeting page's URL hash.
    */
-  async createMeeting({ kind = 'general', topic, start, minutes = 120, place = '党员活动室', host = '' }) {
+  async createMeeting({ kind = 'general', topic, start, minutes = 120, place = '党员活动室', host = '', lecturer, recorder }) {
     const page = this.page;
     await page.getByTestId('nav-meetings').click();
     await page.getByTestId('new-meeting').click();
@@ -107,6 +107,8 @@ class App {
     await page.locator('#meeting-minutes').fill(String(minutes));
     await page.locator('#meeting-place').fill(place);
     await page.locator('#meeting-host').fill(host);
+    if (lecturer !== undefined) await page.locator('#meeting-lecturer').fill(lecturer);
+    if (recorder !== undefined) await page.locator('#meeting-recorder').fill(recorder);
     await page.getByTestId('save-meeting').click();
     await expect(page.getByTestId('meeting-page')).toBeVisible();
     return new URL(page.url()).hash;

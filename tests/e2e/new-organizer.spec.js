@@ -76,7 +76,9 @@ test('a new organizer: branch name, a messy roster, a meeting to 已召开, a co
     topic: '支部党员大会：学习党章',
     start: new Date(Date.now() - 2 * 60 * 1000),
     host: '张书记',
+    recorder: '李,小龙',
   });
+  await expect(page.getByTestId('meeting-recorder')).toHaveText('李,小龙');
   const link = await app.joinLink();
   const phone = await (await browser.newContext()).newPage();
   await phone.goto(`/${link.slice(link.indexOf('#'))}`);
@@ -97,13 +99,14 @@ test('a new organizer: branch name, a messy roster, a meeting to 已召开, a co
     await app.row(name).getByTestId('mark-present').click();
     await expect(app.row(name)).toHaveAttribute('data-status', 'present');
   }
-  // 已召开 asks first: three absent, the host counted present.
+  // 已召开 asks first: two absent; the host and the recorder count present.
   await page.getByTestId('hold-meeting').click();
-  await expect(page.getByTestId('hold-absent-name')).toHaveText(['孙三', '李,小龙', '钱二']);
+  await expect(page.getByTestId('hold-absent-name')).toHaveText(['孙三', '钱二']);
   await expect(page.getByTestId('hold-by-role')).toContainText('张书记');
+  await expect(page.getByTestId('hold-by-role')).toContainText('李,小龙');
   await page.getByTestId('confirm-hold').click();
   await expect(page.getByTestId('meeting-status')).toHaveText('已召开');
-  await expect(page.getByTestId('count-absent')).toHaveText('3');
+  await expect(page.getByTestId('count-absent')).toHaveText('2');
   await expect(app.row('张书记')).not.toHaveAttribute('data-status', 'absent');
 
   // 4. A round with ballot codes: nobody reaches half of the 6 entitled.

@@ -1,13 +1,14 @@
 //! The versioned JSON document: what is stored in the browser, exported as a
 //! backup, and imported.
 //!
-//! `{"schema": 6, "snapshot": {…}, "events": […]}`. Version 1 (the first
+//! `{"schema": 7, "snapshot": {…}, "events": […]}`. Version 1 (the first
 //! layout: `{"version": 1, "events": […]}`, no snapshot) migrates forward;
-//! versions 2 (roster and marks only), 3 (meetings), 4 and 5 read as they
-//! are, since 3 to 6 only added events, fields, values and the snapshot's
+//! versions 2 (roster and marks only), 3 (meetings), 4, 5 and 6 read as they
+//! are, since 3 to 7 only added events, fields, values and the snapshot's
 //! `ext` tables (4: training classes, 学时 settings, self-study; 5: paper
 //! ballots on the roll, `Voter::Paper`; 6: a round ended without a result,
-//! `Stage::NoResult` — values an older app cannot read). A
+//! `Stage::NoResult`; 7: a meeting's 讲课人 and 记录人, the branch's 上级党委
+//! — values an older app cannot read). A
 //! newer or unreadable document is refused with a message that names what is
 //! wrong, and the caller keeps the text untouched.
 
@@ -20,7 +21,7 @@ use serde_json::{Map, Value, json};
 use std::fmt;
 
 /// The schema version this build writes.
-pub const SCHEMA: u64 = 6;
+pub const SCHEMA: u64 = 7;
 
 /// Top-level keys of a current document.
 const KNOWN_KEYS: [&str; 3] = ["schema", "snapshot", "events"];
@@ -261,7 +262,7 @@ pub fn check_content(event: &Event) -> Result<(), String> {
         Payload::SettingsChanged { changes } => changes.iter().try_for_each(|c| c.check()),
         Payload::MeetingSaved { changes, .. } if changes.is_empty() => Err("no meeting fields".into()),
         Payload::MeetingSaved { changes, .. } => changes.iter().try_for_each(|c| match c {
-            V::Topic(t) | V::Place(t) | V::Host(t) => long(t, MAX_SHORT_TEXT, "text"),
+            V::Topic(t) | V::Place(t) | V::Host(t) | V::Lecturer(t) | V::Recorder(t) => long(t, MAX_SHORT_TEXT, "text"),
             V::Agenda(t) | V::Record(t) => long(t, MAX_LONG_TEXT, "text"),
             V::Minutes(m) if !(1..=MAX_MINUTES).contains(m) => Err(format!("duration {m} minutes")),
             V::Audience(Audience::List(ids)) | V::Status(MeetingStatus::Held { expected: ids }) if ids.is_empty() => {

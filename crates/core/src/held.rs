@@ -38,14 +38,15 @@ pub enum UndoProblem {
     EditedSince,
 }
 
-/// The expected members named in the meeting's role field (主持人, or
-/// 主讲人 for a training session; the form asks for host, lecturer and
-/// recorder there): several names may be listed, split by 、，,；;/ or
-/// spaces. Names are matched as written.
+/// The expected members with a role in the meeting: named as 主持人 (a
+/// training session's 主讲人), 讲课人 or 记录人. A field may list several
+/// names, split by 、，,；;/ or spaces. Names are matched as written.
 pub fn role_holders(meeting: &Meeting, state: &State, expected: &[MemberId]) -> BTreeSet<MemberId> {
-    let names: BTreeSet<&str> = meeting
-        .host
-        .split(|c: char| matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '／') || c.is_whitespace())
+    let names: BTreeSet<&str> = [&meeting.host, &meeting.lecturer, &meeting.recorder]
+        .into_iter()
+        .flat_map(|field| {
+            field.split(|c: char| matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '／') || c.is_whitespace())
+        })
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .collect();

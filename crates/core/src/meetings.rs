@@ -178,6 +178,10 @@ pub enum MeetingValue {
     Place(String),
     /// 主持人
     Host(String),
+    /// 讲课人 (a 党课's lecturer; a training session's 主讲人 is its host).
+    Lecturer(String),
+    /// 记录人
+    Recorder(String),
     /// 应到
     Audience(Audience),
     /// 议程
@@ -204,6 +208,8 @@ impl MeetingValue {
             MeetingValue::Minutes(_) => MeetingField::Minutes,
             MeetingValue::Place(_) => MeetingField::Place,
             MeetingValue::Host(_) => MeetingField::Host,
+            MeetingValue::Lecturer(_) => MeetingField::Lecturer,
+            MeetingValue::Recorder(_) => MeetingField::Recorder,
             MeetingValue::Audience(_) => MeetingField::Audience,
             MeetingValue::Agenda(_) => MeetingField::Agenda,
             MeetingValue::Record(_) => MeetingField::Record,
@@ -226,6 +232,8 @@ pub enum MeetingField {
     Minutes,
     Place,
     Host,
+    Lecturer,
+    Recorder,
     Audience,
     Agenda,
     Record,
@@ -252,6 +260,10 @@ pub struct Meeting {
     pub place: String,
     /// 主持人
     pub host: String,
+    /// 讲课人
+    pub lecturer: String,
+    /// 记录人
+    pub recorder: String,
     /// 应到 (as planned).
     pub audience: Audience,
     /// 议程
@@ -279,6 +291,8 @@ impl Meeting {
             minutes: 60,
             place: String::new(),
             host: String::new(),
+            lecturer: String::new(),
+            recorder: String::new(),
             audience: Audience::Branch,
             agenda: String::new(),
             record: String::new(),
@@ -296,6 +310,8 @@ impl Meeting {
                 MeetingValue::Minutes(v) => m.minutes = v,
                 MeetingValue::Place(v) => m.place = v,
                 MeetingValue::Host(v) => m.host = v,
+                MeetingValue::Lecturer(v) => m.lecturer = v,
+                MeetingValue::Recorder(v) => m.recorder = v,
                 MeetingValue::Audience(v) => m.audience = v,
                 MeetingValue::Agenda(v) => m.agenda = v,
                 MeetingValue::Record(v) => m.record = v,
@@ -390,6 +406,10 @@ pub struct MeetingDraft {
     pub place: String,
     /// 主持人
     pub host: String,
+    /// 讲课人
+    pub lecturer: String,
+    /// 记录人
+    pub recorder: String,
     /// 应到
     pub audience: Option<Audience>,
     /// 议程
@@ -455,6 +475,8 @@ impl MeetingDraft {
             minutes: meeting.minutes.to_string(),
             place: meeting.place.clone(),
             host: meeting.host.clone(),
+            lecturer: meeting.lecturer.clone(),
+            recorder: meeting.recorder.clone(),
             audience: Some(meeting.audience.clone()),
             agenda: meeting.agenda.clone(),
             class: meeting.class.clone(),
@@ -476,6 +498,8 @@ impl MeetingDraft {
             (MeetingField::Topic, topic, MAX_SHORT_TEXT),
             (MeetingField::Place, self.place.trim(), MAX_SHORT_TEXT),
             (MeetingField::Host, self.host.trim(), MAX_SHORT_TEXT),
+            (MeetingField::Lecturer, self.lecturer.trim(), MAX_SHORT_TEXT),
+            (MeetingField::Recorder, self.recorder.trim(), MAX_SHORT_TEXT),
             (MeetingField::Agenda, self.agenda.trim(), MAX_LONG_TEXT),
         ] {
             if text.chars().count() > max {
@@ -547,6 +571,8 @@ impl MeetingDraft {
             MeetingValue::Minutes(minutes.expect("checked")),
             MeetingValue::Place(self.place.trim().to_owned()),
             MeetingValue::Host(self.host.trim().to_owned()),
+            MeetingValue::Lecturer(self.lecturer.trim().to_owned()),
+            MeetingValue::Recorder(self.recorder.trim().to_owned()),
             MeetingValue::Audience(audience.expect("checked")),
             MeetingValue::Agenda(self.agenda.trim().to_owned()),
             MeetingValue::Credit(credit.expect("checked")),
@@ -568,6 +594,8 @@ pub fn edit_changes(meeting: &Meeting, values: Vec<MeetingValue>) -> Result<Vec<
         MeetingValue::Minutes(m) => *m == meeting.minutes,
         MeetingValue::Place(p) => *p == meeting.place,
         MeetingValue::Host(h) => *h == meeting.host,
+        MeetingValue::Lecturer(l) => *l == meeting.lecturer,
+        MeetingValue::Recorder(r) => *r == meeting.recorder,
         MeetingValue::Audience(a) => *a == meeting.audience,
         MeetingValue::Agenda(a) => *a == meeting.agenda,
         MeetingValue::Record(r) => *r == meeting.record,

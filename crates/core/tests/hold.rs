@@ -52,6 +52,24 @@ fn a_lecturer_and_a_second_host_named_in_the_field_count_as_present() {
 }
 
 #[test]
+fn the_lecturer_and_the_recorder_fields_count_as_present_too() {
+    use zhibu_core::event::Payload;
+    use zhibu_core::meetings::MeetingValue as V;
+    let (mut b, m) = Branch::new(&["张书记", "李组织", "王宣传", "赵一"], MeetingKind::Lecture, "张书记");
+    let meeting = b.meeting.clone();
+    let changes = vec![V::Lecturer("李组织".into()), V::Recorder("王宣传".into())];
+    b.record(DESK, Payload::MeetingSaved { meeting, changes });
+    assert_eq!((b.meeting().lecturer.as_str(), b.meeting().recorder.as_str()), ("李组织", "王宣传"));
+    let plan = held::plan(b.state(), &b.meeting(), &b.settings(), None).unwrap();
+    assert_eq!(names(&plan.absent), ["赵一"]);
+    assert_eq!(names(&plan.by_role), ["张书记", "李组织", "王宣传"]);
+    hold(&mut b, DESK);
+    let sheet = b.sheet();
+    assert_eq!((sheet.counts.present, sheet.counts.absent), (3, 1));
+    assert!(sheet.rows.iter().filter(|r| r.member != m[3]).all(|r| r.in_role));
+}
+
+#[test]
 fn undo_restores_the_sheet_until_someone_else_edits_it() {
     let (mut b, m) = Branch::new(&["张书记", "赵一", "钱二"], MeetingKind::General, "张书记");
     let desk = DeviceId(DESK.into());
