@@ -9,24 +9,7 @@
 const fs = require('node:fs');
 const { test, expect } = require('@playwright/test');
 const { App, ROSTER_12 } = require('./app');
-
-async function newRound(page, { title, mode }) {
-  await page.getByTestId('nav-rounds').click();
-  await page.getByTestId('new-round').click();
-  await page.locator('#round-title').fill(title);
-  await page.locator('#round-honours').fill('1');
-  await page.locator('#round-k').fill('1');
-  await page.locator('#round-mode').selectOption(mode);
-  await page.locator('#round-basis').selectOption('cast');
-  await page.getByTestId('save-round').click();
-  await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', 'setup');
-  return new URL(page.url()).hash;
-}
-
-async function advance(page, to) {
-  await page.locator(`[data-testid="advance"][data-to="${to}"]`).click();
-  await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', to);
-}
+const { newRound, advance, nominate, nomineeItem } = require('./rounds');
 
 const DEEDS_ZHAO = '扎根基层二十年，带头完成社区疫情防控。';
 
@@ -37,19 +20,10 @@ async function reviewedRound(page, title, mode) {
   await app.importRosterText(ROSTER_12);
   const hash = await newRound(page, { title, mode });
   await advance(page, 'nomination');
-  for (const [by, nominee, deeds] of [
-    ['李组织', '赵一', DEEDS_ZHAO],
-    ['孙三', '周四', '技术攻关带头人，获得省级表彰。'],
-  ]) {
-    await page.getByTestId('nominator').selectOption({ label: by });
-    await page.getByTestId('nominee').selectOption({ label: nominee });
-    await page.getByTestId('deeds').fill(deeds);
-    await page.getByTestId('submit-nomination').click();
-  }
+  await nominate(page, '李组织', '赵一', DEEDS_ZHAO);
+  await nominate(page, '孙三', '周四', '技术攻关带头人，获得省级表彰。');
   await advance(page, 'review');
-  for (const name of ['赵一', '周四']) {
-    await page.locator(`[data-testid="nominee-item"][data-name="${name}"]`).getByTestId('approve').click();
-  }
+  for (const name of ['赵一', '周四']) await nomineeItem(page, name).getByTestId('approve').click();
   return hash;
 }
 

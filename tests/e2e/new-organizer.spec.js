@@ -6,6 +6,7 @@ const { test, expect } = require('@playwright/test');
 const fs = require('node:fs');
 const path = require('node:path');
 const { App } = require('./app');
+const { newRound, advance, nominate, nomineeItem, tick } = require('./rounds');
 
 const BRANCH = '城关社区第一党支部';
 
@@ -110,32 +111,12 @@ test('a new organizer: branch name, a messy roster, a meeting to 已召开, a co
   await expect(app.row('张书记')).not.toHaveAttribute('data-status', 'absent');
 
   // 4. A round with ballot codes: nobody reaches half of the 6 entitled.
-  await page.getByTestId('nav-rounds').click();
-  await page.getByTestId('new-round').click();
-  await page.locator('#round-title').fill('2026年度“身边最美党员”评选');
-  await page.locator('#round-honours').fill('1');
-  await page.locator('#round-k').fill('1');
-  await page.locator('#round-mode').selectOption('codes');
-  await page.locator('#round-basis').selectOption('entitled');
-  await page.getByTestId('save-round').click();
-  const advance = async (to) => {
-    await page.locator(`[data-testid="advance"][data-to="${to}"]`).click();
-    await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', to);
-  };
-  await advance('nomination');
-  for (const [by, nominee, deeds] of [
-    ['张书记', '赵一', '扎根社区二十年，带头完成防汛任务。'],
-    ['李组织', '钱二', '长期帮扶困难群众。'],
-  ]) {
-    await page.getByTestId('nominator').selectOption({ label: by });
-    await page.getByTestId('nominee').selectOption({ label: nominee });
-    await page.getByTestId('deeds').fill(deeds);
-    await page.getByTestId('submit-nomination').click();
-  }
-  await advance('review');
-  for (const name of ['赵一', '钱二']) {
-    await page.locator(`[data-testid="nominee-item"][data-name="${name}"]`).getByTestId('approve').click();
-  }
+  await newRound(page, { title: '2026年度“身边最美党员”评选', mode: 'codes', basis: 'entitled' });
+  await advance(page, 'nomination');
+  await nominate(page, '张书记', '赵一', '扎根社区二十年，带头完成防汛任务。');
+  await nominate(page, '李组织', '钱二', '长期帮扶困难群众。');
+  await advance(page, 'review');
+  for (const name of ['赵一', '钱二']) await nomineeItem(page, name).getByTestId('approve').click();
   const vote = async (choices) => {
     await page.getByTestId('code-count').fill(String(choices.length));
     await page.getByTestId('issue-codes').click();
@@ -143,7 +124,7 @@ test('a new organizer: branch name, a messy roster, a meeting to 已召开, a co
     const codes = (await page.getByTestId('slip-code').allTextContents()).map((c) => c.trim());
     expect(codes).toHaveLength(choices.length);
     await page.getByTestId('back-to-round').click();
-    await advance('voting');
+    await advance(page, 'voting');
     await page.getByTestId('open-kiosk').click();
     for (const [i, choice] of choices.entries()) {
       await page.getByTestId('ballot-code').fill(codes[i]);
@@ -155,9 +136,7 @@ test('a new organizer: branch name, a messy roster, a meeting to 已召开, a co
         await zhao.getByTestId('deeds-toggle').click();
         await expect(zhao.getByTestId('deeds')).toContainText('扎根社区二十年');
       }
-      if (choice) {
-        await page.locator(`[data-testid="ballot-item"][data-name="${choice}"]`).getByTestId('ballot-tick').check();
-      }
+      if (choice) await tick(page, [choice]);
       await page.getByTestId('cast').click();
       if (!choice) await page.getByTestId('cast').click();
       await expect(page.getByTestId('privacy')).toBeVisible();
@@ -168,7 +147,7 @@ test('a new organizer: branch name, a messy roster, a meeting to 已召开, a co
   await vote(['赵一', '赵一', '赵一', '钱二', '钱二', null]);
   page.once('dialog', (d) => d.accept());
   await page.goto(`/${roundHash}`);
-  await advance('closed');
+  await advance(page, 'closed');
   await expect(page.getByTestId('no-winner')).toContainText('无人当选');
   await page.locator('[data-testid="advance"][data-to="publicity"]').click();
   await expect(page.getByTestId('round-message')).toContainText('无人当选，不能进入公示或表彰');
@@ -181,9 +160,9 @@ test('a new organizer: branch name, a messy roster, a meeting to 已召开, a co
   await vote(['赵一', '赵一', '赵一', '赵一', '钱二', '钱二']);
   page.once('dialog', (d) => d.accept());
   await page.goto(`/${runoffHash}`);
-  await advance('closed');
+  await advance(page, 'closed');
   await expect(page.locator('[data-testid="tally-row"][data-name="赵一"]')).toHaveAttribute('data-outcome', 'elected');
-  await advance('publicity');
+  await advance(page, 'publicity');
   await page.getByTestId('open-notice').click();
   const notice = page.getByTestId('notice');
   await expect(notice).toContainText('以下 1 名同志当选');

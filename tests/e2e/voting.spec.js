@@ -9,43 +9,9 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { test, expect } = require('@playwright/test');
 const { App, ROSTER_12 } = require('./app');
+const { newRound, advance, nominate, nomineeItem, tick } = require('./rounds');
 
 const ROSTER = ROSTER_12;
-
-async function newRound(page, { title, honours, k, mode, basis }) {
-  await page.getByTestId('nav-rounds').click();
-  await page.getByTestId('new-round').click();
-  await page.locator('#round-title').fill(title);
-  await page.locator('#round-honours').fill(String(honours));
-  await page.locator('#round-k').fill(String(k));
-  await page.locator('#round-mode').selectOption(mode);
-  await page.locator('#round-basis').selectOption(basis);
-  await page.getByTestId('save-round').click();
-  await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', 'setup');
-  return new URL(page.url()).hash;
-}
-
-async function advance(page, to) {
-  await page.locator(`[data-testid="advance"][data-to="${to}"]`).click();
-  await expect(page.getByTestId('round-page')).toHaveAttribute('data-stage', to);
-}
-
-async function nominate(page, by, nominee, deeds) {
-  await page.getByTestId('nominator').selectOption({ label: by });
-  await page.getByTestId('nominee').selectOption({ label: nominee });
-  await page.getByTestId('deeds').fill(deeds);
-  await page.getByTestId('submit-nomination').click();
-}
-
-function nomineeItem(page, name) {
-  return page.locator(`[data-testid="nominee-item"][data-name="${name}"]`);
-}
-
-async function tick(page, names) {
-  for (const name of names) {
-    await page.locator(`[data-testid="ballot-item"][data-name="${name}"]`).getByTestId('ballot-tick').check();
-  }
-}
 
 /** A paper ballot entered on the organizer's device (the paper-ballot screen is open). */
 async function paperBallot(page, voter, choice) {

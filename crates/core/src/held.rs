@@ -40,12 +40,16 @@ pub enum UndoProblem {
 
 /// The expected members with a role in the meeting: named as 主持人 (a
 /// training session's 主讲人), 讲课人 or 记录人. A field may list several
-/// names, split by 、，,；;/ or spaces. Names are matched as written.
+/// names, split by 、，,；;/ or spaces; a field that is one name with such a
+/// character in it (李,小龙) matches as a whole. Names are matched as written.
 pub fn role_holders(meeting: &Meeting, state: &State, expected: &[MemberId]) -> BTreeSet<MemberId> {
+    // The whole field is a name too: names may hold a separator (李,小龙).
     let names: BTreeSet<&str> = [&meeting.host, &meeting.lecturer, &meeting.recorder]
         .into_iter()
         .flat_map(|field| {
-            field.split(|c: char| matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '／') || c.is_whitespace())
+            let parts =
+                field.split(|c: char| matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '／') || c.is_whitespace());
+            std::iter::once(field.as_str()).chain(parts)
         })
         .map(str::trim)
         .filter(|n| !n.is_empty())

@@ -70,6 +70,18 @@ fn the_lecturer_and_the_recorder_fields_count_as_present_too() {
 }
 
 #[test]
+fn a_role_holder_whose_name_holds_a_separator_counts_as_present() {
+    use zhibu_core::event::Payload;
+    use zhibu_core::meetings::MeetingValue as V;
+    let (mut b, _) = Branch::new(&["张书记", "李,小龙", "赵一"], MeetingKind::General, "张书记");
+    let meeting = b.meeting.clone();
+    b.record(DESK, Payload::MeetingSaved { meeting, changes: vec![V::Recorder("李,小龙".into())] });
+    let plan = held::plan(b.state(), &b.meeting(), &b.settings(), None).unwrap();
+    assert_eq!(names(&plan.absent), ["赵一"]);
+    assert_eq!(names(&plan.by_role), ["张书记", "李,小龙"]);
+}
+
+#[test]
 fn undo_restores_the_sheet_until_someone_else_edits_it() {
     let (mut b, m) = Branch::new(&["张书记", "赵一", "钱二"], MeetingKind::General, "张书记");
     let desk = DeviceId(DESK.into());
