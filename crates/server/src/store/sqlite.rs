@@ -364,7 +364,7 @@ fn open(dir: &Path) -> Result<Connection> {
         .map_err(|e| StoreError::Unavailable(format!("creating data directory {}: {e}", dir.display())))?;
     let mut conn = Connection::open(dir.join(FILE))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    let mode = wal_mode(&conn)?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Unavailable(format!("SQLite refused WAL mode (journal_mode is {mode})")));
     }
@@ -373,6 +373,25 @@ fn open(dir: &Path) -> Result<Connection> {
     conn.pragma_update(None, "secure_delete", "ON")?;
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// Switches a new file to WAL. SQLite answers "database is locked" at once,
+/// without its busy handler, when instances opening the same new file at
+/// the same time race for this switch, so the switch is retried here for
+/// as long as the busy timeout.
+fn wal_mode(conn: &Connection) -> Result<String> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                    && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 /// Applies the steps not yet applied, in one transaction.
