@@ -43,6 +43,15 @@ pub fn download(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue>
     Ok(())
 }
 
+/// Decodes GB18030 bytes (Excel's "CSV" on Chinese Windows) with the
+/// browser's own decoder; `None` when they are not GB18030.
+pub fn gb18030(bytes: &[u8]) -> Option<String> {
+    let options = web_sys::TextDecoderOptions::new();
+    options.set_fatal(true);
+    let decoder = web_sys::TextDecoder::new_with_label_and_options("gb18030", &options).ok()?;
+    decoder.decode_with_u8_array(bytes).ok()
+}
+
 /// Reads a chosen file's bytes.
 pub async fn read_file(file: web_sys::File) -> Result<Vec<u8>, JsValue> {
     let buffer = JsFuture::from(file.array_buffer()).await?;

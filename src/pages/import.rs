@@ -62,7 +62,9 @@ pub fn ImportPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let next = match platform::read_file(file).await {
                 Err(_) => Stage::Refused(ImportError::Undecodable),
-                Ok(bytes) => match session.with_untracked(|s| roster_csv::preview_onto(&bytes, s.records().state())) {
+                Ok(bytes) => match session
+                    .with_untracked(|s| roster_csv::preview_onto_with(&bytes, s.records().state(), &platform::gb18030))
+                {
                     Ok(preview) => Stage::Preview(preview),
                     Err(e) => Stage::Refused(e),
                 },

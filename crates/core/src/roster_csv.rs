@@ -233,18 +233,32 @@ impl ImportPreview {
 
 pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Decodes GB18030 bytes, `None` when they are not GB18030.
+pub type Gb18030 = dyn Fn(&[u8]) -> Option<String>;
+
+/// GB18030 by encoding_rs (native builds and the server). The browser app
+/// passes its own `TextDecoder('gb18030')` instead: encoding_rs' tables
+/// would sit in the first screen's wasm (wasm-split leaves data there).
+#[cfg(feature = "gb18030")]
+pub fn gb18030(bytes: &[u8]) -> Option<String> {
+    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).map(|t| t.into_owned())
+}
+
 /// Reads bytes as text: a UTF-8 BOM, else valid UTF-8, else GB18030.
+#[cfg(feature = "gb18030")]
 pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> {
+    decode_with(bytes, &gb18030)
+}
+
+/// [`decode`] with the GB18030 decoder given.
+pub fn decode_with(bytes: &[u8], gb18030: &Gb18030) -> Result<(String, TextEncoding), ImportError> {
     let (text, encoding) = if let Some(rest) = bytes.strip_prefix(BOM) {
         let text = std::str::from_utf8(rest).map_err(|_| ImportError::Undecodable)?;
         (text.to_owned(), TextEncoding::Utf8Bom)
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         (text.to_owned(), TextEncoding::Utf8)
     } else {
-        let text = encoding_rs::GB18030
-            .decode_without_bom_handling_and_without_replacement(bytes)
-            .ok_or(ImportError::Undecodable)?;
-        (text.into_owned(), TextEncoding::Gb18030)
+        (gb18030(bytes).ok_or(ImportError::Undecodable)?, TextEncoding::Gb18030)
     };
     // Text never holds NUL; a workbook (a zip) or BOM-less UTF-16 does, and
     // would otherwise "decode" into a header that names nothing.
@@ -305,18 +319,25 @@ fn filled_width(record: &StringRecord) -> usize {
 
 /// Previews an import onto the roster in `state`: same names warn against
 /// its active members, and a 党小组 it has takes its spelling there.
+#[cfg(feature = "gb18030")]
 pub fn preview_onto(bytes: &[u8], state: &State) -> Result<ImportPreview, ImportError> {
+    preview_onto_with(bytes, state, &gb18030)
+}
+
+/// [`preview_onto`] with the GB18030 decoder given.
+pub fn preview_onto_with(bytes: &[u8], state: &State, gb18030: &Gb18030) -> Result<ImportPreview, ImportError> {
     let names: Vec<String> = state.members().into_iter().filter(|m| !m.archived).map(|m| m.fields.name).collect();
     let groups = crate::compliance::active_groups(state);
     let (names, groups): (Vec<&str>, Vec<&str>) =
         (names.iter().map(String::as_str).collect(), groups.iter().map(String::as_str).collect());
-    preview_among(bytes, &names, &groups)
+    preview_among(bytes, &names, &groups, gb18030)
 }
 
 /// Previews an import: nothing is written. `existing_names` are the active
 /// roster's names, for same-name warnings.
+#[cfg(feature = "gb18030")]
 pub fn preview(bytes: &[u8], existing_names: &[&str]) -> Result<ImportPreview, ImportError> {
-    preview_among(bytes, existing_names, &[])
+    preview_among(bytes, existing_names, &[], &gb18030)
 }
 
 /// A 党小组 as the roster spells it: `第二黨小組` is 第二党小组, or the
@@ -333,8 +354,9 @@ fn preview_among(
     bytes: &[u8],
     existing_names: &[&str],
     existing_groups: &[&str],
+    gb18030: &Gb18030,
 ) -> Result<ImportPreview, ImportError> {
-    let (text, encoding) = decode(bytes)?;
+    let (text, encoding) = decode_with(bytes, gb18030)?;
     let records = read_records(&text)?;
     if records.is_empty() {
         return Err(ImportError::Empty);
