@@ -95,6 +95,11 @@ const css = await readFile(join(source, 'style', 'main.css'));
 files.css = `main-${hash16(css)}.css`;
 await writeFile(join(dist, files.css), css);
 
+// 4b. The pinyin table, fetched after the first screen (src/pinyin.rs).
+const pinyin = await readFile(join(source, 'crates', 'core', 'src', 'pinyin_table.bin'));
+files.pinyin = `pinyin-${hash16(pinyin)}.bin`;
+await writeFile(join(dist, files.pinyin), pinyin);
+
 // 5. index.html.
 let index = await readFile(join(source, 'index.html'), 'utf8');
 const trunkLinks = index.match(/<link\s+data-trunk[^>]*>/gs) ?? [];
@@ -106,6 +111,7 @@ const head = [
   `<link rel="modulepreload" href="/${files.loader}">`,
   `<link rel="preload" href="/${files.wasm}" as="fetch" type="application/wasm" crossorigin>`,
   `<script type="module" src="/${files.start}"></script>`,
+  `<meta name="zhibu-pinyin" content="/${files.pinyin}">`,
 ].join('\n    ');
 index = index.replace('</head>', `  ${head}\n  </head>`);
 await writeFile(join(dist, 'index.html'), index);
@@ -131,7 +137,7 @@ async function walk(dir) {
   }
   return out;
 }
-const compressible = /\.(html|js|mjs|css|wasm|json|webmanifest|svg)$/;
+const compressible = /\.(html|js|mjs|css|wasm|json|webmanifest|svg|bin)$/;
 const first = new Set(['index.html', files.css, files.glue, files.loader, files.wasm, files.start]);
 const rows = [];
 let firstGzip = 0;

@@ -230,6 +230,8 @@ pub fn App() -> impl IntoView {
     let store = Store::open(|| DeviceId::generate(platform::now_ms() as u64, platform::random16()));
     let session: SessionSignal = RwSignal::new(Session::load(store));
     provide_context(session);
+    // Names sort and match by pinyin once the fetched table arrives.
+    crate::pinyin::on_arrival(move || session.update(|_| ()));
     // Compacting rewrites the whole snapshot: at start only when logs pile up.
     if session.with_untracked(Session::wants_startup_compaction) {
         compact_soon(session);

@@ -11,6 +11,7 @@ pub mod chunks;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod pinyin;
 pub mod platform;
 pub mod pwa;
 pub mod session;

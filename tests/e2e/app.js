@@ -30,6 +30,9 @@ class App {
   async open(hash = '#/roster') {
     await this.page.goto(`/${hash}`);
     await expect(this.page.getByTestId('nav-roster')).toBeVisible();
+    // The pinyin table is fetched after the first screen (src/pinyin.rs);
+    // orders and pinyin searches below assume it is there.
+    await expect(this.page.locator('html[data-pinyin="ready"]')).toHaveCount(1);
   }
 
   async addMember({ name, group = '', status = '正式党员', role = '党员' }) {

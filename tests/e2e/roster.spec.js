@@ -142,3 +142,36 @@ test('显示已归档 is a checkbox on its label’s line, with a visible ticked
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-text-size', 'larger');
 });
+
+test.describe('the pinyin table, fetched after the first screen', () => {
+  // The service worker would answer from its cache, past page.route.
+  test.use({ serviceWorkers: 'block' });
+
+  test('the roster shows before it arrives and sorts by pinyin once it has', async ({ page }) => {
+    const app = new App(page);
+    await app.open();
+    await app.addMember({ name: '王五' });
+    await app.addMember({ name: '陈六' });
+    await expect(page.getByTestId('member-name')).toHaveText(['陈六', '王五']);
+
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route('**/pinyin-*.bin', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.reload();
+    // By character until then: 王 (U+738B) before 陈 (U+9648); search by
+    // characters already works.
+    await expect(page.getByTestId('member-name')).toHaveText(['王五', '陈六']);
+    await expect(page.locator('html[data-pinyin]')).toHaveCount(0);
+    await app.search('陈');
+    await expect(page.getByTestId('member-name')).toHaveText(['陈六']);
+    await app.search('');
+    release();
+    await expect(page.locator('html[data-pinyin="ready"]')).toHaveCount(1);
+    await expect(page.getByTestId('member-name')).toHaveText(['陈六', '王五']);
+    await app.search('cl');
+    await expect(page.getByTestId('member-name')).toHaveText(['陈六']);
+  });
+});

@@ -5,8 +5,11 @@
 //! after wasm-bindgen; trunk issue 1022). So the release build runs them
 //! itself, the way cargo-leptos' `--split` does:
 //!
-//! 1. `cargo build --release --features split` with `--emit-relocs`, so
-//!    the linked wasm keeps the relocations the splitter needs;
+//! 1. `cargo build --release --no-default-features --features split` with
+//!    `--emit-relocs`, so the linked wasm keeps the relocations the splitter
+//!    needs (and without the built-in pinyin table, fetched after the first
+//!    screen); on the rustup route std is built too, with
+//!    `-Cpanic=immediate-abort` ([`crate::wasm::immediate_abort`]);
 //! 2. `wasm-split-cli` (crate `wasm_split_cli_support`, pinned in
 //!    [`crate::setup`]) cuts it at the `#[wasm_split]` loaders of
 //!    `src/chunks.rs`: a main module, one module per chunk, shared pieces,
@@ -14,7 +17,8 @@
 //! 3. `wasm-bindgen --target web --keep-lld-exports` on the main module (the
 //!    chunks import its exports);
 //! 4. `wasm-opt -Oz` on the main module and on every chunk;
-//! 5. `pwa/assemble.mjs`: content-hashed names, `index.html` (no inline
+//! 5. `pwa/assemble.mjs`: content-hashed names (the pinyin table too),
+//!    `index.html` (no inline
 //!    script: the CSP allows only files), the CSS, manifest and icons, the
 //!    service worker (`pwa/precache.mjs`, so every chunk is precached),
 //!    precompressed `.br`/`.gz` beside each file, and
@@ -63,14 +67,27 @@ pub fn build(sh: &Shell, wasm: &Wasm) -> Result<ExitStatus> {
         std::fs::create_dir_all(dir)?;
     }
 
-    println!("bundle: cargo build (release, split feature, --emit-relocs)");
-    let status = run(wasm
+    let mut flags = String::from("-Clink-args=--emit-relocs --cfg erase_components");
+    let mut cargo = wasm
         .cmd(sh, "cargo")
-        .args(["build", "--release", "--locked", "--target", TARGET, "--bin", "zhibu", "--features", "split"])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-Clink-args=--emit-relocs --cfg erase_components")
+        .args(["build", "--release", "--locked", "--target", TARGET, "--bin", "zhibu"])
+        // No built-in pinyin table: the app fetches it after the first
+        // screen (src/pinyin.rs; assemble.mjs writes it).
+        .args(["--no-default-features", "--features", "split"])
         // Keep the function names until wasm-opt (which strips them): the
         // bench's breakdown reads them from the split main module.
-        .env("CARGO_PROFILE_RELEASE_STRIP", "debuginfo"))?;
+        .env("CARGO_PROFILE_RELEASE_STRIP", "debuginfo");
+    match crate::wasm::immediate_abort(sh, wasm.route) {
+        Ok(()) => {
+            println!("bundle: cargo build (release, split feature, --emit-relocs, std with panic=immediate-abort)");
+            // A panic traps where it happens, as `panic = "abort"` ends
+            // the app anyway, without the formatting code to report it.
+            flags.push_str(" -Zunstable-options -Cpanic=immediate-abort");
+            cargo = cargo.arg("-Zbuild-std=std,panic_abort").env("RUSTC_BOOTSTRAP", "1");
+        }
+        Err(why) => println!("bundle: cargo build (release, split feature, --emit-relocs; {why})"),
+    }
+    let status = run(cargo.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", flags))?;
     if !status.success() {
         return Ok(status);
     }

@@ -178,7 +178,8 @@ fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
         }
         Suite::ClippyWasm => {
             // Twice: as the browser tests and `trunk serve` build it, and with
-            // the release bundle's split points (`--features split`).
+            // the release bundle's split points and fetched pinyin table
+            // (`--no-default-features --features split`).
             let clippy = |features: &[&str]| {
                 wasm.cmd(sh, "cargo")
                     .args(["clippy", "-p", APP_PACKAGE, "--target", TARGET, "--all-targets"])
@@ -186,7 +187,7 @@ fn run_suite(sh: &Shell, wasm: &Wasm, suite: Suite) -> Result<Counts> {
                     .args(["--", "-D", "warnings"])
             };
             let plain = tee(clippy(&[]))?.0;
-            let split = tee(clippy(&["--features", "split"]))?.0;
+            let split = tee(clippy(&["--no-default-features", "--features", "split"]))?.0;
             Ok(Counts::check(if plain.success() { split } else { plain }))
         }
         Suite::Native => {

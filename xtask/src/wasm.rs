@@ -231,6 +231,30 @@ fn rustup_add_target(sh: &Shell) -> Result<Result<Duration, String>> {
     })
 }
 
+/// Whether the release bundle can build std itself with
+/// `-Cpanic=immediate-abort` (no panic messages or unwinding tables: the
+/// first screen's wasm ≈ 35 KB gzip smaller). Only on the rustup route,
+/// which then needs its `rust-src` component (added here, within the same
+/// time-out as the target); `Err(why)` means a plain build.
+pub fn immediate_abort(sh: &Shell, route: Route) -> Result<(), String> {
+    if route != Route::Rustup {
+        return Err("the Debian route's rustc predates -Cpanic=immediate-abort".into());
+    }
+    let installed = proc::probe(host(sh, "rustup").args(["component", "list", "--installed"]))
+        .is_some_and(|list| list.lines().any(|l| l.trim().starts_with("rust-src")));
+    if installed {
+        return Ok(());
+    }
+    eprintln!("setup: trying `rustup component add rust-src` (time-out {}s)", RUSTUP_TIMEOUT.as_secs());
+    let status = proc::run_with_timeout(cmd!(sh, "rustup component add rust-src").into(), RUSTUP_TIMEOUT)
+        .map_err(|e| e.to_string())?;
+    match status {
+        Some(s) if s.success() => Ok(()),
+        Some(s) => Err(format!("`rustup component add rust-src` failed ({s})")),
+        None => Err(format!("`rustup component add rust-src` timed out after {}s", RUSTUP_TIMEOUT.as_secs())),
+    }
+}
+
 fn route_stamp(sh: &Shell) -> PathBuf {
     sh.current_dir().join("target/xtask/wasm-route")
 }

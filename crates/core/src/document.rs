@@ -95,6 +95,22 @@ impl fmt::Display for DocError {
 
 impl std::error::Error for DocError {}
 
+/// A document as written: keys in the order `json!` used to give them.
+#[derive(serde::Serialize)]
+struct Written<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    events: Option<Vec<&'a Event>>,
+    schema: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snapshot: Option<snapshot::Snap>,
+}
+
+impl Written<'_> {
+    fn text(&self) -> String {
+        serde_json::to_string(self).expect("document types always serialize")
+    }
+}
+
 /// Writes records as the current schema.
 pub fn to_json(records: &Records) -> String {
     let events: Vec<&Event> = records.pending().collect();
@@ -102,25 +118,19 @@ pub fn to_json(records: &Records) -> String {
     // in the state, so the snapshot written carries the state's boxes.
     let mut snapshot = records.snapshot().clone();
     snapshot.ext.ballots.join(&records.state().ballots);
-    json!({
-        "schema": SCHEMA,
-        "snapshot": snapshot::to_value(&snapshot),
-        "events": events,
-    })
-    .to_string()
+    Written { events: Some(events), schema: SCHEMA, snapshot: Some(snapshot::encode(&snapshot)) }.text()
 }
 
 /// Writes events alone (a writer's log in browser storage).
 pub fn events_to_json<'a>(events: impl IntoIterator<Item = &'a Event>) -> String {
-    let events: Vec<&Event> = events.into_iter().collect();
-    json!({ "schema": SCHEMA, "events": events }).to_string()
+    Written { events: Some(events.into_iter().collect()), schema: SCHEMA, snapshot: None }.text()
 }
 
 /// Writes ballot boxes alone, as a document whose snapshot holds nothing else.
 pub fn ballots_to_json(ballots: &crate::ballot::Boxes) -> String {
     let mut state = State::default();
     state.ext.ballots = ballots.clone();
-    json!({ "schema": SCHEMA, "snapshot": snapshot::to_value(&state) }).to_string()
+    Written { events: None, schema: SCHEMA, snapshot: Some(snapshot::encode(&state)) }.text()
 }
 
 /// A current document read straight into typed values: the fast path for
@@ -178,18 +188,47 @@ fn parse_slow(text: &str) -> Result<Document, DocError> {
     if let Some(key) = doc.keys().find(|k| !KNOWN_KEYS.contains(&k.as_str())) {
         return Err(DocError::Invalid { path: key.clone(), message: "unknown field".into() });
     }
+    // The rest is read from text, as the fast path reads it (see
+    // `snapshot::encode`), not from the `Value`.
     let snapshot = match doc.remove("snapshot") {
         None | Some(Value::Null) => None,
-        Some(v) => {
-            Some(snapshot::from_value(v).map_err(|e| DocError::Invalid { path: "snapshot".into(), message: e.0 })?)
+        Some(v) => Some(
+            snapshot::from_json(&v.to_string())
+                .map_err(|e| DocError::Invalid { path: "snapshot".into(), message: e.0 })?,
+        ),
+    };
+    let events = match doc.remove("events").unwrap_or(Value::Array(Vec::new())) {
+        Value::Array(items) => items.iter().enumerate().map(|(i, e)| read_event(i, e)).collect::<Result<_, _>>()?,
+        other => {
+            return Err(DocError::Invalid {
+                path: "events".into(),
+                message: format!("expected a list of events, found {}", json_kind(&other)),
+            });
         }
     };
-    let events_value = doc.remove("events").unwrap_or(Value::Array(Vec::new()));
-    let events: Vec<Event> = serde_path_to_error::deserialize(events_value).map_err(|e| DocError::Invalid {
-        path: format!("events{}", path_suffix(&e.path().to_string())),
-        message: e.inner().to_string(),
-    })?;
     check_events(snapshot, events)
+}
+
+/// One event of a document read the slow way; a problem in its payload is
+/// placed at `events[i].p`, anything else at `events[i]`.
+fn read_event(index: usize, value: &Value) -> Result<Event, DocError> {
+    serde_json::from_str::<Event>(&value.to_string()).map_err(|e| {
+        let in_payload = value.get("p").is_some_and(|p| serde_json::from_str::<Payload>(&p.to_string()).is_err());
+        let path = if in_payload { format!("events[{index}].p") } else { format!("events[{index}]") };
+        DocError::Invalid { path, message: e.to_string() }
+    })
+}
+
+/// What kind of JSON value this is, for a message.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
 }
 
 fn check_events(snapshot: Option<State>, events: Vec<Event>) -> Result<Document, DocError> {
@@ -209,11 +248,6 @@ pub fn check_event(index: usize, event: &Event) -> Result<(), DocError> {
     crate::bounds::check(event).map_err(out)?;
     validate(event).map_err(|errors| DocError::InvalidEvent { index, errors })?;
     check_content(event).map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })
-}
-
-/// serde_path_to_error writes `[3].p.t`; `.` alone means the root.
-fn path_suffix(path: &str) -> String {
-    if path == "." { String::new() } else { path.to_owned() }
 }
 
 /// Version 1 had `"version"` and no snapshot; the events are unchanged.

@@ -112,8 +112,16 @@ impl<T: std::hash::Hash + Eq + Clone> Interner<T> {
     }
 }
 
-/// Encodes a state as compact JSON.
-pub fn to_value(state: &State) -> serde_json::Value {
+/// Encodes a state as compact JSON text.
+pub fn to_json(state: &State) -> String {
+    serde_json::to_string(&encode(state)).expect("snapshot types always serialize")
+}
+
+/// The compact form of a state, serialised as part of a document. Every
+/// document is written and read as text straight into these types: one
+/// serde_json path (no `Value` in between) keeps one copy of the derived
+/// code in the wasm.
+pub(crate) fn encode(state: &State) -> Snap {
     let mut dev = Interner::new();
     let mut ids = Interner::new();
     let mut mem = Vec::new();
@@ -155,8 +163,7 @@ pub fn to_value(state: &State) -> serde_json::Value {
         }
         att.push(MeetingSnap { m: meeting.clone(), c: base_clock, t: base_at, r, h });
     }
-    let snap = Snap { clk: state.max_clock, dev: dev.list, ids: ids.list, mem, att, ext: state.ext.clone() };
-    serde_json::to_value(snap).expect("snapshot types always serialize")
+    Snap { clk: state.max_clock, dev: dev.list, ids: ids.list, mem, att, ext: state.ext.clone() }
 }
 
 fn encode_reg<T: Clone>(lww: &Option<Lww<T>>, dev: &mut Interner<DeviceId>) -> Option<Reg<T>> {
@@ -168,9 +175,9 @@ fn encode_reg<T: Clone>(lww: &Option<Lww<T>>, dev: &mut Interner<DeviceId>) -> O
     })
 }
 
-/// Decodes what [`to_value`] made; refuses anything inconsistent.
-pub fn from_value(value: serde_json::Value) -> Result<State, SnapshotError> {
-    let snap: Snap = serde_json::from_value(value).map_err(|e| SnapshotError(e.to_string()))?;
+/// Decodes what [`to_json`] made; refuses anything inconsistent.
+pub fn from_json(text: &str) -> Result<State, SnapshotError> {
+    let snap: Snap = serde_json::from_str(text).map_err(|e| SnapshotError(e.to_string()))?;
     decode(snap)
 }
 

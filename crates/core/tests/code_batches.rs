@@ -247,8 +247,8 @@ proptest! {
         prop_assert_eq!(judged(&two, &r, &hash), (Err(P::VoidedCode), (0, 6)));
         prop_assert_eq!(judged(&two, &r, &fresh).0, Ok(()));
         // A snapshot keeps what was voided (the register's history).
-        let stored = zhibu_core::snapshot::to_value(&two).to_string();
-        let back = zhibu_core::snapshot::from_value(serde_json::from_str(&stored).unwrap()).unwrap();
+        let stored = zhibu_core::snapshot::to_json(&two);
+        let back = zhibu_core::snapshot::from_json(&stored).unwrap();
         prop_assert_eq!(judged(&back, &r, &hash), (Err(P::VoidedCode), (0, 6)));
     }
 }

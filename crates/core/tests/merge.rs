@@ -175,8 +175,8 @@ proptest! {
     #[test]
     fn snapshot_encoding_round_trips(events in events()) {
         let state = State::fold(&events);
-        let text = snapshot::to_value(&state).to_string();
-        let back = snapshot::from_value(serde_json::from_str(&text).unwrap()).unwrap();
+        let text = snapshot::to_json(&state);
+        let back = snapshot::from_json(&text).unwrap();
         prop_assert_eq!(back, state);
     }
 }
@@ -387,7 +387,7 @@ fn sheets(state: &State) -> Vec<(MeetingId, Sheet, Sheet)> {
 }
 
 fn through_storage(state: &State) -> State {
-    snapshot::from_value(serde_json::from_str(&snapshot::to_value(state).to_string()).unwrap()).unwrap()
+    snapshot::from_json(&snapshot::to_json(state)).unwrap()
 }
 
 proptest! {

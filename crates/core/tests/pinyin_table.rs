@@ -98,3 +98,20 @@ fn names_read_as_expected_and_other_text_has_no_reading() {
         assert_eq!(pinyin_table::readings(c).count(), 0, "{c:?}");
     }
 }
+
+/// The release app fetches the table as a file: a truncated or damaged
+/// download is refused rather than read out of bounds later.
+#[test]
+fn a_fetched_table_is_checked_before_it_is_taken() {
+    let table = std::fs::read(FILE).unwrap();
+    assert_eq!(pinyin_table::install(table.clone()), Ok(()));
+    assert_eq!(pinyin_table::install(table[..table.len() / 2].to_vec()), Err(pinyin_table::NotATable));
+    assert_eq!(pinyin_table::install(Vec::new()), Err(pinyin_table::NotATable));
+    // An entry for 王 naming a syllable past the list.
+    let entries = 6 + usize::from(u16::from_le_bytes([table[4], table[5]]));
+    let at = (entries + entries % 2) + 2 * ('王' as usize - FIRST as usize);
+    let mut bad = table.clone();
+    bad[at..at + 2].copy_from_slice(&0x7FFFu16.to_le_bytes());
+    assert_eq!(pinyin_table::install(bad), Err(pinyin_table::NotATable));
+    assert_eq!(pinyin_table::reading('王'), Some("wang"), "the built-in table is untouched");
+}
