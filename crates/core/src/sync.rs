@@ -5,13 +5,19 @@
 //!   invitations, devices, errors) and limits.
 //! - `push_rules` — who may push which event ([`may_push`]) and what of it
 //!   leaves the device ([`without_phone`]).
+//! - [`history`] — a device's registers unfolded into events, for its first
+//!   push to a server.
+//! - [`outbox`] — what waits to reach the server, cut into pushes, settled
+//!   by the server's answers.
 //!
 //! Events travel as they are stored (`event::Event`). Ballots are not
 //! events: they travel in a push beside the roll entry (`Voted`) they go
 //! with, carry no voter, and come back only as a closed round's whole box.
-//! The app's half (HTTP, the outbox, when to sync) is in the app's `sync`
-//! module.
+//! The app's half (HTTP, where the outbox is stored, when to sync) is in
+//! the app's `sync` and `storage` modules.
 
+pub mod history;
+pub mod outbox;
 mod push_rules;
 mod wire;
 
