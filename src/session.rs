@@ -3,7 +3,6 @@
 
 use crate::platform;
 use crate::storage::{self, SaveError, SetAside, Store};
-use crate::sync::outbox::{Outbox, Settled};
 use std::collections::BTreeMap;
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
 use zhibu_core::ballot::{self, Ballot};
@@ -21,6 +20,9 @@ use zhibu_core::roster::MemberFields;
 use zhibu_core::rounds::{self, RoundProblem, RoundValue, Rules, Stage, Voter};
 use zhibu_core::settings::Setting;
 use zhibu_core::study::{self, SelfStudy, StudyProblem};
+use zhibu_core::sync::Role;
+use zhibu_core::sync::history;
+use zhibu_core::sync::outbox::{Outbox, Settled};
 use zhibu_core::token::SecretKey;
 use zhibu_core::training::{self, ClassValue};
 
@@ -67,7 +69,7 @@ pub fn ballot_secret(round: &RoundId) -> Option<[u8; 16]> {
 }
 
 fn joined_as_member() -> bool {
-    crate::sync::Connection::load().is_some_and(|c| c.session.role == zhibu_core::sync::Role::Member)
+    storage::sync_principal().is_some_and(|p| p.role == Role::Member)
 }
 
 /// What importing a backup did.
@@ -271,9 +273,7 @@ impl Session {
     /// voting whose box holds ballots.
     pub fn history(&self) -> Outbox {
         let mut outbox = Outbox::default();
-        for event in
-            crate::sync::history::unfold(self.records.snapshot()).into_iter().chain(self.records.pending().cloned())
-        {
+        for event in history::unfold(self.records.snapshot()).into_iter().chain(self.records.pending().cloned()) {
             outbox.events.insert(event.id.clone(), event);
         }
         let state = self.records.state();
@@ -668,7 +668,7 @@ impl Session {
         let round = state.round(id).ok_or(RoundProblem::UnknownRound)?;
         rounds::may_vote(state, &round, voter)?;
         let choices = rounds::check_choices(state, &round, Some(voter), choices)?;
-        let keeper = crate::sync::Connection::load().and_then(|c| c.session.member);
+        let keeper = storage::sync_principal().and_then(|p| p.member);
         self.record_as(keeper, Payload::Voted { round: id.clone(), voter: Voter::Paper(voter.clone()) })
             .map_err(|_| RoundProblem::NotSaved)?;
         let slot = ballot::random_slot(&platform::random16());

@@ -16,7 +16,8 @@
 //! - `zhibu:pref:*` — small preferences (language).
 //! - `zhibu:sync` — the sync server connection (`sync::Connection`): server,
 //!   session, pull cursor, last sync and error. No key at all: not connected.
-//! - `zhibu:out:<writer>` — that writer's outbox (`sync::outbox::Outbox`):
+//!   The records read only who the device is from it ([`sync_principal`]).
+//! - `zhibu:out:<writer>` — that writer's outbox (`zhibu_core::sync::outbox`):
 //!   events recorded while connected that the server has not confirmed, and
 //!   rounds whose box holds a ballot cast here (never a slot). Written
 //!   before the writer's log in the same save, never touched by compaction,
@@ -36,7 +37,6 @@
 
 pub mod sheets;
 
-use crate::sync::outbox::Outbox;
 use gloo_storage::{LocalStorage, Storage as _};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
@@ -44,6 +44,8 @@ use zhibu_core::document::{self, DocError};
 use zhibu_core::event::Event;
 use zhibu_core::ids::{DeviceId, EventId};
 use zhibu_core::records::Records;
+use zhibu_core::sync::outbox::Outbox;
+use zhibu_core::sync::{Principal, Session as ServerSession};
 
 /// Prefix of every key the app owns.
 pub const PREFIX: &str = "zhibu:";
@@ -56,6 +58,8 @@ const LEASE_PREFIX: &str = "zhibu:lease:";
 const ASIDE_PREFIX: &str = "zhibu:aside:";
 /// Key of the sync connection.
 pub const SYNC_KEY: &str = "zhibu:sync";
+/// Version of the stored sync connection.
+pub const CONNECTION_VERSION: u32 = 1;
 /// Prefix of the writers' outboxes.
 pub const OUTBOX_PREFIX: &str = "zhibu:out:";
 /// A writer silent this long is gone (a closed tab); its log may be adopted.
@@ -478,6 +482,19 @@ pub fn clear_outboxes() {
 /// The stored sync connection's text.
 pub fn sync_text() -> Option<String> {
     get(SYNC_KEY)
+}
+
+/// Who this device is to the sync server, from the stored connection
+/// (its version and session; the rest is the sync client's). `None`: not
+/// connected, or a connection this version does not read.
+pub fn sync_principal() -> Option<Principal> {
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        v: u32,
+        session: ServerSession,
+    }
+    let Stored { v, session }: Stored = serde_json::from_str(&sync_text()?).ok()?;
+    (v == CONNECTION_VERSION).then_some(Principal { role: session.role, member: session.member })
 }
 
 /// Stores the sync connection.

@@ -1,12 +1,13 @@
 //! Sync with a branch's server: the only part of the app that knows the
-//! wire format (`zhibu_core::sync`) besides the server.
+//! wire format (the bodies in `zhibu_core::sync`) besides the server.
 //!
 //! - `api` — HTTP through `fetch`.
-//! - `outbox` — what waits to be pushed, cut into pushes, settled by the
-//!   server's answers (plain data).
-//! - `history` — a device's registers as events, pushed once on connecting.
 //! - `engine` — when to sync, the push → pull → closed boxes run under the
 //!   `zhibu-sync` Web Lock, and the status the header shows.
+//!
+//! What waits to be pushed (`zhibu_core::sync::outbox`) and the history
+//! pushed once on connecting (`zhibu_core::sync::history`) are plain data
+//! in the core; `storage` keeps the outboxes.
 //!
 //! The connection itself ([`Connection`]) is stored by `storage` under
 //! `zhibu:sync`. Local data never depends on it: forgetting it, a revoked
@@ -14,22 +15,19 @@
 
 pub mod api;
 pub mod engine;
-pub mod history;
-pub mod outbox;
 
-use crate::storage;
-use outbox::Rejection;
+use crate::storage::{self, CONNECTION_VERSION};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use zhibu_core::ids::RoundId;
+use zhibu_core::sync::outbox::Rejection;
 use zhibu_core::sync::{Principal, Role, Session as ServerSession};
 
-/// Version of the stored connection.
-pub const CONNECTION_VERSION: u32 = 1;
 /// Rejections kept for the user to read.
 pub const MAX_REJECTIONS: usize = 50;
 
-/// The stored connection to a sync server.
+/// The stored connection to a sync server. `storage::sync_principal`
+/// reads its `v` and `session` too (all the records need of it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connection {
     /// [`CONNECTION_VERSION`].

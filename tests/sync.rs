@@ -1,24 +1,23 @@
-//! Browser tests of the sync client's plain data: the outbox across
-//! compaction and a tab closed mid-save, what a push's answer confirms,
+//! Browser tests of the sync client's stored data: the outbox across
+//! compaction and a tab closed mid-save, settled by a push's answer,
 //! pulled events (stored, never pushed back), ballots beside their roll
-//! entry with no slot stored outside the box, phone numbers, and the
-//! history unfolded from a snapshot. No server: answers are made here.
+//! entry with no slot stored outside the box, the ballot key read at push
+//! time, and the connection as the records read it. No server: answers
+//! are made here. The outbox's and history's rules themselves are tested
+//! natively (`crates/core/tests/outbox.rs`, `history.rs`).
 
 use gloo_storage::{LocalStorage, Storage as _};
 use wasm_bindgen_test::*;
 use zhibu::session::Session;
 use zhibu::storage::{self, Store};
-use zhibu::sync::outbox::{self, Outbox};
-use zhibu::sync::{Connection, history};
-use zhibu_core::attendance::AttendanceStatus;
+use zhibu::sync::Connection;
 use zhibu_core::ballot::Boxes;
 use zhibu_core::event::{Event, Payload};
-use zhibu_core::ids::{DeviceId, MeetingId, MemberId, RoundId};
+use zhibu_core::ids::{DeviceId, MemberId, RoundId};
 use zhibu_core::records::{EventStamp, Records};
-use zhibu_core::roster::{FieldValue, MemberDraft, MemberFields};
+use zhibu_core::roster::{MemberDraft, MemberFields};
 use zhibu_core::rounds::{Rules, Stage};
-use zhibu_core::settings::Setting;
-use zhibu_core::state::State;
+use zhibu_core::sync::outbox::{self, Outbox};
 use zhibu_core::sync::{BallotResult, EventResult, Outcome, Principal, PushResponse, Role, Session as ServerSession};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -113,34 +112,42 @@ fn an_event_written_only_to_the_outbox_is_not_lost() {
     assert_eq!(stored_outbox("tab-a").events.len(), 1);
 }
 
+/// What a push's answer settles leaves the stored outbox (which answers
+/// settle what: `crates/core/tests/outbox.rs`).
 #[wasm_bindgen_test]
-fn only_what_the_server_answered_leaves_the_outbox() {
+fn what_the_server_answered_leaves_the_stored_outbox() {
     LocalStorage::clear();
     connect(Role::Organizer, None);
     let mut a = session("tab-a");
-    for name in ["甲", "乙", "丙", "丁"] {
+    for name in ["甲", "乙"] {
         a.add_member(fields(name, "")).1.unwrap();
     }
-    let (batches, settled) = outbox::batches(a.outbox(), &Boxes::default(), &organizer(), false);
-    assert!(settled.confirmed.is_empty());
-    assert_eq!(batches.len(), 1);
+    let (batches, _) = outbox::batches(a.outbox(), &Boxes::default(), &organizer(), false);
     let e = &batches[0].events;
-    // Accepted, duplicate, rejected; the fourth is missing from the answer.
-    let response = answer(&[(&e[0], Outcome::Accepted), (&e[1], Outcome::Duplicate), (&e[2], Outcome::Rejected)], 7);
-    let done = outbox::settle(&batches[0], &response);
-    assert_eq!(done.confirmed, vec![e[0].id.clone(), e[1].id.clone()]);
-    assert_eq!(done.rejected.len(), 1);
-    assert_eq!(done.rejected[0].kind, "member_added");
-    a.settle(&done);
+    a.settle(&outbox::settle(&batches[0], &answer(&[(&e[0], Outcome::Accepted)], 7)));
     let left: Vec<_> = stored_outbox("tab-a").events.into_keys().collect();
-    assert_eq!(left, vec![e[3].id.clone()], "the unanswered one is sent again");
-    // An answer naming other ids confirms nothing.
-    let wrong = answer(&[(&e[0], Outcome::Accepted)], 8);
-    let single = outbox::Batch { events: vec![e[3].clone()], ..Default::default() };
-    assert!(outbox::settle(&single, &wrong).confirmed.is_empty());
-    a.settle(&outbox::settle(&single, &answer(&[(&e[3], Outcome::Accepted)], 9)));
+    assert_eq!(left, vec![e[1].id.clone()], "the unanswered one is sent again");
+    a.settle(&outbox::settle(&batches[0], &answer(&[(&e[0], Outcome::Duplicate), (&e[1], Outcome::Accepted)], 9)));
     assert!(stored_outbox("tab-a").is_empty());
     assert!(LocalStorage::raw().get_item("zhibu:out:tab-a").unwrap().is_none(), "an empty outbox is removed");
+}
+
+/// The records read who the device is from the stored connection
+/// (`storage::sync_principal`), as the sync client does.
+#[wasm_bindgen_test]
+fn the_records_read_the_stored_connection_as_the_sync_client_does() {
+    LocalStorage::clear();
+    assert_eq!(storage::sync_principal(), None);
+    let me = MemberId("m1".into());
+    for (role, member) in [(Role::Member, Some(&me)), (Role::Committee, Some(&me)), (Role::Organizer, None)] {
+        connect(role, member);
+        let principal = Connection::load().unwrap().principal();
+        assert_eq!(storage::sync_principal(), Some(principal));
+    }
+    // A connection another version stored is read by neither.
+    let text = storage::sync_text().unwrap().replacen("\"v\":1", "\"v\":99", 1);
+    storage::set_sync_text(&text).unwrap();
+    assert_eq!((Connection::load(), storage::sync_principal()), (None, None));
 }
 
 #[wasm_bindgen_test]
@@ -211,83 +218,6 @@ fn a_ballot_goes_with_its_roll_entry_and_no_slot_is_stored_outside_the_box() {
     phone.settle(&settled);
     assert!(phone.outbox().is_empty());
     assert!(stored_outbox("phone").is_empty());
-}
-
-#[wasm_bindgen_test]
-fn phone_numbers_leave_only_when_the_branch_shares_them() {
-    LocalStorage::clear();
-    connect(Role::Organizer, None);
-    let mut a = session("tab-a");
-    let (member, _) = a.add_member(fields("王建国", "13800138000"));
-    let before = fields("王建国", "13800138000");
-    a.edit_member(&member, &before, &fields("王建国", "13900139000")).unwrap();
-    let (batches, settled) = outbox::batches(a.outbox(), &Boxes::default(), &organizer(), false);
-    assert_eq!(settled.confirmed.len(), 1, "an edit of the phone alone has nothing left to send");
-    assert_eq!(batches[0].events.len(), 1);
-    assert!(!serde_json::to_string(&batches[0].events).unwrap().contains("138"));
-    let (shared, settled) = outbox::batches(a.outbox(), &Boxes::default(), &organizer(), true);
-    assert!(settled.confirmed.is_empty());
-    assert_eq!(shared[0].events.len(), 2);
-    assert!(matches!(
-        &shared[0].events[1].payload,
-        Payload::MemberEdited { changes, .. } if changes == &vec![FieldValue::Phone(Some("13900139000".into()))]
-    ));
-}
-
-#[wasm_bindgen_test]
-fn a_long_outbox_is_cut_into_pushes_of_500() {
-    LocalStorage::clear();
-    let mut records = Records::default();
-    let mut all = Outbox::default();
-    for i in 0..1_203u32 {
-        let stamp = EventStamp { device: DeviceId("d".into()), actor: None, unix_ms: 1, random: [0; 16] };
-        let mut random = [0u8; 16];
-        random[..4].copy_from_slice(&i.to_le_bytes());
-        let stamp = EventStamp { random, ..stamp };
-        let mark = zhibu_core::attendance::Attendance { status: AttendanceStatus::Present, at: None, by_self: false };
-        let payload =
-            Payload::AttendanceMarked { meeting: MeetingId("m".into()), member: MemberId(format!("{i}")), mark };
-        let e = records.record(stamp, payload);
-        all.events.insert(e.id.clone(), e);
-    }
-    let (batches, _) = outbox::batches(&all, &Boxes::default(), &organizer(), false);
-    let sizes: Vec<usize> = batches.iter().map(|b| b.events.len()).collect();
-    assert_eq!(sizes, [500, 500, 203]);
-    // Clock order: a push never carries an event before one it follows.
-    let clocks: Vec<u64> = batches.iter().flat_map(|b| b.events.iter().map(|e| e.clock)).collect();
-    assert!(clocks.windows(2).all(|w| w[0] <= w[1]));
-}
-
-#[wasm_bindgen_test]
-fn the_history_folds_back_to_the_same_state() {
-    LocalStorage::clear();
-    let mut a = session("tab-a");
-    let (m1, _) = a.add_member(fields("王建国", "13800138000"));
-    let (m2, _) = a.add_member(fields("李秀英", ""));
-    let (m3, _) = a.add_member(fields("张伟", ""));
-    a.edit_member(&m1, &fields("王建国", "13800138000"), &fields("王建华", "13800138000")).unwrap();
-    a.set_archived(&m2, true).unwrap();
-    a.set_settings(vec![Setting::BranchName("第一党支部".into())]);
-    let meeting = MeetingId("mtg".into());
-    a.mark(&meeting, &m1, AttendanceStatus::Present);
-    a.mark(&meeting, &m1, AttendanceStatus::Late);
-    let round = a.save_round(None, Rules::new("评选", 2026, 1)).unwrap();
-    a.advance_round(&round, Stage::Nomination).unwrap();
-    a.nominate(&round, &m1, &m3, "事迹").unwrap();
-    a.compact().unwrap();
-    let snapshot = a.records().snapshot().clone();
-    let events = history::unfold(&snapshot);
-    assert_eq!(history::unfold(&snapshot), events, "unfolding is deterministic");
-    let mut folded = State::fold(&events);
-    folded.ext.ballots = snapshot.ext.ballots.clone();
-    assert_eq!(folded, snapshot);
-    // Each write is one event: the audit log's events keep their ids.
-    let audit_ids: Vec<_> = snapshot.ext.audit.0.keys().map(|(_, id)| id.clone()).collect();
-    for id in audit_ids {
-        assert!(events.iter().any(|e| e.id == id), "the audited event {id} keeps its id");
-    }
-    let round_id: RoundId = round;
-    assert!(events.iter().any(|e| matches!(&e.payload, Payload::RoundSaved { round, .. } if *round == round_id)));
 }
 
 #[wasm_bindgen_test]

@@ -9,7 +9,6 @@
 //! stops syncing until the user connects again: local data stays.
 
 use super::api::{Failure, Server};
-use super::outbox::{self, Outbox, Settled};
 use super::{Connection, update_connection};
 use crate::app::SessionSignal;
 use crate::platform;
@@ -22,6 +21,7 @@ use zhibu_core::event::Payload;
 use zhibu_core::ids::RoundId;
 use zhibu_core::rounds::Stage;
 use zhibu_core::state::State;
+use zhibu_core::sync::outbox::{self, Outbox, Settled};
 use zhibu_core::sync::{BoxResponse, BranchSettings, MAX_PULL_EVENTS, PullResponse, PushRequest, PushResponse};
 
 /// Delay between a local change and the push it triggers.

@@ -200,3 +200,45 @@ fn every_locale_has_every_key() {
         "locale keys differ\n  missing from en.json: {only_zh:?}\n  missing from zh-CN.json: {only_en:?}"
     );
 }
+
+// --- The records and storage know nothing of the sync client. -------------
+
+/// Lines (comments aside) that name the app's `sync` module: `crate::sync`,
+/// or a bare `sync::` path (after `use crate::{.., sync}`). Qualified paths
+/// such as `zhibu_core::sync::` or `std::sync::` are other modules.
+fn names_app_sync(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or_default())
+        .filter(|code| {
+            code.contains("crate::sync")
+                || code.match_indices("sync::").any(|(at, _)| {
+                    let before = code[..at].chars().next_back();
+                    !before.is_some_and(|c| c == ':' || c == '_' || c.is_alphanumeric())
+                })
+        })
+        .map(|code| code.trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn names_app_sync_tells_the_app_module_from_others() {
+    let source = "use crate::sync::Connection;\nuse std::sync::Mutex;\nuse zhibu_core::sync::outbox;\n\
+                  // crate::sync in a comment\n    let c = sync::Connection::load();\nfn async_sync() {}";
+    assert_eq!(names_app_sync(source), ["use crate::sync::Connection;", "let c = sync::Connection::load();"]);
+}
+
+/// The session and storage are plain data and the door to localStorage;
+/// the sync client (HTTP, when to sync) sits above them, and the pure half
+/// of sync is the core's (`zhibu_core::sync`).
+#[test]
+fn session_and_storage_do_not_use_the_sync_client() {
+    let mut files = vec!["src/session.rs".to_owned(), "src/storage.rs".to_owned()];
+    for entry in std::fs::read_dir(root().join("src/storage")).unwrap() {
+        files.push(format!("src/storage/{}", entry.unwrap().file_name().to_string_lossy()));
+    }
+    for file in files {
+        let found = names_app_sync(&read(&file));
+        assert!(found.is_empty(), "{file} uses the app's sync client: {found:?}");
+    }
+}

@@ -759,7 +759,7 @@ async fn authorization_matrix(engine: Engine) {
 /// Every payload kind the core knows, read from `sync::kind`'s source so a
 /// new kind makes this test fail until it has a sample.
 fn all_kinds() -> Vec<String> {
-    let source = include_str!("../../core/src/sync.rs");
+    let source = include_str!("../../core/src/sync/push_rules.rs");
     let start = source.find("pub fn kind(").expect("sync::kind");
     let body = &source[start..];
     let end = body.find("\n}\n").expect("end of sync::kind");

@@ -9,13 +9,13 @@
 //! it, and the server answers `duplicate` for the ballots it has. So
 //! nothing stored outside the box links a slot to a voter or a time.
 
+use crate::ballot::{self, Boxes};
+use crate::document;
+use crate::event::{Event, Payload};
+use crate::ids::{EventId, RoundId};
+use crate::sync::{self, BallotPush, Outcome, Principal, PushResponse};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use zhibu_core::ballot::{self, Boxes};
-use zhibu_core::document;
-use zhibu_core::event::{Event, Payload};
-use zhibu_core::ids::{EventId, RoundId};
-use zhibu_core::sync::{self, BallotPush, Outcome, Principal, PushResponse};
 
 /// One writer's events and marked rounds not yet confirmed by the server.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -174,7 +174,7 @@ pub fn batches(outbox: &Outbox, boxes: &Boxes, who: &Principal, share_phones: bo
     for event in events {
         if let Err(refusal) = sync::may_push(who, event) {
             // A redacted author (another's objection, as pulled) acted elsewhere.
-            if event.actor.as_ref().is_some_and(|a| !zhibu_core::visibility::is_redacted(a)) {
+            if event.actor.as_ref().is_some_and(|a| !crate::visibility::is_redacted(a)) {
                 // Someone acted on this device as a member it may not speak
                 // for: never sent, and said so (the server would refuse it).
                 settled.rejected.push(Rejection {

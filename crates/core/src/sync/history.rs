@@ -10,14 +10,14 @@
 //! audit log names (round changes, nominations, reviews, objections) get
 //! their original event's id, actor and time back from it.
 
+use crate::clock::{Lww, Stamp};
+use crate::event::{Event, Payload};
+use crate::ids::{EventId, MemberId, RoundId};
+use crate::roster::FieldValue;
+use crate::rounds::Voter;
+use crate::state::State;
+use crate::table::Table;
 use std::collections::BTreeMap;
-use zhibu_core::clock::{Lww, Stamp};
-use zhibu_core::event::{Event, Payload};
-use zhibu_core::ids::{EventId, MemberId, RoundId};
-use zhibu_core::roster::FieldValue;
-use zhibu_core::rounds::Voter;
-use zhibu_core::state::State;
-use zhibu_core::table::Table;
 
 /// Every write of one register: the winner and what it overrode.
 fn writes<V: Clone>(reg: &Lww<V>) -> impl Iterator<Item = (Stamp, V)> + '_ {
@@ -220,7 +220,7 @@ impl Unfold<'_> {
 }
 
 /// Every write in `state` as an event (clock order), ballots excepted:
-/// they are not events and travel beside the roll (see `sync::outbox`).
+/// they are not events and travel beside the roll (see [`super::outbox`]).
 pub fn unfold(state: &State) -> Vec<Event> {
     let mut audit = Audit::new();
     for ((round, event), reg) in &state.ext.audit.0 {
