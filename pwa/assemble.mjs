@@ -81,26 +81,31 @@ await writeFile(join(dist, files.glue), glue);
 await writeFile(join(dist, files.wasm), mainWasm);
 await writeFile(join(dist, files.loader), loader);
 
-// 3. The start script: instantiate, expose the bindings (the bench calls
-// them), as trunk's inline script did.
+// 3. The pinyin table, fetched after the first screen (src/pinyin.rs).
+const pinyin = await readFile(join(source, 'crates', 'core', 'src', 'pinyin_table.bin'));
+files.pinyin = `pinyin-${hash16(pinyin)}.bin`;
+await writeFile(join(dist, files.pinyin), pinyin);
+
+// 4. The start script: instantiate, expose the bindings (the bench calls
+// them), as trunk's inline script did. On a later start the service worker
+// holds the pinyin table: it is read while the wasm instantiates, so the
+// first screen already sorts by pinyin (src/pinyin.rs, `early`).
 const start = `import init, * as bindings from './${files.glue}';
 window.wasmBindings = bindings;
+if (navigator.serviceWorker?.controller) {
+  window.zhibuPinyin = fetch('/${files.pinyin}').then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null);
+}
 await init({ module_or_path: new URL('./${files.wasm}', import.meta.url) });
 `;
 files.start = `start-${hash16(start)}.js`;
 await writeFile(join(dist, files.start), start);
 
-// 4. The stylesheet.
+// 5. The stylesheet.
 const css = await readFile(join(source, 'style', 'main.css'));
 files.css = `main-${hash16(css)}.css`;
 await writeFile(join(dist, files.css), css);
 
-// 4b. The pinyin table, fetched after the first screen (src/pinyin.rs).
-const pinyin = await readFile(join(source, 'crates', 'core', 'src', 'pinyin_table.bin'));
-files.pinyin = `pinyin-${hash16(pinyin)}.bin`;
-await writeFile(join(dist, files.pinyin), pinyin);
-
-// 5. index.html.
+// 6. index.html.
 let index = await readFile(join(source, 'index.html'), 'utf8');
 const trunkLinks = index.match(/<link\s+data-trunk[^>]*>/gs) ?? [];
 if (trunkLinks.length === 0) throw new Error('assemble.mjs: index.html has no data-trunk links to replace');
@@ -116,18 +121,18 @@ const head = [
 index = index.replace('</head>', `  ${head}\n  </head>`);
 await writeFile(join(dist, 'index.html'), index);
 
-// 6. The installable app's files.
+// 7. The installable app's files.
 await cp(join(source, 'pwa', 'manifest.webmanifest'), join(dist, 'manifest.webmanifest'));
 await cp(join(source, 'pwa', 'icons'), join(dist, 'icons'), { recursive: true });
 
-// 7. The service worker over everything above.
+// 8. The service worker over everything above.
 const precache = spawnSync('node', [join(source, 'pwa', 'precache.mjs')], {
   stdio: 'inherit',
   env: { ...process.env, TRUNK_STAGING_DIR: dist, TRUNK_SOURCE_DIR: source },
 });
 if (precache.status !== 0) process.exit(precache.status ?? 1);
 
-// 8. Precompressed copies and sizes.
+// 9. Precompressed copies and sizes.
 async function walk(dir) {
   const out = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {

@@ -9,6 +9,19 @@ extern "C" {
 
 fn main() {
     console_error_panic_hook::set_once();
+    if zhibu::pinyin::reading_early() {
+        // A later start: the table comes from the service worker's cache
+        // while the page is still loading (src/pinyin.rs).
+        wasm_bindgen_futures::spawn_local(async {
+            zhibu::pinyin::early().await;
+            start();
+        });
+    } else {
+        start();
+    }
+}
+
+fn start() {
     // The page's placeholder (index.html) gives way to the app.
     if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
         boot.remove();

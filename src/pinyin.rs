@@ -9,6 +9,12 @@
 //! `trunk serve` and in the browser tests the table is built in.
 //! `<html data-pinyin="ready">` says it is there (the end-to-end tests wait
 //! for it).
+//!
+//! On a later start the service worker holds the table, and the start script
+//! has begun reading it while the wasm instantiates (`window.zhibuPinyin`):
+//! [`early`] takes it before the first screen is drawn, so that screen
+//! already sorts by pinyin and nothing moves under a finger. Only a first
+//! visit draws by character and re-sorts when the table arrives.
 
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
@@ -30,7 +36,27 @@ fn mark_ready() {
     }
 }
 
-/// Fetches the table unless it is built in; called once the first screen
+/// Takes the table the start script is already reading from the service
+/// worker's cache, if it is; `false` when there is none (a first visit).
+pub async fn early() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let pending = js_sys::Reflect::get(&window, &"zhibuPinyin".into()).ok();
+    let Some(promise) = pending.and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) else { return false };
+    let Ok(buffer) = JsFuture::from(promise).await else { return false };
+    if buffer.is_null() || buffer.is_undefined() {
+        return false;
+    }
+    pinyin_table::install(js_sys::Uint8Array::new(&buffer).to_vec()).is_ok()
+}
+
+/// Whether the start script is reading the table (a later start).
+pub fn reading_early() -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"zhibuPinyin".into()).ok())
+        .is_some_and(|p| p.is_instance_of::<js_sys::Promise>())
+}
+
+/// Fetches the table unless it is built in or already taken; called once the first screen
 /// is on screen, so it never delays it.
 pub fn fetch_after_first_screen() {
     if pinyin_table::ready() {

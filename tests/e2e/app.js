@@ -140,4 +140,14 @@ class App {
   }
 }
 
-module.exports = { App, fixtures, ROSTER_12 };
+/**
+ * On a member's phone, picks who I am. On a first visit the list is drawn by
+ * character and re-sorts by pinyin when the table arrives (src/pinyin.rs):
+ * wait for it, so the tap lands on the name it was aimed at.
+ */
+async function pickMember(page, name) {
+  await expect(page.locator('html[data-pinyin="ready"]')).toHaveCount(1);
+  await page.getByTestId('pick-member').filter({ hasText: name }).click();
+}
+
+module.exports = { App, fixtures, pickMember, ROSTER_12 };

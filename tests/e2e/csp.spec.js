@@ -4,7 +4,7 @@
 // demand, the meter's style attribute, QR codes, the camera scanner, the
 // sync set-up's fetches — and fails on any violation the page reports.
 const { test, expect, chromium } = require('@playwright/test');
-const { App, ROSTER_12 } = require('./app');
+const { App, pickMember, ROSTER_12 } = require('./app');
 const { useSyncServer, createBranch } = require('./sync-server');
 const config = require('../../playwright.config');
 
@@ -69,7 +69,7 @@ async function scan(baseURL, joinHash) {
     const phone = await context.newPage();
     const violations = await watchPolicy(phone);
     await phone.goto(`/${joinHash}`);
-    await phone.getByTestId('pick-member').filter({ hasText: '赵一' }).click();
+    await pickMember(phone, '赵一');
     await phone.getByTestId('my-meeting').filter({ hasText: '重温入党誓词' }).getByTestId('me-scan').click();
     await expect(phone.locator('video.scanner-video')).toBeVisible({ timeout: 20_000 });
     await expect.poll(() => phone.locator('video.scanner-video').evaluate((v) => v.readyState)).toBeGreaterThan(1);

@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { test, expect, chromium } = require('@playwright/test');
-const { App, ROSTER_12 } = require('./app');
+const { App, pickMember, ROSTER_12 } = require('./app');
 const { qrVideoFromPage } = require('./camera');
 const { readSheet } = require('./xlsx');
 const config = require('../../playwright.config');
@@ -115,7 +115,7 @@ test('members check in on their own phones: by code, by scanning, expired codes 
   await phone.goto(`/${joinHash}`);
   await expect(phone.getByTestId('pick-me')).toBeVisible();
   // The card carries names and groups, never phone numbers.
-  await phone.getByTestId('pick-member').filter({ hasText: '赵一' }).click();
+  await pickMember(phone, '赵一');
   await expect(phone.getByTestId('me-name')).toContainText('赵一');
 
   // Check in by typing the code shown beside the QR.
@@ -146,7 +146,7 @@ test('members check in on their own phones: by code, by scanning, expired codes 
   const wrongContext = await browser.newContext();
   const wrong = await wrongContext.newPage();
   await wrong.goto(`/${joinHash}`);
-  await wrong.getByTestId('pick-member').filter({ hasText: '钱二' }).click();
+  await pickMember(wrong, '钱二');
   const wrongMeeting = wrong.getByTestId('my-meeting').filter({ hasText: '重温入党誓词' });
   await wrongMeeting.getByTestId('me-code').click();
   await wrong.locator('#checkin-code-input').fill(code === '000000' ? '111111' : '000000');
@@ -162,7 +162,7 @@ test('members check in on their own phones: by code, by scanning, expired codes 
   const oldContext = await browser.newContext();
   const old = await oldContext.newPage();
   await old.goto(`/${joinHash}`);
-  await old.getByTestId('pick-member').filter({ hasText: '孙三' }).click();
+  await pickMember(old, '孙三');
   await old.clock.setFixedTime(new Date(Date.now() + 5 * 60 * 1000));
   await old.goto(`/${token.slice(token.indexOf('#'))}`);
   await expect(old.getByTestId('me-message')).toContainText('签到码已过期');
@@ -194,7 +194,7 @@ test('members check in on their own phones: by code, by scanning, expired codes 
     });
     const cam = await camContext.newPage();
     await cam.goto(`/${joinHash}`);
-    await cam.getByTestId('pick-member').filter({ hasText: '周四' }).click();
+    await pickMember(cam, '周四');
     const camMeeting = cam.getByTestId('my-meeting').filter({ hasText: '重温入党誓词' });
     await camMeeting.getByTestId('me-scan').click();
     await expect(cam.getByTestId('me-message')).toContainText('签到成功', { timeout: 20_000 });
@@ -213,7 +213,7 @@ test('members check in on their own phones: by code, by scanning, expired codes 
   const leaveContext = await browser.newContext();
   const leavePhone = await leaveContext.newPage();
   await leavePhone.goto(`/${joinHash}`);
-  await leavePhone.getByTestId('pick-member').filter({ hasText: '李组织' }).click();
+  await pickMember(leavePhone, '李组织');
   const committee = leavePhone.getByTestId('my-meeting').filter({ hasText: '研究发展党员' });
   await committee.getByTestId('me-leave').click();
   await leavePhone.locator('#leave-reason').fill('出差');
@@ -264,7 +264,7 @@ test('the compliance calendar flags a quarter with no 党员大会', async ({ pa
   await page.goto('/#/settings');
   await page.getByTestId('show-join').click();
   await page.getByTestId('nav-me').click();
-  await page.getByTestId('pick-member').filter({ hasText: '张书记' }).click();
+  await pickMember(page, '张书记');
   await expect(page.getByTestId('me-name')).toContainText('张书记');
   await page.getByTestId('nav-meetings').click();
   await expect(page.getByTestId('new-meeting')).toBeVisible();

@@ -13,7 +13,7 @@
 //       (Emulation.setSafeAreaInsetsOverride) the header, the tab bar and the
 //       page content stay clear of them.
 const { test, expect } = require('@playwright/test');
-const { App, ROSTER_12 } = require('./app');
+const { App, pickMember, ROSTER_12 } = require('./app');
 const config = require('../../playwright.config');
 
 const baseURL = config.use.baseURL;
@@ -477,7 +477,7 @@ for (const device of [...VIEWPORTS, ENGLISH]) {
 
       // A member's own phone: 我的 with a member picked.
       await page.goto('/#/me');
-      await page.getByTestId('pick-member').filter({ hasText: '赵一' }).click();
+      await pickMember(page, '赵一');
       await expect(page.getByTestId('me-name')).toContainText('赵一');
       note('我的 · 党员手机', await page.evaluate(audit, auditArgs(width)));
       await textSize(cdp, page, 32);

@@ -5,7 +5,7 @@
 const { test, expect } = require('@playwright/test');
 const fs = require('node:fs');
 const path = require('node:path');
-const { App } = require('./app');
+const { App, pickMember } = require('./app');
 const { newRound, advance, nominate, nomineeItem, tick } = require('./rounds');
 
 const BRANCH = '城关社区第一党支部';
@@ -83,7 +83,7 @@ test('a new organizer: branch name, a messy roster, a meeting to 已召开, a co
   const link = await app.joinLink();
   const phone = await (await browser.newContext()).newPage();
   await phone.goto(`/${link.slice(link.indexOf('#'))}`);
-  await phone.getByTestId('pick-member').filter({ hasText: '赵一' }).click();
+  await pickMember(phone, '赵一');
   await page.goto(`/${meeting}`);
   await page.getByTestId('open-checkin').click();
   const code = (await page.getByTestId('checkin-code').textContent()).trim();

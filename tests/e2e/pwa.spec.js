@@ -265,3 +265,25 @@ test('a new build is announced, applied on request, and the data survives', asyn
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a later start sorts by pinyin from its first frame: the table comes from the worker’s cache', async ({ page }) => {
+  const app = new App(page);
+  await app.open();
+  await app.addMember({ name: '王五' });
+  await app.addMember({ name: '陈六' });
+  await controlled(page);
+  // What the roster shows the first time it shows any name.
+  await page.addInitScript(() => {
+    const seen = () => [...document.querySelectorAll('[data-testid="member-name"]')].map((e) => e.textContent);
+    new MutationObserver((_, observer) => {
+      const names = seen();
+      if (names.length > 0 && !window.firstNames) {
+        window.firstNames = names;
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.reload();
+  await expect(page.locator('html[data-pinyin="ready"]')).toHaveCount(1);
+  expect(await page.evaluate(() => window.firstNames)).toEqual(['陈六', '王五']);
+});

@@ -4,7 +4,7 @@
 // themself), the member's hours page, the branch view of who is behind,
 // coverage, a certificate, and the XLSX exports parsed back.
 const { test, expect } = require('@playwright/test');
-const { App } = require('./app');
+const { App, pickMember } = require('./app');
 const { readSheet } = require('./xlsx');
 
 const ROSTER = [
@@ -154,7 +154,7 @@ test('a committee class, self-study confirmed by another, and who is short of th
   const phoneContext = await browser.newContext();
   const phone = await phoneContext.newPage();
   await phone.goto(`/${link.slice(link.indexOf('#'))}`);
-  await phone.getByTestId('pick-member').filter({ hasText: '李组织' }).click();
+  await pickMember(phone, '李组织');
   await expect(phone.getByTestId('me-name')).toContainText('李组织');
   await expect(phone.getByTestId('my-target')).toHaveText('56');
   await phone.locator('#study-material').fill('《中国共产党章程》第一至三章');

@@ -37,7 +37,7 @@ proptest! {
     fn a_state_unfolds_into_events_that_fold_back_to_it(events in valid_events(any_payload(), 40)) {
         let state = State::fold(&events);
         // The app unfolds the stored snapshot.
-        let stored = snapshot::from_value(serde_json::from_str(&snapshot::to_value(&state).to_string()).unwrap());
+        let stored = snapshot::from_json(&snapshot::to_json(&state));
         let unfolded = unfold(&stored.unwrap());
         prop_assert_eq!(&State::fold(&unfolded), &state);
         prop_assert_eq!(&unfold(&state), &unfolded, "unfolding twice gives the same ids");
