@@ -39,9 +39,7 @@ fn mark_ready() {
 /// Takes the table the start script is already reading from the service
 /// worker's cache, if it is; `false` when there is none (a first visit).
 pub async fn early() -> bool {
-    let Some(window) = web_sys::window() else { return false };
-    let pending = js_sys::Reflect::get(&window, &"zhibuPinyin".into()).ok();
-    let Some(promise) = pending.and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) else { return false };
+    let Some(promise) = pending() else { return false };
     let Ok(buffer) = JsFuture::from(promise).await else { return false };
     if buffer.is_null() || buffer.is_undefined() {
         return false;
@@ -51,9 +49,13 @@ pub async fn early() -> bool {
 
 /// Whether the start script is reading the table (a later start).
 pub fn reading_early() -> bool {
-    web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &"zhibuPinyin".into()).ok())
-        .is_some_and(|p| p.is_instance_of::<js_sys::Promise>())
+    pending().is_some()
+}
+
+/// The start script's read of the table, if it began one.
+fn pending() -> Option<js_sys::Promise> {
+    let window = web_sys::window()?;
+    js_sys::Reflect::get(&window, &"zhibuPinyin".into()).ok()?.dyn_into().ok()
 }
 
 /// Fetches the table unless it is built in or already taken; called once the first screen
