@@ -154,6 +154,7 @@ pub fn meeting_problem(lang: Lang, problem: &MeetingProblem) -> String {
         MeetingProblem::NoAttendees => text(lang, "mproblem.no_attendees"),
         MeetingProblem::HeldAudienceFrozen => text(lang, "mproblem.frozen"),
         MeetingProblem::NotPlanned => text(lang, "mproblem.not_planned"),
+        MeetingProblem::UnknownMeeting => text(lang, "mproblem.unknown"),
         MeetingProblem::ReasonRequired => text(lang, "mproblem.reason"),
         MeetingProblem::BadCredit => text(lang, "mproblem.credit"),
         MeetingProblem::UnknownClass => text(lang, "mproblem.unknown_class"),
@@ -161,6 +162,11 @@ pub fn meeting_problem(lang: Lang, problem: &MeetingProblem) -> String {
             format(lang, "mproblem.outside_class", &[("from", &date(lang, *from)), ("to", &date(lang, *to))])
         }
     }
+}
+
+/// A branch setting the core refused (its value out of range).
+pub fn setting_refused(lang: Lang) -> String {
+    text(lang, "settings.refused")
 }
 
 /// Why an undo of 标记为已召开 was refused.
@@ -176,6 +182,7 @@ pub fn undo_problem(lang: Lang, problem: UndoProblem) -> String {
 /// the sheet words that question itself).
 pub fn mark_problem(lang: Lang, zone: Zone, problem: MarkProblem) -> String {
     match problem {
+        MarkProblem::UnknownMeeting => text(lang, "mproblem.unknown"),
         MarkProblem::Cancelled => text(lang, "cproblem.cancelled"),
         MarkProblem::NotOpenYet(at) => format(lang, "mark.not_open", &[("at", &date_time(lang, zone, at))]),
         MarkProblem::LateEntry(close) => {
@@ -199,6 +206,8 @@ pub fn check_in_problem(lang: Lang, zone: Zone, problem: &CheckInProblem) -> Str
         CheckInProblem::TooLong(max) => format(lang, "problem.too_long", &[("max", max)]),
         CheckInProblem::NotMissed => text(lang, "cproblem.not_missed"),
         CheckInProblem::BadDate => text(lang, "cproblem.bad_date"),
+        CheckInProblem::UnknownMeeting => text(lang, "mproblem.unknown"),
+        CheckInProblem::NoLeaveRequest => text(lang, "cproblem.no_leave_request"),
     }
 }
 
@@ -267,6 +276,7 @@ pub fn study_problem(lang: Lang, problem: &StudyProblem) -> String {
         StudyProblem::UnknownMember => text(lang, "sproblem.member"),
         StudyProblem::OwnRecord => text(lang, "sproblem.own"),
         StudyProblem::UnknownRecord => text(lang, "sproblem.record"),
+        StudyProblem::NotOwnRecord => text(lang, "sproblem.not_own"),
     }
 }
 
@@ -280,6 +290,7 @@ pub fn class_problem(lang: Lang, problem: &ClassProblem) -> String {
         ClassProblem::BadCompletion => text(lang, "clproblem.completion"),
         ClassProblem::NoAttendees => text(lang, "mproblem.no_attendees"),
         ClassProblem::SessionsOutside { count } => format(lang, "clproblem.outside", &[("n", count)]),
+        ClassProblem::UnknownClass => text(lang, "mproblem.unknown_class"),
     }
 }
 

@@ -5,13 +5,20 @@ use gloo_storage::{LocalStorage, Storage as _};
 use wasm_bindgen_test::*;
 use zhibu::session::Session;
 use zhibu::storage::{self, SaveError, Store};
-use zhibu_core::ids::DeviceId;
+use zhibu_core::ids::{DeviceId, MemberId};
 use zhibu_core::roster::{MemberDraft, MemberFields};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn fields(name: &str) -> MemberFields {
     MemberDraft { name: name.into(), group: "第一党小组".into(), ..Default::default() }.validate().unwrap()
+}
+
+/// Adds a member and checks it was stored.
+fn add(s: &mut Session, fields: MemberFields) -> MemberId {
+    let id = s.add_member(fields).unwrap();
+    assert_eq!(s.saved, Ok(()), "stored");
+    id
 }
 
 fn session(writer: &str) -> Session {
@@ -33,8 +40,8 @@ fn two_writers_interleaving_lose_nothing() {
     clear();
     let (mut a, mut b) = (session("tab-a"), session("tab-b"));
     for i in 0..20 {
-        a.add_member(fields(&format!("甲{i:02}"))).1.unwrap();
-        b.add_member(fields(&format!("乙{i:02}"))).1.unwrap();
+        add(&mut a, fields(&format!("甲{i:02}")));
+        add(&mut b, fields(&format!("乙{i:02}")));
         if i == 9 {
             // A compacts half way while B keeps writing its own log.
             a.compact().unwrap();
@@ -50,8 +57,8 @@ fn two_writers_interleaving_lose_nothing() {
 fn a_snapshot_from_another_tab_shrinks_our_log_without_losing_events() {
     clear();
     let (mut a, mut b) = (session("tab-a"), session("tab-b"));
-    b.add_member(fields("王建国")).1.unwrap();
-    b.add_member(fields("李秀英")).1.unwrap();
+    add(&mut b, fields("王建国"));
+    add(&mut b, fields("李秀英"));
     assert_eq!(b.own_len(), 2);
     // A folds B's log into the snapshot; B hears of it (the storage event).
     a.compact().unwrap();
@@ -59,7 +66,7 @@ fn a_snapshot_from_another_tab_shrinks_our_log_without_losing_events() {
     assert_eq!(b.own_len(), 0, "covered events leave B's log");
     assert_eq!(names(&session("tab-c")), ["李秀英", "王建国"]);
     // A sees B's later writes through B's log key.
-    b.add_member(fields("张伟")).1.unwrap();
+    add(&mut b, fields("张伟"));
     assert!(a.foreign_change(Some("zhibu:log:tab-b")).changed);
     assert_eq!(names(&a), ["张伟", "李秀英", "王建国"]);
 }
@@ -68,7 +75,7 @@ fn a_snapshot_from_another_tab_shrinks_our_log_without_losing_events() {
 fn a_writer_reads_its_own_log_back() {
     clear();
     let mut a = session("tab-a");
-    a.add_member(fields("刘芳")).1.unwrap();
+    add(&mut a, fields("刘芳"));
     let reloaded = session("tab-a");
     assert_eq!(reloaded.own_len(), 1);
     assert_eq!(names(&reloaded), ["刘芳"]);
@@ -97,13 +104,12 @@ fn unfill(n: usize) {
 fn full_storage_is_reported_and_the_event_stays_in_memory() {
     clear();
     let mut s = session("tab-a");
-    s.add_member(fields("王建国")).1.unwrap();
+    add(&mut s, fields("王建国"));
     let fillers = fill_storage();
     let used = storage::used_units();
     assert!(used > storage::QUOTA_UNITS * 9 / 10, "storage filled to {used} units");
 
-    let (_, saved) = s.add_member(fields("李秀英"));
-    assert_eq!(saved, Err(SaveError::Full));
+    s.add_member(fields("李秀英")).unwrap();
     assert_eq!(s.saved, Err(SaveError::Full));
     assert_eq!(names(&s), ["李秀英", "王建国"], "kept in memory");
     assert!(s.export_backup().contains("李秀英"), "the offered export has it");
@@ -131,7 +137,7 @@ fn corrupt_and_unknown_data_is_set_aside_and_the_app_starts() {
     let newer = s.set_aside.iter().find(|a| a.from == "zhibu:log:old-tab").unwrap();
     assert!(newer.reason.contains("newer version"), "{}", newer.reason);
     // The app works on, and the copies survive a restart.
-    s.add_member(fields("赵磊")).1.unwrap();
+    add(&mut s, fields("赵磊"));
     s.compact().unwrap();
     let again = session("tab-b");
     assert_eq!(names(&again), ["赵磊"]);
@@ -142,7 +148,7 @@ fn corrupt_and_unknown_data_is_set_aside_and_the_app_starts() {
 fn importing_a_backup_twice_changes_nothing_the_second_time() {
     clear();
     let mut a = session("tab-a");
-    a.add_member(fields("黄敏")).1.unwrap();
+    add(&mut a, fields("黄敏"));
     let backup = a.export_backup();
     clear();
     let mut b = session("tab-b");
@@ -165,14 +171,14 @@ fn a_snapshot_overwritten_by_a_racing_tab_is_written_again() {
     let (mut a, mut b) = (session("tab-a"), session("tab-b"));
     let backup = {
         let mut other = session("elsewhere");
-        other.add_member(fields("孙晓燕")).1.unwrap();
+        add(&mut other, fields("孙晓燕"));
         other.export_backup()
     };
     clear();
     // A imports and compacts; B, which read the snapshot before, overwrites it.
     a.import_backup(&backup).unwrap();
     a.compact().unwrap();
-    b.add_member(fields("陈明")).1.unwrap();
+    add(&mut b, fields("陈明"));
     let stale = b.records().snapshot().clone();
     let mut b_records = zhibu_core::records::Records::from_snapshot(stale);
     b_records.merge_events(b.records().pending());
@@ -190,7 +196,7 @@ fn a_snapshot_overwritten_by_a_racing_tab_is_written_again() {
 fn a_closed_page_log_is_folded_and_removed_once_its_lease_is_released() {
     clear();
     let mut old = session("old-page");
-    old.add_member(fields("吴桂兰")).1.unwrap();
+    add(&mut old, fields("吴桂兰"));
     Store::with_writer(DeviceId("old-page".into())).release();
     let mut new = session("new-page");
     assert_eq!(names(&new), ["吴桂兰"]);
@@ -203,7 +209,7 @@ fn a_closed_page_log_is_folded_and_removed_once_its_lease_is_released() {
 fn an_unreadable_snapshot_is_set_aside_before_compaction_writes_over_it() {
     clear();
     let mut s = session("tab-a");
-    s.add_member(fields("王建国")).1.unwrap();
+    add(&mut s, fields("王建国"));
     // Another (newer) app version writes a snapshot this one cannot read.
     let newer = "{\"schema\":3,\"snapshot\":{}}";
     LocalStorage::raw().set_item(storage::SNAPSHOT_KEY, newer).unwrap();
@@ -217,7 +223,7 @@ fn an_unreadable_snapshot_is_set_aside_before_compaction_writes_over_it() {
 fn a_newer_apps_snapshot_is_never_overwritten_and_our_events_stay_in_our_log() {
     clear();
     let mut s = session("tab-a");
-    s.add_member(fields("王建国")).1.unwrap();
+    add(&mut s, fields("王建国"));
     let newer = "{\"schema\":99,\"snapshot\":{\"future\":true}}";
     LocalStorage::raw().set_item(storage::SNAPSHOT_KEY, newer).unwrap();
     assert_eq!(s.compact(), Err(SaveError::Newer));
@@ -236,7 +242,7 @@ fn ballots_from_two_tabs_both_survive_apart_from_the_roll() {
     use zhibu_core::rounds::{Mode, Rules, Stage};
     clear();
     let mut a = session("kiosk-a");
-    let ids: Vec<_> = ["张一", "李二", "王三", "赵四"].iter().map(|n| a.add_member(fields(n)).0).collect();
+    let ids: Vec<_> = ["张一", "李二", "王三", "赵四"].iter().map(|n| add(&mut a, fields(n))).collect();
     let rules = Rules { mode: Mode::Codes, ..Rules::new("评选", 2026, 1) };
     let round = a.save_round(None, rules).unwrap();
     a.advance_round(&round, Stage::Nomination).unwrap();

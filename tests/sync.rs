@@ -26,6 +26,13 @@ fn fields(name: &str, phone: &str) -> MemberFields {
     MemberDraft { name: name.into(), phone: phone.into(), ..Default::default() }.validate().unwrap()
 }
 
+/// Adds a member and checks it was stored.
+fn add(s: &mut Session, fields: MemberFields) -> MemberId {
+    let id = s.add_member(fields).unwrap();
+    assert_eq!(s.saved, Ok(()), "stored");
+    id
+}
+
 fn session(writer: &str) -> Session {
     Session::load(Store::with_writer(DeviceId(writer.into())))
 }
@@ -52,7 +59,7 @@ fn organizer() -> Principal {
 fn phone_with_round() -> (Session, Vec<MemberId>, RoundId) {
     LocalStorage::clear();
     let mut phone = session("phone");
-    let ids: Vec<MemberId> = ["赵一", "钱二", "孙三"].iter().map(|name| phone.add_member(fields(name, "")).0).collect();
+    let ids: Vec<MemberId> = ["赵一", "钱二", "孙三"].iter().map(|name| add(&mut phone, fields(name, ""))).collect();
     phone.set_me(&ids[0]).unwrap();
     let round = phone.save_round(None, Rules::new("身边最美党员", 2026, 1)).unwrap();
     phone.advance_round(&round, Stage::Nomination).unwrap();
@@ -82,7 +89,7 @@ fn events_recorded_while_connected_stay_in_the_outbox_through_compaction() {
     let mut a = session("tab-a");
     assert!(a.is_connected());
     for name in ["王建国", "李秀英", "张伟"] {
-        a.add_member(fields(name, "")).1.unwrap();
+        add(&mut a, fields(name, ""));
     }
     assert_eq!(a.outbox().events.len(), 3);
     a.compact().unwrap();
@@ -91,7 +98,7 @@ fn events_recorded_while_connected_stay_in_the_outbox_through_compaction() {
     // Not connected: nothing goes to an outbox.
     storage::forget_sync();
     let mut b = session("tab-b");
-    b.add_member(fields("刘芳", "")).1.unwrap();
+    add(&mut b, fields("刘芳", ""));
     assert!(b.outbox().is_empty());
     assert!(stored_outbox("tab-b").is_empty());
 }
@@ -101,7 +108,7 @@ fn an_event_written_only_to_the_outbox_is_not_lost() {
     LocalStorage::clear();
     connect(Role::Organizer, None);
     let mut a = session("tab-a");
-    a.add_member(fields("王建国", "")).1.unwrap();
+    add(&mut a, fields("王建国", ""));
     // The tab closed between the outbox write and the log write.
     LocalStorage::delete("zhibu:log:tab-a");
     let b = session("tab-b");
@@ -120,7 +127,7 @@ fn what_the_server_answered_leaves_the_stored_outbox() {
     connect(Role::Organizer, None);
     let mut a = session("tab-a");
     for name in ["甲", "乙"] {
-        a.add_member(fields(name, "")).1.unwrap();
+        add(&mut a, fields(name, ""));
     }
     let (batches, _) = outbox::batches(a.outbox(), &Boxes::default(), &organizer(), false);
     let e = &batches[0].events;
@@ -253,7 +260,7 @@ fn a_members_phone_acts_only_as_its_member_and_says_what_it_will_not_send() {
 fn a_revision_adds_no_roll_entry_and_carries_its_key() {
     LocalStorage::clear();
     let mut phone = session("phone");
-    let ids: Vec<MemberId> = ["赵一", "钱二", "孙三"].iter().map(|name| phone.add_member(fields(name, "")).0).collect();
+    let ids: Vec<MemberId> = ["赵一", "钱二", "孙三"].iter().map(|name| add(&mut phone, fields(name, ""))).collect();
     let me = ids[0].clone();
     phone.set_me(&me).unwrap();
     let rules = Rules { revision: true, ..Rules::new("身边最美党员", 2026, 1) };
@@ -311,8 +318,7 @@ fn a_revision_adds_no_roll_entry_and_carries_its_key() {
 fn the_organizers_device_enters_paper_ballots_never_named_ones() {
     LocalStorage::clear();
     let mut laptop = session("laptop");
-    let ids: Vec<MemberId> =
-        ["赵一", "钱二", "孙三"].iter().map(|name| laptop.add_member(fields(name, "")).0).collect();
+    let ids: Vec<MemberId> = ["赵一", "钱二", "孙三"].iter().map(|name| add(&mut laptop, fields(name, ""))).collect();
     let round = laptop.save_round(None, Rules::new("身边最美党员", 2026, 1)).unwrap();
     laptop.advance_round(&round, Stage::Nomination).unwrap();
     laptop.nominate(&round, &ids[1], &ids[2], "事迹").unwrap();

@@ -1,9 +1,10 @@
 //! A meeting's attendance sheet: pending leave requests, the search at the
 //! door, and one row per expected member (`sheet_row`).
 
-use crate::app::use_session;
+use crate::app::{SessionSignal, use_session};
 use crate::components::sheet_row::SheetRow;
-use crate::i18n::use_i18n;
+use crate::i18n::{I18n, use_i18n};
+use crate::words;
 use leptos::prelude::*;
 use zhibu_core::attendance::AttendanceStatus;
 use zhibu_core::ids::MemberId;
@@ -79,14 +80,14 @@ pub fn SheetList(view: View, sheet: SheetMemo, filter: RwSignal<String>) -> impl
                                                 type="button"
                                                 class="button button-primary"
                                                 data-testid="approve-leave"
-                                                on:click=move |_| session.update(|s| s.decide_leave(&yes.0, &yes.1, true))
+                                                on:click=move |_| decide(session, i18n, zone, &yes, true, notice)
                                             >
                                                 {i18n.t("leave.approve")}
                                             </button>
                                             <button
                                                 type="button"
                                                 class="button"
-                                                on:click=move |_| session.update(|s| s.decide_leave(&no.0, &no.1, false))
+                                                on:click=move |_| decide(session, i18n, zone, &no, false, notice)
                                             >
                                                 {i18n.t("leave.refuse")}
                                             </button>
@@ -128,5 +129,19 @@ pub fn SheetList(view: View, sheet: SheetMemo, filter: RwSignal<String>) -> impl
                 }
             />
         </ol>
+    }
+}
+
+/// The organizer's answer to a leave request; a refusal is said in the sheet's notice.
+fn decide(
+    session: SessionSignal,
+    i18n: I18n,
+    zone: zhibu_core::zone::Zone,
+    (meeting, member): &(zhibu_core::ids::MeetingId, MemberId),
+    approved: bool,
+    notice: RwSignal<Option<String>>,
+) {
+    if let Some(Err(p)) = session.try_update(|s| s.decide_leave(meeting, member, approved)) {
+        notice.set(Some(words::check_in_problem(i18n.lang.get_untracked(), zone, &p)));
     }
 }

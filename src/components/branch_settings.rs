@@ -57,7 +57,7 @@ pub fn BranchSettings() -> impl IntoView {
             message.set(Some(Err(e)));
             return;
         }
-        session.update(|s| {
+        let saved = session.try_update(|s| {
             let now = s.records().state().settings();
             // Only what differs, so a setting another device changed meanwhile survives.
             let changed: Vec<Setting> = wanted
@@ -71,9 +71,12 @@ pub fn BranchSettings() -> impl IntoView {
                     _ => true,
                 })
                 .collect();
-            s.set_settings(naming.into_iter().chain(changed).collect());
+            s.set_settings(naming.into_iter().chain(changed).collect())
         });
-        message.set(Some(Ok(crate::i18n::text(lang, "branch.saved"))));
+        message.set(Some(match saved {
+            Some(Err(_)) => Err(words::setting_refused(lang)),
+            _ => Ok(crate::i18n::text(lang, "branch.saved")),
+        }));
     };
     let number = move |id, label, value| number_field(i18n, id, label, value);
     view! {
@@ -158,7 +161,7 @@ pub fn JoinCard() -> impl IntoView {
     };
     let make = move |only: Option<MemberId>| {
         // Makes the organizer key on first use (an event), so not in a render.
-        let card = session.try_update(|s| s.join_card(only.as_ref())).and_then(Result::ok).flatten();
+        let card = session.try_update(|s| s.join_card(only.as_ref())).flatten();
         card.map(|card| format!("{}{JOIN_PREFIX}{card}", base())).unwrap_or_default()
     };
     let show = move |_| {
@@ -236,8 +239,9 @@ pub fn KeyElsewhere() -> impl IntoView {
                 type="button"
                 class="button"
                 data-testid="take-over-key"
+                // A refusal to store the key shows as the not-saved notice.
                 on:click=move |_| session.update(|s| {
-                    let _ = s.take_over_key();
+                    s.take_over_key();
                 })
             >
                 {i18n.t("key.take_over")}

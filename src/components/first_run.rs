@@ -32,7 +32,10 @@ pub fn FirstRun() -> impl IntoView {
         match outcome {
             Ok(changes) => {
                 problem.set(None);
-                session.update(|s| s.set_settings(changes));
+                // The name was checked by `name_branch`; a refusal here would be a bug.
+                if let Some(Err(key)) = session.try_update(|s| s.set_settings(changes)) {
+                    debug_assert!(false, "a checked branch name was refused: {key:?}");
+                }
             }
             Err(p) => problem.set(Some(p)),
         }

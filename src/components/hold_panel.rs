@@ -35,13 +35,7 @@ pub fn HoldAsk(
     });
     let confirm = move |_| {
         let absent = plan.with_untracked(|p| p.as_ref().and_then(|p| p.as_ref().ok()).map_or(0, |p| p.absent.len()));
-        let result = session.try_update(|s| {
-            let state = s.records().state();
-            let meeting = state.meeting(&id).ok_or(zhibu_core::meetings::MeetingProblem::NotPlanned)?;
-            let payloads = held::hold(state, &meeting)?;
-            s.record_all(payloads);
-            Ok::<(), zhibu_core::meetings::MeetingProblem>(())
-        });
+        let result = session.try_update(|s| s.hold(&id));
         asking.set(false);
         match result {
             Some(Err(p)) => message.set(Some(words::meeting_problem(i18n.lang.get_untracked(), &p))),
@@ -103,11 +97,7 @@ pub fn HoldUndo(id: MeetingId, undo: RwSignal<bool>, message: RwSignal<Option<St
     let id_may = id.clone();
     let may = Memo::new(move |_| session.with(|s| held::may_undo(s.records().state(), &id_may, s.writer())));
     let run = move |_| {
-        let result = session.try_update(|s| {
-            let payloads = held::undo(s.records().state(), &id, s.writer())?;
-            s.record_all(payloads);
-            Ok::<(), held::UndoProblem>(())
-        });
+        let result = session.try_update(|s| s.undo_hold(&id));
         match result {
             Some(Err(p)) => message.set(Some(words::undo_problem(i18n.lang.get_untracked(), p))),
             _ => {

@@ -70,11 +70,14 @@ pub fn HoursSettings() -> impl IntoView {
             message.set(Some(Err(e)));
             return;
         }
-        session.update(|s| {
+        let saved = session.try_update(|s| {
             let now = s.records().state().settings();
-            s.set_settings(changes(wanted, &now));
+            s.set_settings(changes(wanted, &now))
         });
-        message.set(Some(Ok(crate::i18n::text(lang, "branch.saved"))));
+        message.set(Some(match saved {
+            Some(Err(_)) => Err(words::setting_refused(lang)),
+            _ => Ok(crate::i18n::text(lang, "branch.saved")),
+        }));
     };
     let number = move |id, label, value| number_field(i18n, id, label, value);
     view! {

@@ -5,7 +5,7 @@ use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;
-use zhibu_core::checkin;
+use zhibu_core::commands::attendance::MakeUpEntry;
 use zhibu_core::ids::MemberId;
 use zhibu_core::meetings::Meeting;
 
@@ -21,21 +21,11 @@ pub fn MakeUpForm(meeting: Meeting, member: MemberId, done: RwSignal<Option<Memb
     let error = RwSignal::new(None::<String>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let day = zone.local(meeting.start).date();
-        match checkin::make_up(
-            &meeting,
-            true,
-            &date.get_untracked(),
-            &what.get_untracked(),
-            &by.get_untracked(),
-            today,
-            day,
-        ) {
-            Ok(m) => {
-                session.update(|s| s.make_up(&meeting.id, &member, m));
-                done.set(None);
-            }
-            Err(p) => error.set(Some(words::check_in_problem(i18n.lang.get_untracked(), zone, &p))),
+        let form =
+            MakeUpEntry { date: date.get_untracked(), what: what.get_untracked(), confirmed_by: by.get_untracked() };
+        match session.try_update(|s| s.make_up(&meeting.id, &member, &form)) {
+            Some(Err(p)) => error.set(Some(words::check_in_problem(i18n.lang.get_untracked(), zone, &p))),
+            _ => done.set(None),
         }
     };
     view! {

@@ -65,10 +65,7 @@ pub fn MeetingForm(meeting: Option<MeetingId>, #[prop(optional)] class: Option<C
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let d = draft.get_untracked();
-        let result = session.try_update(|s| {
-            let values = d.validate(s.records().state(), zone)?;
-            s.save_meeting(meeting.as_ref(), values).map_err(|p| vec![p])
-        });
+        let result = session.try_update(|s| s.save_meeting(meeting.as_ref(), &d));
         match result {
             Some(Ok(id)) => match &to_class {
                 Some(class) => go(&format!("#/class/{class}")),

@@ -5,6 +5,7 @@ use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use zhibu_core::commands::roster::RosterProblem;
 use zhibu_core::ids::MemberId;
 use zhibu_core::roster::{Field, FieldError, MemberDraft, Role, Status};
 
@@ -46,17 +47,21 @@ pub fn MemberForm(member: Option<MemberId>, #[prop(into)] on_done: Callback<()>)
             }
             Ok(fields) => {
                 errors.set(Vec::new());
-                session.update(|s| {
-                    // A failed save keeps the change in memory; the notice says so.
-                    let _ = match &member_for_submit {
-                        Some(id) => match &baseline {
-                            Some(base) => s.edit_member(id, base, &fields),
-                            None => Ok(()),
-                        },
-                        None => s.add_member(fields).1,
-                    };
+                // A failed save keeps the change in memory; the notice says so.
+                let result = session.try_update(|s| match &member_for_submit {
+                    Some(id) => match &baseline {
+                        Some(base) => s.edit_member(id, base, &fields),
+                        None => Ok(()),
+                    },
+                    None => s.add_member(fields).map(drop),
                 });
-                on_done.run(());
+                match result {
+                    Some(Err(RosterProblem::Fields(found))) => errors.set(found),
+                    // Members are archived, never removed: an unknown one
+                    // is a form opened on another branch's records.
+                    Some(Err(RosterProblem::UnknownMember)) => errors.set(Vec::new()),
+                    Some(Ok(())) | None => on_done.run(()),
+                }
             }
         }
     };

@@ -5,7 +5,6 @@ use crate::components::attendance_sheet::View;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;
-use zhibu_core::meetings;
 
 /// 会议记录: the minutes, saved on demand.
 #[component]
@@ -16,12 +15,9 @@ pub fn Minutes(view: View, text: RwSignal<String>) -> impl IntoView {
     let id = view.meeting.id.clone();
     let organizer = view.organizer;
     let error = RwSignal::new(None::<String>);
-    let save = move |_| match meetings::record(&text.get_untracked()) {
-        Ok(value) => {
-            session.update(|s| s.set_meeting(&id, value));
-            saved.set(true);
-        }
-        Err(p) => error.set(Some(words::meeting_problem(i18n.lang.get_untracked(), &p))),
+    let save = move |_| match session.try_update(|s| s.record_minutes(&id, &text.get_untracked())) {
+        Some(Err(p)) => error.set(Some(words::meeting_problem(i18n.lang.get_untracked(), &p))),
+        _ => saved.set(true),
     };
     view! {
         <h3>{i18n.t("minutes.title")}</h3>

@@ -5,13 +5,12 @@ use crate::app::{SessionSignal, use_session};
 use crate::components::attendance_sheet::SheetMemo;
 use crate::components::makeup_form::MakeUpForm;
 use crate::i18n::{I18n, use_i18n};
-use crate::platform;
 use crate::words;
 use leptos::prelude::*;
 use zhibu_core::attendance::AttendanceStatus;
 use zhibu_core::checkin;
 use zhibu_core::ids::MemberId;
-use zhibu_core::marking::{self, MarkProblem};
+use zhibu_core::marking::MarkProblem;
 use zhibu_core::meetings::Meeting;
 use zhibu_core::search::NameKey;
 use zhibu_core::sheet::{self, Source};
@@ -86,7 +85,12 @@ pub fn SheetRow(
                                     type="button"
                                     class="link-button no-print"
                                     data-testid="confirm-device"
-                                    on:click=move |_| session.update(|s| s.confirm_device(&d, &who))
+                                    on:click=move |_| {
+                                        // The row's member, on this sheet: known.
+                                        if let Some(Err(p)) = session.try_update(|s| s.confirm_device(&d, &who)) {
+                                            debug_assert!(false, "confirming a listed member's phone: {p:?}");
+                                        }
+                                    }
                                 >
                                     {i18n.t("device.confirm")}
                                 </button>
@@ -167,16 +171,16 @@ fn mark(
     notice: RwSignal<Option<String>>,
 ) {
     let lang = i18n.lang.get_untracked();
-    let now = platform::now_ms() / 1000;
-    let settings = session.with_untracked(|s| s.records().state().settings());
-    match marking::mark(meeting, &settings, member, status, now, late_confirmed) {
-        Ok(payloads) => {
-            session.update(|s| s.record_all(payloads));
+    match session.try_update(|s| s.mark((&meeting.id, member), status, late_confirmed)) {
+        Some(Ok(())) | None => {
             late_ask.set(None);
             notice.set(None);
         }
-        Err(MarkProblem::LateEntry(_)) => late_ask.set(Some((member.clone(), status))),
-        Err(p) => notice.set(Some(words::mark_problem(lang, settings.zone, p))),
+        Some(Err(MarkProblem::LateEntry(_))) => late_ask.set(Some((member.clone(), status))),
+        Some(Err(p)) => {
+            let zone = session.with_untracked(|s| s.records().state().settings().zone);
+            notice.set(Some(words::mark_problem(lang, zone, p)));
+        }
     }
 }
 

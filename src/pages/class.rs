@@ -250,12 +250,7 @@ pub fn ClassForm(class: Option<ClassId>) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let d = draft.get_untracked();
-        let result = session.try_update(|s| {
-            let state = s.records().state();
-            let existing = class.as_ref().and_then(|id| state.class(id));
-            let values = d.validate(state, existing.as_ref())?;
-            Ok::<_, Vec<ClassProblem>>(s.save_class(class.as_ref(), values))
-        });
+        let result = session.try_update(|s| s.save_class(class.as_ref(), &d));
         match result {
             Some(Ok(id)) => go(&format!("#/class/{id}")),
             Some(Err(found)) => problems.set(found),

@@ -166,7 +166,7 @@ pub fn HoursCard(member: MemberId, year: i32) -> impl IntoView {
                                 " "
                                 <span class=format!("badge badge-study-{key}")>{move || i18n.now(&format!("sstate.{key}"))}</span>
                                 {(own && e.state == StudyState::Pending).then(|| {
-                                    let (id, record) = (e.id.clone(), e.study.clone());
+                                    let (id, by) = (e.id.clone(), e.study.member.clone());
                                     view! {
                                         " "
                                         <button
@@ -174,10 +174,10 @@ pub fn HoursCard(member: MemberId, year: i32) -> impl IntoView {
                                             class="link-button"
                                             data-testid="withdraw-study"
                                             on:click=move |_| {
-                                                let record = study::SelfStudy { withdrawn: true, ..record.clone() };
-                                                session.update(|s| {
-                                                    s.record_study(Some(&id), record);
-                                                });
+                                                // Its own pending record, listed here: nothing to refuse.
+                                                if let Some(Err(p)) = session.try_update(|s| s.withdraw_study(&by, &id)) {
+                                                    debug_assert!(false, "withdrawing one's own record: {p:?}");
+                                                }
                                             }
                                         >
                                             {i18n.t("study.withdraw")}
@@ -209,13 +209,9 @@ pub fn StudyForm(member: MemberId) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let d = draft.get_untracked();
-        let result = session.try_update(|s| {
-            let record = d.validate(s.records().state(), &member, today())?;
-            s.record_study(None, record);
-            Ok::<_, Vec<StudyProblem>>(())
-        });
+        let result = session.try_update(|s| s.record_study(&member, &d, today()));
         match result {
-            Some(Ok(())) => {
+            Some(Ok(_)) => {
                 problems.set(Vec::new());
                 saved.set(true);
                 draft.set(StudyDraft { date: today().to_string(), ..Default::default() });

@@ -77,10 +77,11 @@ pub fn ImportPage() -> impl IntoView {
         let Stage::Preview(preview) = stage.get_untracked() else { return };
         let members = preview.valid_members();
         let imported = members.len();
-        session.update(|s| {
-            // A failed save keeps the rows in memory; the notice says so.
-            let _ = s.import_members(members);
-        });
+        // A failed save keeps the rows in memory; the notice says so. The
+        // preview's rows passed the same checks, so a refusal is a bug.
+        if let Some(Err(p)) = session.try_update(|s| s.import_members(members)) {
+            debug_assert!(false, "previewed rows refused: {p:?}");
+        }
         let csv = import_rejects::rejected_csv(&preview);
         let rejected = import_rejects::rejected(&preview).cloned().collect();
         stage.set(Stage::Done { imported, rejected, csv });

@@ -11,11 +11,10 @@ use crate::pages::hours::{HoursCard, StudyForm};
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;
-use zhibu_core::checkin::{self, CheckInProblem};
+use zhibu_core::checkin::CheckInProblem;
 use zhibu_core::ids::MemberId;
 use zhibu_core::meetings::Meeting;
 use zhibu_core::sheet::{self, Row};
-use zhibu_core::token::Token;
 
 /// The join link's landing: open the card, then pick who I am.
 #[component]
@@ -80,19 +79,8 @@ fn outcome_text(i18n: crate::i18n::I18n, outcome: Outcome) -> String {
 fn check_in_token(session: crate::app::SessionSignal, member: &MemberId, text: &str) -> Outcome {
     session
         .try_update(|s| {
-            let state = s.records().state();
-            let settings = state.settings();
-            let zone = settings.zone;
-            let token = Token::parse(text).map_err(|e| (CheckInProblem::Token(e), zone))?;
-            let meeting = state.meeting(&token.meeting).ok_or((CheckInProblem::NotExpected, zone))?;
-            if !meeting.expected(state).contains(member) {
-                return Err((CheckInProblem::NotExpected, zone));
-            }
-            let device = s.device_label();
-            let check = checkin::by_token(&meeting, &settings, text, platform::now_ms() / 1000, &device)
-                .map_err(|p| (p, zone))?;
-            s.check_in(&meeting.id, member, check);
-            Ok(meeting.topic)
+            let zone = s.records().state().settings().zone;
+            s.check_in_by_token(member, text).map_err(|p| (p, zone))
         })
         .unwrap_or_else(|| Err((CheckInProblem::Closed, Default::default())))
 }
@@ -265,14 +253,7 @@ fn MyMeeting(
     let (m_code, who_code) = (meeting.clone(), member.clone());
     let submit_code = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let result = session.try_update(|s| {
-            let settings = s.records().state().settings();
-            let device = s.device_label();
-            let check =
-                checkin::by_code(&m_code, &settings, &code.get_untracked(), platform::now_ms() / 1000, &device)?;
-            s.check_in(&m_code.id, &who_code, check);
-            Ok::<(), CheckInProblem>(())
-        });
+        let result = session.try_update(|s| s.check_in_by_code(&m_code.id, &who_code, &code.get_untracked()));
         let lang = i18n.lang.get_untracked();
         match result {
             Some(Ok(())) => {
@@ -287,13 +268,13 @@ fn MyMeeting(
     let submit_leave = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = i18n.lang.get_untracked();
-        match checkin::leave(&m_leave, &reason.get_untracked(), platform::now_ms() / 1000) {
-            Ok(request) => {
-                session.update(|s| s.request_leave(&m_leave.id, &who_leave, request));
+        match session.try_update(|s| s.request_leave(&m_leave.id, &who_leave, &reason.get_untracked())) {
+            Some(Ok(())) => {
                 message.set(Some(crate::i18n::text(lang, "me.leave_sent")));
                 mode.set(None);
             }
-            Err(p) => message.set(Some(words::check_in_problem(lang, zone, &p))),
+            Some(Err(p)) => message.set(Some(words::check_in_problem(lang, zone, &p))),
+            None => {}
         }
     };
     let id_receipt = id.clone();

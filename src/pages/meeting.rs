@@ -19,7 +19,7 @@ use std::time::Duration;
 use zhibu_core::checkin;
 use zhibu_core::ids::MeetingId;
 use zhibu_core::ledger;
-use zhibu_core::meetings::{self, MeetingKind, MeetingStatus};
+use zhibu_core::meetings::{MeetingKind, MeetingStatus};
 use zhibu_core::sheet;
 
 /// The meeting page; `edit` opens the form.
@@ -82,12 +82,7 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
     let id_cancel = id.clone();
     let confirm_cancel = Callback::new(move |_: ()| {
         let reason = cancel_reason.get_untracked().unwrap_or_default();
-        let result = session.try_update(|s| {
-            let meeting = s.records().state().meeting(&id_cancel).ok_or(meetings::MeetingProblem::NotPlanned)?;
-            let value = meetings::cancel(&meeting, &reason)?;
-            s.set_meeting(&id_cancel, value);
-            Ok::<(), meetings::MeetingProblem>(())
-        });
+        let result = session.try_update(|s| s.cancel_meeting(&id_cancel, &reason));
         match result {
             Some(Err(p)) => message.set(Some(words::meeting_problem(i18n.lang.get_untracked(), &p))),
             _ => cancel_reason.set(None),
@@ -206,8 +201,9 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                                                             if !show_checkin.get_untracked()
                                                                 && session.with_untracked(|s| s.organizer_key().is_none())
                                                             {
+                                                                // A refusal shows as the not-saved notice.
                                                                 session.update(|s| {
-                                                                    let _ = s.ensure_organizer_key();
+                                                                    s.ensure_organizer_key();
                                                                 });
                                                             }
                                                             // While the window is open the panel stays (it comes first).

@@ -1,7 +1,7 @@
 //! 名册: members grouped by 党小组, with search (characters, pinyin,
 //! initials), filters, add, edit, archive and restore.
 
-use crate::app::use_session;
+use crate::app::{SessionSignal, use_session};
 use crate::components::first_run::FirstRun;
 use crate::components::member_form::MemberForm;
 use crate::i18n::use_i18n;
@@ -203,9 +203,7 @@ fn MemberRow(
     let asking = RwSignal::new(false);
     let toggle_archive = move |_| {
         if archived {
-            session.update(|s| {
-                let _ = s.set_archived(&archive_id, false);
-            });
+            set_archived(session, &archive_id, false);
         } else {
             asking.set(true);
         }
@@ -213,9 +211,7 @@ fn MemberRow(
     let confirm_id = id.clone();
     let confirm = move |_| {
         // A failed save still archives in memory; the notices say so.
-        session.update(|s| {
-            let _ = s.set_archived(&confirm_id, true);
-        });
+        set_archived(session, &confirm_id, true);
         asking.set(false);
         archived_now.set(Some((confirm_id.clone(), name.clone())));
     };
@@ -290,9 +286,7 @@ fn ArchivedNotice(archived_now: RwSignal<Option<(MemberId, String)>>) -> impl In
     let session = use_session();
     let undo = move |_| {
         let Some((id, _)) = archived_now.get_untracked() else { return };
-        session.update(|s| {
-            let _ = s.set_archived(&id, false);
-        });
+        set_archived(session, &id, false);
         archived_now.set(None);
     };
     view! {
@@ -319,4 +313,11 @@ fn ArchivedNotice(archived_now: RwSignal<Option<(MemberId, String)>>) -> impl In
             }}
         </div>
     }
+}
+
+/// Archives or restores a member listed on this page (so known: the core
+/// refuses only an unknown member). A failed save shows as the notice.
+fn set_archived(session: SessionSignal, member: &MemberId, archived: bool) {
+    let outcome = session.try_update(|s| s.set_archived(member, archived));
+    debug_assert!(!matches!(outcome, Some(Err(_))), "a listed member is known");
 }

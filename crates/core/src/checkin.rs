@@ -89,6 +89,10 @@ pub enum CheckInProblem {
     NotMissed,
     /// The date is not a date, or in the future, or before the meeting.
     BadDate,
+    /// No such meeting in these records.
+    UnknownMeeting,
+    /// An answer to leave nobody asked for.
+    NoLeaveRequest,
 }
 
 /// Longest leave reason or make-up description, in characters.
@@ -129,12 +133,11 @@ pub fn status_at(meeting: &Meeting, settings: &Settings, at: i64) -> AttendanceS
 pub fn by_token(
     meeting: &Meeting,
     settings: &Settings,
-    text: &str,
+    token: &Token,
     now: i64,
     device: &str,
 ) -> Result<CheckIn, CheckInProblem> {
     let key = settings.organizer_key.as_deref().and_then(PublicKey::parse).ok_or(CheckInProblem::NoKey)?;
-    let token = Token::parse(text).map_err(CheckInProblem::Token)?;
     token.verify(&key, &meeting.id, now).map_err(CheckInProblem::Token)?;
     check_open(meeting, settings, now)?;
     Ok(CheckIn { at: token.time(), device: device.to_owned(), proof: Proof::Token(token.to_text()) })

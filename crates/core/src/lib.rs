@@ -6,8 +6,9 @@
 //! arguments. The app and the sync server are thin shells around it, and it
 //! is tested natively.
 //!
-//! Data flow: the shell makes an [`event::Event`] with
-//! [`records::Records::record`]; [`state::State`] is the fold of all events
+//! Data flow: the shell runs a command from [`commands`] (every change a
+//! user can make, with its rules) and records the events it returns with
+//! [`records::Records::record_change`]; [`state::State`] is the fold of all events
 //! and is a join-semilattice, so merging devices is order-free;
 //! [`document`] is the versioned JSON that is stored, exported and imported;
 //! [`snapshot`] is its compact form of a folded state.
@@ -21,6 +22,7 @@ pub mod branch_identity;
 pub mod checkin;
 pub mod clock;
 pub mod code_batches;
+pub mod commands;
 pub mod compliance;
 mod csv_lines;
 pub mod date;

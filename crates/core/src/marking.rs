@@ -15,6 +15,8 @@ use crate::settings::Settings;
 /// Why a mark was not recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MarkProblem {
+    /// No such meeting in these records.
+    UnknownMeeting,
     /// The meeting was cancelled.
     Cancelled,
     /// Check-in opens at this Unix time: nobody can be 签到 / 迟到 / 早退 /

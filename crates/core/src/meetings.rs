@@ -448,6 +448,8 @@ pub enum MeetingProblem {
     HeldAudienceFrozen,
     /// The action needs a planned meeting.
     NotPlanned,
+    /// No such meeting in these records.
+    UnknownMeeting,
     /// A cancellation needs a reason.
     ReasonRequired,
     /// 学时 not a number from 0 to 24 with at most one decimal.

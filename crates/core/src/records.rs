@@ -64,6 +64,26 @@ impl Records {
         event
     }
 
+    /// Stamps and applies a command's events, in order, on this writer at
+    /// `unix_ms`; returns them (to store and send) and the command's value.
+    pub fn record_change<T>(
+        &mut self,
+        device: &DeviceId,
+        unix_ms: i64,
+        random: &mut dyn FnMut() -> [u8; 16],
+        change: crate::commands::Change<T>,
+    ) -> (Vec<Event>, T) {
+        let events = change
+            .events
+            .into_iter()
+            .map(|draft| {
+                let stamp = EventStamp { device: device.clone(), actor: draft.actor, unix_ms, random: random() };
+                self.record(stamp, draft.payload)
+            })
+            .collect();
+        (events, change.value)
+    }
+
     /// Puts a ballot in a round's box. A ballot is not an event: it goes
     /// into the state with nothing but its slot and choices (see
     /// [`crate::ballot`]); the next compaction carries it into the snapshot.

@@ -113,6 +113,8 @@ pub enum StudyProblem {
     OwnRecord,
     /// No such record.
     UnknownRecord,
+    /// Withdrawing someone else's record.
+    NotOwnRecord,
 }
 
 impl StudyDraft {

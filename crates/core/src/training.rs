@@ -175,6 +175,8 @@ pub enum ClassProblem {
         /// How many.
         count: usize,
     },
+    /// No such class in these records.
+    UnknownClass,
 }
 
 impl ClassDraft {

@@ -5,6 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use zhibu_core::attendance::{Attendance, AttendanceStatus as A};
 use zhibu_core::checkin::{self, CheckIn, CheckInProblem, LeaveDecision, LeaveRequest, MakeUp, Proof};
+use zhibu_core::commands;
 use zhibu_core::date::Date;
 use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, Payload};
@@ -19,7 +20,7 @@ use zhibu_core::roster::{MemberFields, Role, Status};
 use zhibu_core::settings::{Setting, Settings};
 use zhibu_core::sheet::{self, Counts, Quorum, Row, Sheet, Source};
 use zhibu_core::state::State;
-use zhibu_core::token::{SecretKey, TokenError};
+use zhibu_core::token::{SecretKey, Token, TokenError};
 use zhibu_core::zone::Zone;
 
 const ORGANIZER: &str = "organizer-laptop";
@@ -618,44 +619,43 @@ fn check_in_opens_before_the_start_closes_at_the_end_and_late_after_the_grace() 
 
 #[test]
 fn scanned_tokens_are_checked_on_the_phone() {
+    // The phone parses what it scanned once, then checks it against the meeting.
+    let by_token = |m: &Meeting, s: &Settings, text: &str, at: i64, device: &str| {
+        let token = Token::parse(text).map_err(CheckInProblem::Token)?;
+        checkin::by_token(m, s, &token, at, device)
+    };
     let s = keyed_settings();
     let t = start();
     let m = meeting_at(t, 90, MeetingStatus::Planned);
     let token = key().token(&m.id, t);
     let text = token.to_text();
     assert_eq!(
-        checkin::by_token(&m, &s, &text, t + 60, "phone-a"),
+        by_token(&m, &s, &text, t + 60, "phone-a"),
         Ok(CheckIn { at: t, device: "phone-a".into(), proof: Proof::Token(text.clone()) })
     );
     // A link works as well as the bare token.
     let link = format!("https://zhibu.example/{}{text}", zhibu_core::token::LINK_PREFIX);
-    assert_eq!(checkin::by_token(&m, &s, &link, t, "phone-a").map(|c| c.at), Ok(t));
+    assert_eq!(by_token(&m, &s, &link, t, "phone-a").map(|c| c.at), Ok(t));
     for later in [3 * 30, 10 * 60] {
         assert_eq!(
-            checkin::by_token(&m, &s, &text, t + later, "phone-a"),
+            by_token(&m, &s, &text, t + later, "phone-a"),
             Err(CheckInProblem::Token(TokenError::Expired)),
             "{later} s later"
         );
     }
     let forged = other_key().token(&m.id, t).to_text();
-    assert_eq!(checkin::by_token(&m, &s, &forged, t, "phone-a"), Err(CheckInProblem::Token(TokenError::BadSignature)));
+    assert_eq!(by_token(&m, &s, &forged, t, "phone-a"), Err(CheckInProblem::Token(TokenError::BadSignature)));
     let other_meeting = key().token(&mid(2), t).to_text();
-    assert_eq!(
-        checkin::by_token(&m, &s, &other_meeting, t, "phone-a"),
-        Err(CheckInProblem::Token(TokenError::WrongMeeting))
-    );
-    assert_eq!(
-        checkin::by_token(&m, &s, "not a token", t, "phone-a"),
-        Err(CheckInProblem::Token(TokenError::Malformed))
-    );
-    assert_eq!(checkin::by_token(&m, &Settings::default(), &text, t, "phone-a"), Err(CheckInProblem::NoKey));
+    assert_eq!(by_token(&m, &s, &other_meeting, t, "phone-a"), Err(CheckInProblem::Token(TokenError::WrongMeeting)));
+    assert_eq!(by_token(&m, &s, "not a token", t, "phone-a"), Err(CheckInProblem::Token(TokenError::Malformed)));
+    assert_eq!(by_token(&m, &Settings::default(), &text, t, "phone-a"), Err(CheckInProblem::NoKey));
     // A genuine token outside the window.
     let early = key().token(&m.id, t - 31 * 60).to_text();
-    assert_eq!(checkin::by_token(&m, &s, &early, t - 31 * 60, "phone-a"), Err(CheckInProblem::NotOpenYet(t - 1800)));
+    assert_eq!(by_token(&m, &s, &early, t - 31 * 60, "phone-a"), Err(CheckInProblem::NotOpenYet(t - 1800)));
     let after = key().token(&m.id, t + 91 * 60).to_text();
-    assert_eq!(checkin::by_token(&m, &s, &after, t + 91 * 60, "phone-a"), Err(CheckInProblem::Closed));
+    assert_eq!(by_token(&m, &s, &after, t + 91 * 60, "phone-a"), Err(CheckInProblem::Closed));
     let cancelled = meeting_at(t, 90, MeetingStatus::Cancelled { reason: "下雨".into() });
-    assert_eq!(checkin::by_token(&cancelled, &s, &text, t, "phone-a"), Err(CheckInProblem::Cancelled));
+    assert_eq!(by_token(&cancelled, &s, &text, t, "phone-a"), Err(CheckInProblem::Cancelled));
 }
 
 #[test]
@@ -1145,11 +1145,12 @@ fn receipts_carry_a_members_own_check_in_back() {
     let meeting = phone.state().meeting(&upcoming).unwrap();
     let at = meeting.start + 60;
     let token = key().token(&upcoming, at).to_text();
-    let check = checkin::by_token(&meeting, &phone.state().settings(), &token, at + 10, "phone-a").unwrap();
-    let stamp =
-        EventStamp { device: DeviceId("phone-a".into()), actor: Some(a.clone()), unix_ms: at * 1000, random: [3; 16] };
-    let checked =
-        phone.record(stamp, Payload::CheckedIn { meeting: upcoming.clone(), member: a.clone(), check: check.clone() });
+    let change = commands::attendance::check_in_by_token(phone.state(), &a, &token, at + 10, "phone-a").unwrap();
+    assert_eq!(change.value, meeting.topic);
+    let (mut events, _) = phone.record_change(&DeviceId("phone-a".into()), at * 1000, &mut || [3; 16], change);
+    let checked = events.remove(0);
+    assert_eq!(checked.actor.as_ref(), Some(&a));
+    let Payload::CheckedIn { check, .. } = checked.payload.clone() else { panic!("a check-in") };
 
     let receipt = join::receipt([&checked]);
     assert!(receipt.starts_with(RECEIPT_PREFIX));
