@@ -1,7 +1,7 @@
 //! Banners about the data itself: what could not be read, what could not
 //! be saved. They stay until the situation changes.
 
-use crate::app::use_session;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;

@@ -2,9 +2,9 @@
 //! sheet and check-in), attendance per member, completion, coverage,
 //! exports and printable certificates. Also the class form.
 
-use crate::app::{go, use_session};
 use crate::components::audience_picker::AudiencePicker;
 use crate::components::draft_field::{draft_area, draft_field};
+use crate::context::{go, use_session};
 use crate::i18n::use_i18n;
 use crate::pages::study::Bar;
 use crate::platform;
@@ -16,7 +16,7 @@ use zhibu_core::ledger;
 use zhibu_core::meetings::Audience;
 use zhibu_core::training::{self, ClassDraft, ClassProblem, ClassReport};
 
-fn report_of(session: crate::app::SessionSignal, id: &ClassId) -> Option<(ClassReport, String)> {
+fn report_of(session: crate::context::SessionSignal, id: &ClassId) -> Option<(ClassReport, String)> {
     session.with(|s| {
         let state = s.records().state();
         let settings = state.settings();

@@ -2,9 +2,9 @@
 //! bar and what is left, where they came from, upcoming sessions, and (on
 //! the member's own phone) self-study: the form, the records, the receipt.
 
-use crate::app::use_session;
 use crate::components::draft_field::{draft_area, draft_field};
 use crate::components::qr::QrCode;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::pages::study::Bar;
 use crate::platform;

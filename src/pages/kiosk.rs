@@ -3,8 +3,8 @@
 //! receipt; nothing leads back to the previous ballot, and a ballot left
 //! untouched clears itself.
 
-use crate::app::use_session;
 use crate::components::ballot_form::BallotForm;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::pages::round_vote::Receipt;
 use crate::pages::rounds::problem_text;

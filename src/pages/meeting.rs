@@ -3,7 +3,6 @@
 //! requests, make-up study, minutes, receipts scanned from phones, and the
 //! meeting's 台账 (print and CSV).
 
-use crate::app::use_session;
 use crate::components::attendance_sheet::{SheetList, SheetMemo, View};
 use crate::components::checkin_panel::CheckInPanel;
 use crate::components::hold_panel::{HoldAsk, HoldUndo};
@@ -11,6 +10,7 @@ use crate::components::meeting_form::MeetingForm;
 use crate::components::meeting_summary::Summary;
 use crate::components::minutes::Minutes;
 use crate::components::receipt_intake::ReceiptIntake;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;

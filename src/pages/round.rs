@@ -4,8 +4,8 @@
 //! receipts, the recountable export, 公示 with objections, 表彰, audit.
 //! Also the printable code slips, 公示 notice and commendation list.
 
-use crate::app::use_session;
 use crate::components::ballot_form::Choice;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::pages::round_codes::CodesPanel;
 use crate::pages::round_results::Results;

@@ -3,7 +3,7 @@
 //! `zhibu_core::outcome`, only shown here), receipts, the anonymous export
 //! and the recount.
 
-use crate::app::{go, use_session};
+use crate::context::{go, use_session};
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::round::{View, name_of};
 use crate::pages::rounds::problem_text;

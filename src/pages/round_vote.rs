@@ -4,8 +4,8 @@
 //! after another and recorded openly as paper. Nothing of a ballot stays
 //! on screen after it is cast.
 
-use crate::app::use_session;
 use crate::components::ballot_form::BallotForm;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::pages::round::{choices, name_of, view_of};
 use crate::pages::rounds::problem_text;

@@ -1,7 +1,7 @@
 //! 评选: the "身边最美党员" rounds, and the form that sets a round's rules.
 
-use crate::app::{go, use_session};
 use crate::components::draft_field::number_field;
+use crate::context::{go, use_session};
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;

@@ -1,12 +1,12 @@
 //! 数据与设置: language, the sync server, storage meter, backup export/import, roster CSV
 //! export, and data kept aside.
 
-use crate::app::use_session;
 use crate::components::branch_settings::{BranchSettings, JoinCard, KeyElsewhere};
 use crate::components::hours_settings::HoursSettings;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::sync_settings::SyncSettings;
 use crate::components::text_size::TextSizeSwitch;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::storage::{self, QUOTA_UNITS};

@@ -2,8 +2,8 @@
 //! their 学时 and by how much, coverage (培训全覆盖), the classes, self-study
 //! waiting for confirmation, charts, and the hours ledger (print, CSV, XLSX).
 
-use crate::app::use_session;
 use crate::components::receipt_intake::ReceiptIntake;
+use crate::context::use_session;
 use crate::i18n::{I18n, use_i18n};
 use crate::platform;
 use crate::storage;

@@ -2,7 +2,7 @@
 //! are overdue, what is due next), alerts, the monthly attendance chart and
 //! the yearly 台账 (print and CSV).
 
-use crate::app::use_session;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
