@@ -4,9 +4,9 @@
 //! untouched clears itself.
 
 use crate::components::ballot_form::BallotForm;
+use crate::components::ballot_receipt::BallotReceipt;
 use crate::context::use_session;
 use crate::i18n::use_i18n;
-use crate::pages::round_vote::Receipt;
 use crate::pages::rounds::problem_text;
 use crate::platform;
 use leptos::prelude::*;
@@ -126,7 +126,7 @@ pub fn KioskPage(id: RoundId) -> impl IntoView {
                     view! { <BallotForm candidates k on_cast/> }.into_any()
                 }
                 Screen::Done(receipt) => view! {
-                    <Receipt receipt on_next=Callback::new(move |_| { error.set(None); screen.set(Screen::Code) })/>
+                    <BallotReceipt receipt on_next=Callback::new(move |_| { error.set(None); screen.set(Screen::Code) })/>
                 }
                 .into_any(),
             }}

@@ -4,10 +4,11 @@
 //! link's landing page.
 
 use crate::chunks::LazyScanner;
+use crate::components::hours_card::HoursCard;
 use crate::components::qr::QrCode;
+use crate::components::study_form::StudyForm;
 use crate::context::{go, use_session};
 use crate::i18n::use_i18n;
-use crate::pages::hours::{HoursCard, StudyForm};
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;

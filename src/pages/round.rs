@@ -5,11 +5,12 @@
 //! Also the printable code slips, 公示 notice and commendation list.
 
 use crate::components::ballot_form::Choice;
+use crate::components::round_form::RoundForm;
 use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::pages::round_codes::CodesPanel;
 use crate::pages::round_results::Results;
-use crate::pages::rounds::{RoundForm, problem_text};
+use crate::pages::rounds::problem_text;
 use crate::platform;
 use crate::sync::engine::use_sync;
 use crate::words;

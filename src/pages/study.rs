@@ -2,6 +2,7 @@
 //! their 学时 and by how much, coverage (培训全覆盖), the classes, self-study
 //! waiting for confirmation, charts, and the hours ledger (print, CSV, XLSX).
 
+use crate::components::bar::Bar;
 use crate::components::receipt_intake::ReceiptIntake;
 use crate::context::use_session;
 use crate::i18n::{I18n, use_i18n};
@@ -320,24 +321,6 @@ fn BehindTable(data: Memo<YearView>, year: i32) -> impl IntoView {
                 </table>
             </div>
         </section>
-    }
-}
-
-/// A progress bar with its figure.
-#[component]
-pub fn Bar(permille: u32, #[prop(optional)] exempt: bool) -> impl IntoView {
-    let class = if exempt {
-        "meter meter-exempt"
-    } else if permille >= 1000 {
-        "meter meter-done"
-    } else {
-        "meter"
-    };
-    view! {
-        <span class=class role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=permille / 10>
-            <span class="meter-fill" style=format!("width:{}%", permille.min(1000) as f64 / 10.0)></span>
-            <span class="meter-text">{words::percent(permille)}</span>
-        </span>
     }
 }
 
