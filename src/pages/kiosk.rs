@@ -7,7 +7,7 @@ use crate::components::ballot_form::BallotForm;
 use crate::components::ballot_receipt::BallotReceipt;
 use crate::context::use_session;
 use crate::i18n::use_i18n;
-use crate::pages::rounds::problem_text;
+use crate::pages::round::problem_text;
 use crate::platform;
 use leptos::prelude::*;
 use std::time::Duration;

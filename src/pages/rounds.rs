@@ -5,7 +5,7 @@ use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;
-use zhibu_core::rounds::{self, RoundProblem, Stage};
+use zhibu_core::rounds::{self, Stage};
 
 /// The list of rounds.
 #[component]
@@ -60,9 +60,4 @@ pub fn RoundsPage() -> impl IntoView {
             }}
         </section>
     }
-}
-
-/// Why a round action was refused (for pages that show one message).
-pub fn problem_text(i18n: crate::i18n::I18n, p: &RoundProblem) -> String {
-    words::round_problem(i18n.lang.get_untracked(), p)
 }

@@ -3,10 +3,10 @@
 //! `zhibu_core::outcome`, only shown here), receipts, the anonymous export
 //! and the recount.
 
+use super::problem_text;
+use super::view::{View, name_of};
 use crate::context::{go, use_session};
 use crate::i18n::{I18n, use_i18n};
-use crate::pages::round::{View, name_of};
-use crate::pages::rounds::problem_text;
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;
@@ -17,7 +17,7 @@ use zhibu_core::rounds::Stage;
 
 /// The tally, ties and run-off, receipts, export and recount.
 #[component]
-pub(crate) fn Results(
+pub(super) fn Results(
     view: View,
     organizer: Memo<bool>,
     message: RwSignal<Option<String>>,

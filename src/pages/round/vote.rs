@@ -4,12 +4,12 @@
 //! after another and recorded openly as paper. Nothing of a ballot stays
 //! on screen after it is cast.
 
+use super::problem_text;
+use super::view::{choices, name_of, view_of};
 use crate::components::ballot_form::BallotForm;
 use crate::components::ballot_receipt::BallotReceipt;
 use crate::context::use_session;
 use crate::i18n::use_i18n;
-use crate::pages::round::{choices, name_of, view_of};
-use crate::pages::rounds::problem_text;
 use leptos::prelude::*;
 use zhibu_core::ids::{MemberId, RoundId};
 use zhibu_core::rounds;
