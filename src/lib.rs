@@ -11,6 +11,7 @@ pub mod bench;
 pub mod chunks;
 pub mod components;
 pub mod context;
+pub mod download;
 pub mod i18n;
 pub mod pages;
 pub mod pinyin;

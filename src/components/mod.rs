@@ -8,6 +8,7 @@ pub mod bar;
 pub mod branch_settings;
 pub mod checkin_panel;
 pub mod class_form;
+pub mod download_failure;
 pub mod draft_field;
 pub mod first_run;
 pub mod hold_panel;

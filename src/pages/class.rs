@@ -5,7 +5,9 @@
 
 use crate::components::bar::Bar;
 use crate::components::class_form::ClassForm;
+use crate::components::download_failure::DownloadFailure;
 use crate::context::{SessionSignal, use_session};
+use crate::download::{self, Format};
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
@@ -68,15 +70,12 @@ pub fn ClassPage(id: ClassId, edit: bool) -> impl IntoView {
             })
         })
     });
-    let export = move |xlsx: bool| {
+    let failed = RwSignal::new(None);
+    let export = move |format: Format| {
         let Some(r) = data.get_untracked() else { return };
         let table = session.with_untracked(|s| ledger::class_table(s.records().state(), &r, zone));
         let name = session.with_untracked(|s| s.file_name(&format!("培训班签到-{}", r.class.title)));
-        if xlsx {
-            let _ = platform::download(&format!("{name}.xlsx"), platform::XLSX, &ledger::xlsx(&table, "培训签到"));
-        } else {
-            let _ = platform::download(&format!("{name}.csv"), "text/csv;charset=utf-8", &ledger::csv(&table));
-        }
+        failed.set(download::table(&name, "培训签到", &table, format).err());
     };
     let print = |_| platform::print();
     view! {
@@ -123,10 +122,11 @@ pub fn ClassPage(id: ClassId, edit: bool) -> impl IntoView {
                                     <a class="button" href=format!("#/class/{id}/edit")>{i18n.t("class.edit")}</a>
                                 }
                             })}
-                            <button type="button" class="button" data-testid="export-class-csv" on:click=move |_| export(false)>{i18n.t("meeting.export_csv")}</button>
-                            <button type="button" class="button" data-testid="export-class-xlsx" on:click=move |_| export(true)>{i18n.t("meeting.export_xlsx")}</button>
+                            <button type="button" class="button" data-testid="export-class-csv" on:click=move |_| export(Format::Csv)>{i18n.t("meeting.export_csv")}</button>
+                            <button type="button" class="button" data-testid="export-class-xlsx" on:click=move |_| export(Format::Xlsx)>{i18n.t("meeting.export_xlsx")}</button>
                             <button type="button" class="button" on:click=print>{i18n.t("meeting.print")}</button>
                         </div>
+                        <DownloadFailure failed/>
                         <div class="summary-grid stats-auto">
                             <div class="stat"><span class="stat-n" data-testid="class-targeted">{cov.targeted}</span><span>{i18n.t("class.targeted")}</span></div>
                             <div class="stat"><span class="stat-n" data-testid="class-attended">{cov.attended}</span><span>{i18n.t("class.attended")}</span></div>

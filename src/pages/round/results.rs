@@ -6,6 +6,7 @@
 use super::problem_text;
 use super::view::{View, name_of};
 use crate::context::{go, use_session};
+use crate::download;
 use crate::i18n::{I18n, use_i18n};
 use crate::platform;
 use crate::words;
@@ -50,8 +51,9 @@ pub(super) fn Results(
                 .and_then(|r| ballot::export(state, &r))
                 .map(|e| serde_json::to_string_pretty(&e).unwrap_or_default())
         });
-        if let Some(json) = json {
-            let _ = platform::download("票箱-匿名.json", "application/json", json.as_bytes());
+        if let Some(Err(failed)) = json.map(|json| download::file("票箱-匿名.json", download::JSON, json.as_bytes()))
+        {
+            message.set(Some(words::download_failed(i18n.lang.get_untracked(), &failed)));
         }
     };
     let recount_msg = RwSignal::new(None::<String>);

@@ -10,7 +10,9 @@ mod pending;
 mod print_ledger;
 mod summary;
 
+use crate::components::download_failure::DownloadFailure;
 use crate::context::use_session;
+use crate::download::{self, Format};
 use crate::i18n::use_i18n;
 use crate::platform;
 use charts::{Distribution, HoursByMonth};
@@ -80,25 +82,14 @@ pub fn StudyPage(year: Option<i32>) -> impl IntoView {
             }
         })
     });
-    let export = move |xlsx: bool| {
+    let failed = RwSignal::new(None);
+    let export = move |format: Format| {
         let table = session.with_untracked(|s| {
             let state = s.records().state();
             ledger::hours_table(&hours::year(state, year, &state.settings(), s.organizer_key().as_ref()))
         });
-        if xlsx {
-            let bytes = ledger::xlsx(&table, &format!("{year}年学时"));
-            let _ = platform::download(
-                &session.with_untracked(|s| s.file_name(&format!("学时统计-{year}.xlsx"))),
-                platform::XLSX,
-                &bytes,
-            );
-        } else {
-            let _ = platform::download(
-                &session.with_untracked(|s| s.file_name(&format!("学时统计-{year}.csv"))),
-                "text/csv;charset=utf-8",
-                &ledger::csv(&table),
-            );
-        }
+        let stem = session.with_untracked(|s| s.file_name(&format!("学时统计-{year}")));
+        failed.set(download::table(&stem, &format!("{year}年学时"), &table, format).err());
     };
     let print = |_| platform::print();
     view! {
@@ -122,16 +113,17 @@ pub fn StudyPage(year: Option<i32>) -> impl IntoView {
                             }
                         })
                 }}
-                <button type="button" class="button" data-testid="export-hours-csv" on:click=move |_| export(false)>
+                <button type="button" class="button" data-testid="export-hours-csv" on:click=move |_| export(Format::Csv)>
                     {i18n.t("study.export_csv")}
                 </button>
-                <button type="button" class="button" data-testid="export-hours-xlsx" on:click=move |_| export(true)>
+                <button type="button" class="button" data-testid="export-hours-xlsx" on:click=move |_| export(Format::Xlsx)>
                     {i18n.t("study.export_xlsx")}
                 </button>
                 <button type="button" class="button" data-testid="print-study" on:click=print>
                     {i18n.t("study.print")}
                 </button>
             </div>
+            <DownloadFailure failed/>
             <Summary data=view_data/>
             <div class="no-print">
                 <BehindTable data=view_data year/>
