@@ -4,6 +4,7 @@ use crate::chunks::{self, Chunk};
 use crate::components::lang_switch::LangSwitch;
 use crate::components::notices::Notices;
 use crate::components::sync_status::SyncStatus;
+use crate::context::{SessionSignal, go};
 use crate::i18n::{I18n, use_i18n};
 use crate::pages::me::{JoinPage, MePage};
 use crate::pages::roster::RosterPage;
@@ -15,14 +16,6 @@ use crate::sync::engine::Engine;
 use leptos::prelude::*;
 use std::time::Duration;
 use zhibu_core::ids::{ClassId, DeviceId, MeetingId, MemberId, RoundId};
-
-/// The app's records, shared through context.
-pub type SessionSignal = RwSignal<Session>;
-
-/// The session from context.
-pub fn use_session() -> SessionSignal {
-    expect_context::<SessionSignal>()
-}
 
 /// Folds logs into the snapshot under the cross-tab lock.
 pub fn compact_soon(session: SessionSignal) {
@@ -153,13 +146,6 @@ impl Route {
             Route::Study(_) | Route::NewClass | Route::Class(..) | Route::Hours(..) => Tab::Study,
             Route::Rounds | Route::NewRound | Route::Round(..) | Route::Kiosk(_) => Tab::Rounds,
         }
-    }
-}
-
-/// Goes to a route.
-pub fn go(hash: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().set_hash(hash);
     }
 }
 

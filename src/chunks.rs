@@ -240,9 +240,10 @@ enum Load {
 }
 
 fn rounds_screen(route: Route) -> AnyView {
+    use crate::components::round_form::RoundForm;
     use crate::pages::kiosk::KioskPage;
     use crate::pages::round::RoundPage;
-    use crate::pages::rounds::{RoundForm, RoundsPage};
+    use crate::pages::rounds::RoundsPage;
     match route {
         Route::NewRound => view! { <RoundForm round=None/> }.into_any(),
         Route::Round(id, view) => view! { <RoundPage id view/> }.into_any(),
@@ -252,8 +253,9 @@ fn rounds_screen(route: Route) -> AnyView {
 }
 
 fn study_screen(route: Route) -> AnyView {
+    use crate::components::class_form::ClassForm;
     use crate::components::meeting_form::MeetingForm;
-    use crate::pages::class::{Certificate, ClassForm, ClassPage};
+    use crate::pages::class::{Certificate, ClassPage};
     use crate::pages::hours::MemberHoursPage;
     use crate::pages::study::StudyPage;
     match route {

@@ -1,6 +1,7 @@
 //! Zhibu's browser app: a thin Leptos shell around `zhibu-core`.
 //!
-//! `app` is the shell and page switch, `pages/` one file per screen,
+//! `app` is the shell and page switch, `context` what screens take from
+//! it (the session, navigation), `pages/` one file or folder per screen,
 //! `components/` the shared pieces, `session` the tab's live records,
 //! `storage` the only door to localStorage, `sync` the only part that
 //! talks to a sync server, `i18n` and `words` the texts.
@@ -9,6 +10,8 @@ pub mod app;
 pub mod bench;
 pub mod chunks;
 pub mod components;
+pub mod context;
+pub mod download;
 pub mod i18n;
 pub mod pages;
 pub mod pinyin;

@@ -1,6 +1,7 @@
-//! Small doors to the browser: clock, randomness, files.
+//! Small doors to the browser: clock, randomness, reading a chosen file,
+//! printing (downloads are `download`).
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 /// Wall-clock now, Unix milliseconds.
@@ -18,29 +19,6 @@ pub fn random16() -> [u8; 16] {
         _ => bytes.iter_mut().for_each(|b| *b = (js_sys::Math::random() * 256.0) as u8),
     }
     bytes
-}
-
-/// Offers bytes as a file download.
-pub fn download(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    a.set_href(&url);
-    a.set_download(filename);
-    a.click();
-    // Revoking at once can cancel the download in some browsers; later is safe.
-    leptos::prelude::set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(10),
-    );
-    Ok(())
 }
 
 /// Decodes GB18030 bytes (Excel's "CSV" on Chinese Windows) with the
@@ -70,6 +48,3 @@ pub fn print() {
         let _ = w.print();
     }
 }
-
-/// MIME type of an XLSX workbook.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -1,5 +1,6 @@
 //! Words for the core's types in the user's language.
 
+use crate::download::Failed;
 use crate::i18n::{Lang, format, text};
 use crate::storage::SaveError;
 use zhibu_core::attendance::AttendanceStatus;
@@ -83,6 +84,11 @@ pub fn save_error(lang: Lang, error: &SaveError) -> String {
         SaveError::Unavailable(why) => format(lang, "save.unavailable", &[("why", why)]),
         SaveError::Newer => text(lang, "save.newer"),
     }
+}
+
+/// Why a file was not downloaded.
+pub fn download_failed(lang: Lang, failed: &Failed) -> String {
+    format(lang, "download.failed", &[("name", &failed.name)])
 }
 
 /// Bytes as "1.2 MB" / "340 KB".

@@ -1,8 +1,8 @@
 //! A meeting's attendance sheet: pending leave requests, the search at the
 //! door, and one row per expected member (`sheet_row`).
 
-use crate::app::{SessionSignal, use_session};
 use crate::components::sheet_row::SheetRow;
+use crate::context::{SessionSignal, use_session};
 use crate::i18n::{I18n, use_i18n};
 use crate::words;
 use leptos::prelude::*;

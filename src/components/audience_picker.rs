@@ -1,7 +1,7 @@
 //! Who is expected (应到): the whole branch, the committee, a 党小组 or a
 //! hand-picked list — one picker for meetings and training classes.
 
-use crate::app::use_session;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use zhibu_core::ids::MemberId;

@@ -1,9 +1,9 @@
 //! Branch settings (name, check-in window, lateness, required frequencies,
 //! alert thresholds) and the join card members' phones open.
 
-use crate::app::use_session;
 use crate::components::draft_field::number_field;
 use crate::components::qr::QrCode;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;

@@ -1,8 +1,8 @@
 //! The organizer's check-in screen: the rotating QR and six-digit code.
 
-use crate::app::use_session;
 use crate::components::branch_settings::KeyElsewhere;
 use crate::components::qr::QrCode;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;

@@ -2,7 +2,7 @@
 //! its 上级党委) before anything else, so that notices, prints and exports
 //! are signed with it rather than a generic 支部委员会.
 
-use crate::app::use_session;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! 标记为已召开, asked first: how many become 缺席 and who, who counts
 //! present by role; then 撤销 while the core still allows it.
 
-use crate::app::use_session;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;

@@ -2,8 +2,8 @@
 //! hours, the completion threshold, whether self-study needs confirming,
 //! and which kinds of meeting count toward hours.
 
-use crate::app::use_session;
 use crate::components::draft_field::number_field;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;

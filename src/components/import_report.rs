@@ -2,8 +2,8 @@
 //! row not imported with its line, its reason and the file to fix them in.
 //! On a phone each row is a card with its result first (style/main.css).
 
+use crate::download;
 use crate::i18n::{Lang, format, text, use_i18n};
-use crate::platform;
 use crate::words;
 use leptos::prelude::*;
 use zhibu_core::roster_csv::{Duplicate, ImportPreview, ImportRow, RowOutcome};
@@ -110,7 +110,7 @@ pub fn RejectedRows(rows: Vec<ImportRow>, csv: Option<Vec<u8>>, file_name: Strin
         let Some(bytes) = csv.as_ref() else { return };
         let stem = file_name.rsplit_once('.').map_or(file_name.as_str(), |(stem, _)| stem);
         let name = format!("{}-{stem}.csv", i18n.now("import.rejected_file"));
-        failed.set(platform::download(&name, "text/csv;charset=utf-8", bytes).is_err());
+        failed.set(download::file(&name, download::CSV, bytes).is_err());
     };
     (count > 0).then(|| {
         view! {

@@ -1,6 +1,6 @@
 //! 补课: the make-up study form for a member who missed a held meeting.
 
-use crate::app::use_session;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;

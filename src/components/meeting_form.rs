@@ -1,8 +1,8 @@
 //! Create or edit a meeting. Validation is the core's (`MeetingDraft`).
 
-use crate::app::{go, use_session};
 use crate::components::audience_picker::AudiencePicker;
 use crate::components::draft_field::{draft_area, draft_field};
+use crate::context::{go, use_session};
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;

@@ -1,6 +1,6 @@
 //! Add or edit one member. Validation is the core's; this only shows it.
 
-use crate::app::use_session;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;

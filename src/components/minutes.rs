@@ -1,7 +1,7 @@
 //! 会议记录: a meeting's minutes, edited by the organizer, read by members.
 
-use crate::app::use_session;
 use crate::components::attendance_sheet::View;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;

@@ -1,7 +1,9 @@
 //! Banners about the data itself: what could not be read, what could not
 //! be saved. They stay until the situation changes.
 
-use crate::app::use_session;
+use crate::components::download_failure::DownloadFailure;
+use crate::context::use_session;
+use crate::download;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
@@ -14,10 +16,11 @@ pub fn Notices() -> impl IntoView {
     let session = use_session();
     let set_aside = move || session.with(|s| s.set_aside.len());
     let save_error = move || session.with(|s| s.saved.clone().err());
+    let failed = RwSignal::new(None);
     let export = move |_| {
         let text = session.with_untracked(|s| s.export_backup());
         let name = format!("zhibu-backup-{}.json", platform::today_cst());
-        let _ = platform::download(&name, "application/json", text.as_bytes());
+        failed.set(download::file(&name, download::JSON, text.as_bytes()).err());
     };
     view! {
         <div class="notices" aria-live="polite">
@@ -36,6 +39,7 @@ pub fn Notices() -> impl IntoView {
                                 <button type="button" class="button" on:click=export>
                                     {i18n.t("backup.export")}
                                 </button>
+                                <DownloadFailure failed/>
                             </div>
                         }
                     })

@@ -1,8 +1,8 @@
 //! Taking a member phone's receipt in on the organizer's device: scan its
 //! QR with the camera, or paste its text; what it brought is said in `message`.
 
-use crate::app::use_session;
 use crate::chunks::LazyScanner;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;

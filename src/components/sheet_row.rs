@@ -1,9 +1,9 @@
 //! One member's line on a meeting's sheet: state, source, device, leave,
 //! make-up, and the organizer's mark buttons.
 
-use crate::app::{SessionSignal, use_session};
 use crate::components::attendance_sheet::SheetMemo;
 use crate::components::makeup_form::MakeUpForm;
+use crate::context::{SessionSignal, use_session};
 use crate::i18n::{I18n, use_i18n};
 use crate::words;
 use leptos::prelude::*;

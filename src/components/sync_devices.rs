@@ -2,9 +2,9 @@
 //! one-time link and its QR), the branch's devices (revoke, role), and
 //! whether phone numbers may be kept on the server.
 
-use crate::app::use_session;
 use crate::components::qr::QrCode;
 use crate::components::sync_settings::role_text;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::sync::Connection;
 use crate::sync::engine::use_sync;

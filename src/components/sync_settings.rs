@@ -3,8 +3,8 @@
 //! connected, what the connection is, sync now, disconnect, revoke this
 //! device, and the organizer's devices and invitations.
 
-use crate::app::{SessionSignal, use_session};
 use crate::components::sync_devices::SyncDevices;
+use crate::context::{SessionSignal, use_session};
 use crate::i18n::{I18n, use_i18n};
 use crate::sync::Connection;
 use crate::sync::api::{Failure, Server};
@@ -164,7 +164,7 @@ fn Connect() -> impl IntoView {
                     _ => words::sync_failure(i18n.lang.get_untracked(), &failure),
                 }));
             } else if m == Mode::Join {
-                crate::app::go("#/me");
+                crate::context::go("#/me");
             }
         });
     };

@@ -2,7 +2,7 @@
 //! syncs now. "已同步 · 10:42", "3 条待同步", "同步中 120/900…",
 //! "同步失败：原因", "离线", or that this device was revoked.
 
-use crate::app::use_session;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::sync::engine::{self, Phase, use_sync};
 use crate::words;
@@ -58,7 +58,7 @@ pub fn SyncStatus() -> impl IntoView {
                 on:click=move |_| {
                     // Nothing to retry on a revoked device: its settings say what to do.
                     if status.with_untracked(|s| s.connection.as_ref().is_some_and(|c| c.revoked)) {
-                        crate::app::go("#/settings");
+                        crate::context::go("#/settings");
                     } else {
                         sync.sync_now();
                     }

@@ -2,8 +2,8 @@
 //! the user accepts → the valid rows become one event. Nothing is written
 //! before the user accepts.
 
-use crate::app::use_session;
 use crate::components::import_report::{PreviewView, RejectedRows};
+use crate::context::use_session;
 use crate::i18n::{Lang, text, use_i18n};
 use crate::platform;
 use crate::words;

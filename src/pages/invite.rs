@@ -3,8 +3,8 @@
 //! origin) and joins: the phone gets its own token, becomes the invited
 //! member's, syncs, and lands on 我的.
 
-use crate::app::{go, use_session};
 use crate::components::sync_settings::{accept, accept_error, default_label, own_origin};
+use crate::context::{go, use_session};
 use crate::i18n::use_i18n;
 use crate::sync::engine::use_sync;
 use leptos::prelude::*;

@@ -3,11 +3,11 @@
 //! receipt; nothing leads back to the previous ballot, and a ballot left
 //! untouched clears itself.
 
-use crate::app::use_session;
 use crate::components::ballot_form::BallotForm;
+use crate::components::ballot_receipt::BallotReceipt;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
-use crate::pages::round_vote::Receipt;
-use crate::pages::rounds::problem_text;
+use crate::pages::round::problem_text;
 use crate::platform;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -126,7 +126,7 @@ pub fn KioskPage(id: RoundId) -> impl IntoView {
                     view! { <BallotForm candidates k on_cast/> }.into_any()
                 }
                 Screen::Done(receipt) => view! {
-                    <Receipt receipt on_next=Callback::new(move |_| { error.set(None); screen.set(Screen::Code) })/>
+                    <BallotReceipt receipt on_next=Callback::new(move |_| { error.set(None); screen.set(Screen::Code) })/>
                 }
                 .into_any(),
             }}

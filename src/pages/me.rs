@@ -3,11 +3,12 @@
 //! receipt QR for the organizer, and my attendance record. Also the join
 //! link's landing page.
 
-use crate::app::{go, use_session};
 use crate::chunks::LazyScanner;
+use crate::components::hours_card::HoursCard;
 use crate::components::qr::QrCode;
+use crate::components::study_form::StudyForm;
+use crate::context::{go, use_session};
 use crate::i18n::use_i18n;
-use crate::pages::hours::{HoursCard, StudyForm};
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;
@@ -76,7 +77,7 @@ fn outcome_text(i18n: crate::i18n::I18n, outcome: Outcome) -> String {
     }
 }
 
-fn check_in_token(session: crate::app::SessionSignal, member: &MemberId, text: &str) -> Outcome {
+fn check_in_token(session: crate::context::SessionSignal, member: &MemberId, text: &str) -> Outcome {
     session
         .try_update(|s| {
             let zone = s.records().state().settings().zone;

@@ -3,7 +3,6 @@
 //! requests, make-up study, minutes, receipts scanned from phones, and the
 //! meeting's 台账 (print and CSV).
 
-use crate::app::use_session;
 use crate::components::attendance_sheet::{SheetList, SheetMemo, View};
 use crate::components::checkin_panel::CheckInPanel;
 use crate::components::hold_panel::{HoldAsk, HoldUndo};
@@ -11,6 +10,8 @@ use crate::components::meeting_form::MeetingForm;
 use crate::components::meeting_summary::Summary;
 use crate::components::minutes::Minutes;
 use crate::components::receipt_intake::ReceiptIntake;
+use crate::context::use_session;
+use crate::download::{self, Format};
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
@@ -88,20 +89,14 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
             _ => cancel_reason.set(None),
         }
     });
-    let export_csv = move |_| {
+    let export = move |format: Format| {
         if let (Some(v), Some(sheet)) = (data.get_untracked(), sheet.get_untracked()) {
             let table = ledger::meeting_table(&sheet, v.settings.zone);
             let day = v.settings.zone.local(v.meeting.start).date();
-            let name = format!("签到表-{}-{}.csv", day, v.meeting.topic);
-            let _ = platform::download(&name, "text/csv;charset=utf-8", &ledger::csv(&table));
-        }
-    };
-    let export_xlsx = move |_| {
-        if let (Some(v), Some(sheet)) = (data.get_untracked(), sheet.get_untracked()) {
-            let table = ledger::meeting_table(&sheet, v.settings.zone);
-            let day = v.settings.zone.local(v.meeting.start).date();
-            let bytes = ledger::xlsx(&table, "签到表");
-            let _ = platform::download(&format!("签到表-{}-{}.xlsx", day, v.meeting.topic), platform::XLSX, &bytes);
+            let stem = format!("签到表-{}-{}", day, v.meeting.topic);
+            if let Err(failed) = download::table(&stem, "签到表", &table, format) {
+                message.set(Some(words::download_failed(i18n.lang.get_untracked(), &failed)));
+            }
         }
     };
     let print = |_| platform::print();
@@ -243,10 +238,10 @@ pub fn MeetingPage(id: MeetingId, #[prop(optional)] edit: bool) -> impl IntoView
                                             {i18n.t("meeting.scan_receipt")}
                                         </button>
                                         <a class="button" href=format!("#/meeting/{id_edit}/edit")>{i18n.t("meeting.edit")}</a>
-                                        <button type="button" class="button" data-testid="export-csv" on:click=export_csv>
+                                        <button type="button" class="button" data-testid="export-csv" on:click=move |_| export(Format::Csv)>
                                             {i18n.t("meeting.export_csv")}
                                         </button>
-                                        <button type="button" class="button" data-testid="export-xlsx" on:click=export_xlsx>
+                                        <button type="button" class="button" data-testid="export-xlsx" on:click=move |_| export(Format::Xlsx)>
                                             {i18n.t("meeting.export_xlsx")}
                                         </button>
                                         <button type="button" class="button" data-testid="print" on:click=print>

@@ -1,6 +1,6 @@
 //! 会议: upcoming and past meetings, with 应到 / 实到 at a glance.
 
-use crate::app::use_session;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;

@@ -1,4 +1,5 @@
-//! One screen per file.
+//! One screen per file, or per folder for a screen of many parts
+//! (`round/`, `study/`).
 
 pub mod class;
 pub mod hours;
@@ -10,9 +11,6 @@ pub mod meeting;
 pub mod meetings;
 pub mod roster;
 pub mod round;
-pub mod round_codes;
-pub mod round_results;
-pub mod round_vote;
 pub mod rounds;
 pub mod settings;
 pub mod study;

@@ -1,9 +1,9 @@
 //! 名册: members grouped by 党小组, with search (characters, pinyin,
 //! initials), filters, add, edit, archive and restore.
 
-use crate::app::{SessionSignal, use_session};
 use crate::components::first_run::FirstRun;
 use crate::components::member_form::MemberForm;
+use crate::context::{SessionSignal, use_session};
 use crate::i18n::use_i18n;
 use crate::words;
 use leptos::prelude::*;

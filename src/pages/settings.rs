@@ -1,12 +1,14 @@
 //! 数据与设置: language, the sync server, storage meter, backup export/import, roster CSV
 //! export, and data kept aside.
 
-use crate::app::use_session;
 use crate::components::branch_settings::{BranchSettings, JoinCard, KeyElsewhere};
+use crate::components::download_failure::DownloadFailure;
 use crate::components::hours_settings::HoursSettings;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::sync_settings::SyncSettings;
 use crate::components::text_size::TextSizeSwitch;
+use crate::context::use_session;
+use crate::download;
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::storage::{self, QUOTA_UNITS};
@@ -32,14 +34,17 @@ pub fn SettingsPage() -> impl IntoView {
     let export_backup = move |_| {
         let text = session.with_untracked(|s| s.export_backup());
         let name = format!("zhibu-backup-{}.json", platform::today_cst());
-        let _ = platform::download(&name, "application/json", text.as_bytes());
+        if let Err(failed) = download::file(&name, download::JSON, text.as_bytes()) {
+            backup_result.set(Some(Err(words::download_failed(i18n.lang.get_untracked(), &failed))));
+        }
     };
+    let csv_failed = RwSignal::new(None);
     let export_csv = move |_| {
         let members: Vec<_> = session.with_untracked(|s| {
             s.records().state().members().into_iter().filter(|m| !m.archived).map(|m| m.fields).collect()
         });
         let name = session.with_untracked(|s| s.file_name(&format!("名册-{}.csv", platform::today_cst())));
-        let _ = platform::download(&name, "text/csv;charset=utf-8", &roster_csv::export(&members));
+        csv_failed.set(download::file(&name, download::CSV, &roster_csv::export(&members)).err());
     };
     let import_backup = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -157,6 +162,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <button type="button" class="button" data-testid="export-csv" on:click=export_csv>
                     {i18n.t("csv.export")}
                 </button>
+                <DownloadFailure failed=csv_failed/>
             </section>
 
             <SetAsideList/>
@@ -177,6 +183,7 @@ fn SetAsideList() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let items = move || session.with(|s| s.set_aside.clone());
+    let failed = RwSignal::new(None);
     view! {
         <Show when=move || !items().is_empty()>
             <section class="card" aria-labelledby="aside-title" data-testid="set-aside">
@@ -188,10 +195,10 @@ fn SetAsideList() -> impl IntoView {
                             .into_iter()
                             .map(|item| {
                                 let key = item.key.clone();
-                                let download = move |_| {
+                                let offer = move |_| {
                                     if let Some(text) = storage::set_aside_text(&key) {
                                         let name = format!("zhibu-kept-aside-{}.txt", platform::today_cst());
-                                        let _ = platform::download(&name, "text/plain;charset=utf-8", text.as_bytes());
+                                        failed.set(download::file(&name, download::TEXT, text.as_bytes()).err());
                                     }
                                 };
                                 let key = item.key.clone();
@@ -208,7 +215,7 @@ fn SetAsideList() -> impl IntoView {
                                     <li>
                                         <p><code>{item.from.clone()}</code>" — "{item.reason.clone()}</p>
                                         <div class="button-row">
-                                            <button type="button" class="button" data-testid="download-aside" on:click=download>
+                                            <button type="button" class="button" data-testid="download-aside" on:click=offer>
                                                 {i18n.t("aside.download")}
                                             </button>
                                             <button type="button" class="button button-danger" on:click=discard>
@@ -221,6 +228,7 @@ fn SetAsideList() -> impl IntoView {
                             .collect_view()
                     }}
                 </ul>
+                <DownloadFailure failed/>
             </section>
         </Show>
     }

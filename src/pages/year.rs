@@ -2,7 +2,9 @@
 //! are overdue, what is due next), alerts, the monthly attendance chart and
 //! the yearly 台账 (print and CSV).
 
-use crate::app::use_session;
+use crate::components::download_failure::DownloadFailure;
+use crate::context::use_session;
+use crate::download::{self, Format};
 use crate::i18n::use_i18n;
 use crate::platform;
 use crate::words;
@@ -34,22 +36,11 @@ pub fn YearPage(year: Option<i32>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let export = move |_| {
+    let failed = RwSignal::new(None);
+    let export = move |format: Format| {
         let table = session.with_untracked(|s| ledger::year_table(s.records().state(), year));
-        let _ = platform::download(
-            &session.with_untracked(|s| s.file_name(&format!("出勤台账-{year}.csv"))),
-            "text/csv;charset=utf-8",
-            &ledger::csv(&table),
-        );
-    };
-    let export_xlsx = move |_| {
-        let table = session.with_untracked(|s| ledger::year_table(s.records().state(), year));
-        let bytes = ledger::xlsx(&table, &format!("{year}年出勤"));
-        let _ = platform::download(
-            &session.with_untracked(|s| s.file_name(&format!("出勤台账-{year}.xlsx"))),
-            platform::XLSX,
-            &bytes,
-        );
+        let stem = session.with_untracked(|s| s.file_name(&format!("出勤台账-{year}")));
+        failed.set(download::table(&stem, &format!("{year}年出勤"), &table, format).err());
     };
     let print = |_| platform::print();
     view! {
@@ -63,10 +54,11 @@ pub fn YearPage(year: Option<i32>) -> impl IntoView {
                 </nav>
             </div>
             <div class="actions no-print">
-                <button type="button" class="button" data-testid="export-year-csv" on:click=export>{i18n.t("year.export_csv")}</button>
-                <button type="button" class="button" data-testid="export-year-xlsx" on:click=export_xlsx>{i18n.t("year.export_xlsx")}</button>
+                <button type="button" class="button" data-testid="export-year-csv" on:click=move |_| export(Format::Csv)>{i18n.t("year.export_csv")}</button>
+                <button type="button" class="button" data-testid="export-year-xlsx" on:click=move |_| export(Format::Xlsx)>{i18n.t("year.export_xlsx")}</button>
                 <button type="button" class="button" data-testid="print-year" on:click=print>{i18n.t("year.print")}</button>
             </div>
+            <DownloadFailure failed/>
             <Compliance year now/>
             <Alerts year now/>
             <MonthlyChart year/>

@@ -10,7 +10,7 @@
 
 use super::api::{Failure, Server};
 use super::{Connection, update_connection};
-use crate::app::SessionSignal;
+use crate::context::SessionSignal;
 use crate::platform;
 use crate::session::Session;
 use crate::storage;

@@ -201,6 +201,48 @@ fn every_locale_has_every_key() {
     );
 }
 
+// --- One door for downloads, and no download's failure dropped. ----------
+
+/// Every `.rs` file under `dir` (relative to the root), sorted.
+fn rust_files(dir: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![root().join(dir)];
+    while let Some(at) = pending.pop() {
+        for entry in std::fs::read_dir(&at).unwrap_or_else(|e| panic!("reading {}: {e}", at.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path.strip_prefix(root()).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// `src/download.rs` alone makes a file for the browser to download (an
+/// object URL, a link's `download`), and its callers use what it returns:
+/// a failed download is shown to the user, not dropped.
+#[test]
+fn downloads_go_through_one_door_and_failures_are_shown() {
+    let files = rust_files("src");
+    assert!(files.iter().any(|f| f == "src/download.rs"), "src/download.rs is missing: {files:?}");
+    for file in files {
+        let text = read(&file);
+        let code: Vec<&str> = text.lines().map(|l| l.split("//").next().unwrap_or_default()).collect();
+        let code = code.join("\n");
+        if file != "src/download.rs" {
+            for door in ["create_object_url", "set_download("] {
+                assert!(!code.contains(door), "{file} offers a download itself ({door}); use crate::download");
+            }
+        }
+        for dropped in ["let _ = download::", "let _ = crate::download::"] {
+            assert!(!code.contains(dropped), "{file} drops a download's failure (`{dropped}`); show it");
+        }
+    }
+}
+
 // --- The records and storage know nothing of the sync client. -------------
 
 /// Lines (comments aside) that name the app's `sync` module: `crate::sync`,

@@ -16,10 +16,10 @@ use zhibu_core::sync::{
     NewInvitation, Role, Session,
 };
 
+use crate::app::App;
 use crate::auth::{self, Caller};
 use crate::error::{ApiResult, Failure};
 use crate::limits::{ClientIp, JsonBody, PathArg};
-use crate::routes::App;
 use crate::store::{InvitationRow, NewBranchRow, TokenRow};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;

@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 use zhibu_core::ids::MemberId;
 use zhibu_core::sync::{Principal, Role};
 
+use crate::app::App;
 use crate::error::Failure;
-use crate::routes::App;
 use crate::store::TokenRow;
 
 /// `n` random bytes from the operating system, URL-safe base64.

@@ -17,11 +17,11 @@ use zhibu_core::rounds::{self, Mode, Round, Stage, Voter};
 use zhibu_core::sync::{BallotPush, BallotResult, BoxResponse, Outcome, Principal};
 use zhibu_core::{ballot, code_batches};
 
+use crate::app::App;
 use crate::auth::Caller;
 use crate::branches::{Branch, ServerBox};
 use crate::error::{ApiResult, Failure};
 use crate::limits::PathArg;
-use crate::routes::App;
 use crate::store::StoreError;
 
 /// Copies of the boxes a push touches, written back only if it commits.

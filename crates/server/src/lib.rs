@@ -13,6 +13,7 @@
 //! branch has not moved meanwhile (else catch up and check again).
 
 pub mod accounts;
+pub mod app;
 pub mod auth;
 pub mod ballots;
 pub mod branches;
@@ -29,5 +30,6 @@ pub mod store;
 pub mod visibility;
 pub mod web;
 
+pub use app::App;
 pub use config::Config;
-pub use routes::{App, router};
+pub use routes::router;

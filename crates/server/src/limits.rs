@@ -11,9 +11,9 @@ use axum::http::request::Parts;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::de::DeserializeOwned;
 
+use crate::app::App;
 use crate::config::Config;
 use crate::error::Failure;
-use crate::routes::App;
 
 /// The server's rate limiters.
 pub struct Limits {

@@ -18,13 +18,13 @@ use zhibu_core::sync::{
     Outcome, Principal, PullResponse, PushRequest, PushResponse, Role,
 };
 
+use crate::app::App;
 use crate::auth::Caller;
 use crate::ballots::{self, Boxes};
 use crate::branches::Branch;
 use crate::error::{ApiResult, Failure};
 use crate::limits::{JsonBody, QueryArgs};
 use crate::quota;
-use crate::routes::App;
 use crate::store::StoreError;
 use crate::visibility;
 

@@ -1,7 +1,5 @@
 //! The router: `/api/...` and the built app, from one origin.
 
-use std::sync::Arc;
-
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
@@ -12,42 +10,10 @@ use tracing::Level;
 use zhibu_core::document::SCHEMA;
 use zhibu_core::sync::{Health, PROTOCOL};
 
-use crate::branches::Branches;
-use crate::config::Config;
+use crate::app::App;
 use crate::error::{ApiResult, Failure};
-use crate::limits::{ClientIp, Limits};
-use crate::store::Db;
+use crate::limits::ClientIp;
 use crate::{accounts, ballots, openapi, push, web};
-
-/// Shared by every request.
-#[derive(Clone)]
-pub struct App(Arc<Inner>);
-
-/// What [`App`] holds.
-pub struct Inner {
-    /// The database.
-    pub db: Db,
-    /// Branches as this instance last folded them.
-    pub branches: Branches,
-    /// Rate limiters.
-    pub limits: Limits,
-    /// The configuration.
-    pub config: Config,
-}
-
-impl std::ops::Deref for App {
-    type Target = Inner;
-    fn deref(&self) -> &Inner {
-        &self.0
-    }
-}
-
-impl App {
-    /// The shared state over an open database.
-    pub fn new(db: Db, config: Config) -> App {
-        App(Arc::new(Inner { db, branches: Branches::default(), limits: Limits::new(&config), config }))
-    }
-}
 
 /// Whether the server and its database answer.
 #[utoipa::path(get, path = "/api/health", tag = "server",

@@ -17,7 +17,8 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-use crate::routes::{App, router};
+use crate::app::App;
+use crate::routes::router;
 
 /// How long requests in flight may take to finish at shutdown.
 const DRAIN: Duration = Duration::from_secs(30);

@@ -10,8 +10,8 @@ use zhibu_core::ids::{MemberId, StudyId};
 use zhibu_core::sync::Principal;
 use zhibu_core::visibility;
 
+use crate::app::App;
 use crate::error::Failure;
-use crate::routes::App;
 
 /// The page's events as `who` may see them, in the same order.
 pub async fn seen_by(app: &App, branch: &str, who: &Principal, page: Vec<Event>) -> Result<Vec<Event>, Failure> {

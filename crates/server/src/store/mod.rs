@@ -10,6 +10,7 @@
 //! validate again, retry). Per branch, commits are serialised, so event
 //! sequence numbers become visible in order and a pull cursor never skips.
 
+mod columns;
 mod postgres;
 mod sqlite;
 

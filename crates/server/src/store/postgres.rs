@@ -11,6 +11,8 @@
 //! Error messages keep PostgreSQL's message and code but drop its DETAIL,
 //! which can quote a failing row (a ballot box, an event body).
 
+mod schema;
+
 use std::time::Duration;
 
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime};
@@ -18,7 +20,7 @@ use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 use zhibu_core::sync::Role;
 
-use super::sqlite::{counter, no_branch, parse_role, role_text, to_i64};
+use super::columns::{counter, no_branch, parse_role, role_text, to_i64};
 use super::{
     BoxRow, BranchRow, Committed, EventPage, InvitationRow, NewBranchRow, OrganizerRow, Result, StoreError,
     StoredEvent, TokenRow,
@@ -28,66 +30,6 @@ use super::{
 const POOL_SIZE: usize = 16;
 /// How long to wait for a connection, from the pool or a new one.
 const TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Key of the advisory lock that serialises migrations across instances
-/// (the bytes of "zhibu" and a 1).
-const MIGRATION_LOCK: i64 = 0x7a68_6962_7500_0001;
-
-/// The schema, one step per version (version = index + 1). Append only.
-/// Times are Unix ms. Same tables and meaning as SQLite's; the `boxes`
-/// table holds no time, no token, device or member, and no generated id.
-const MIGRATIONS: &[&str] = &["
-CREATE TABLE branches (
-    id           TEXT PRIMARY KEY,
-    name         TEXT NOT NULL,
-    seq          BIGINT NOT NULL DEFAULT 0,
-    version      BIGINT NOT NULL DEFAULT 0,
-    share_phones BOOLEAN NOT NULL DEFAULT FALSE,
-    created_at   BIGINT NOT NULL
-);
-CREATE TABLE organizers (
-    login         TEXT PRIMARY KEY,
-    branch        TEXT NOT NULL REFERENCES branches (id),
-    password_hash TEXT NOT NULL
-);
-CREATE TABLE tokens (
-    id         TEXT PRIMARY KEY,
-    branch     TEXT NOT NULL REFERENCES branches (id),
-    hash       TEXT NOT NULL UNIQUE,
-    role       TEXT NOT NULL CHECK (role IN ('organizer', 'committee', 'member')),
-    member     TEXT,
-    label      TEXT NOT NULL,
-    created_at BIGINT NOT NULL,
-    expires_at BIGINT NOT NULL,
-    last_seen  BIGINT NOT NULL,
-    revoked    BOOLEAN NOT NULL DEFAULT FALSE
-);
-CREATE INDEX tokens_by_branch ON tokens (branch, created_at);
-CREATE TABLE invitations (
-    hash       TEXT PRIMARY KEY,
-    branch     TEXT NOT NULL REFERENCES branches (id),
-    member     TEXT NOT NULL,
-    role       TEXT NOT NULL CHECK (role IN ('organizer', 'committee', 'member')),
-    created_at BIGINT NOT NULL,
-    expires_at BIGINT NOT NULL,
-    used       BOOLEAN NOT NULL DEFAULT FALSE
-);
-CREATE TABLE events (
-    branch TEXT NOT NULL REFERENCES branches (id),
-    seq    BIGINT NOT NULL,
-    id     TEXT NOT NULL,
-    body   TEXT NOT NULL,
-    PRIMARY KEY (branch, seq),
-    UNIQUE (branch, id)
-);
-CREATE TABLE boxes (
-    branch  TEXT NOT NULL REFERENCES branches (id),
-    round   TEXT NOT NULL,
-    closed  BOOLEAN NOT NULL,
-    ballots TEXT NOT NULL,
-    PRIMARY KEY (branch, round)
-);
-"];
 
 const TOKEN_COLUMNS: &str = "id, branch, hash, role, member, label, created_at, expires_at, last_seen, revoked";
 
@@ -127,29 +69,6 @@ impl Postgres {
             PoolError::Backend(e) => e.into(),
             other => StoreError::Unavailable(format!("PostgreSQL pool: {other}")),
         })
-    }
-
-    /// Applies the steps not yet applied, in one transaction holding a
-    /// transaction-level advisory lock (released at commit or rollback,
-    /// also if the connection drops).
-    async fn migrate(&self) -> Result<()> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
-        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)").await?;
-        let applied: i64 = tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[]).await?.get(0);
-        let known = to_i64(MIGRATIONS.len() as u64);
-        if applied > known {
-            return Err(StoreError::Unavailable(format!(
-                "the database's schema (version {applied}) is newer than this server's (version {known})"
-            )));
-        }
-        for (version, step) in (1i64..).zip(MIGRATIONS).skip(usize::try_from(applied).unwrap_or(0)) {
-            tx.batch_execute(step).await?;
-            tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version]).await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
 
     pub async fn ping(&self) -> Result<()> {

@@ -1,4 +1,5 @@
-//! The embedded engine: one SQLite file, [`FILE`], in the data directory.
+//! The embedded engine: one SQLite file (`schema::FILE`) in the data
+//! directory; the queries here, the schema and its migrations in `schema`.
 //!
 //! rusqlite is synchronous, so every call runs on tokio's blocking pool
 //! against one connection behind a mutex. Calls are therefore serialised,
@@ -11,80 +12,19 @@
 //! does not linger in freed pages, where successive versions would tell
 //! which ballot came when.
 
+mod schema;
+
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use zhibu_core::sync::Role;
 
+use super::columns::{counter, no_branch, parse_role, role_text, to_i64};
 use super::{
     BoxRow, BranchRow, Committed, EventPage, InvitationRow, NewBranchRow, OrganizerRow, Result, StoreError,
     StoredEvent, TokenRow,
 };
-
-/// The database file inside the data directory.
-pub const FILE: &str = "zhibu.sqlite3";
-
-/// How long a statement waits for another process's write lock.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// The schema, one step per version (version = index + 1). Append only:
-/// a step, once released, never changes. Times are Unix ms; flags 0/1.
-/// The `boxes` table holds no time, no token, device or member, and no
-/// row id: one row per round, its ballots replaced whole.
-const MIGRATIONS: &[&str] = &["
-CREATE TABLE branches (
-    id           TEXT PRIMARY KEY,
-    name         TEXT NOT NULL,
-    seq          INTEGER NOT NULL DEFAULT 0,
-    version      INTEGER NOT NULL DEFAULT 0,
-    share_phones INTEGER NOT NULL DEFAULT 0 CHECK (share_phones IN (0, 1)),
-    created_at   INTEGER NOT NULL
-);
-CREATE TABLE organizers (
-    login         TEXT PRIMARY KEY,
-    branch        TEXT NOT NULL REFERENCES branches (id),
-    password_hash TEXT NOT NULL
-);
-CREATE TABLE tokens (
-    id         TEXT PRIMARY KEY,
-    branch     TEXT NOT NULL REFERENCES branches (id),
-    hash       TEXT NOT NULL UNIQUE,
-    role       TEXT NOT NULL CHECK (role IN ('organizer', 'committee', 'member')),
-    member     TEXT,
-    label      TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    last_seen  INTEGER NOT NULL,
-    revoked    INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))
-);
-CREATE INDEX tokens_by_branch ON tokens (branch, created_at);
-CREATE TABLE invitations (
-    hash       TEXT PRIMARY KEY,
-    branch     TEXT NOT NULL REFERENCES branches (id),
-    member     TEXT NOT NULL,
-    role       TEXT NOT NULL CHECK (role IN ('organizer', 'committee', 'member')),
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    used       INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1))
-);
-CREATE TABLE events (
-    branch TEXT NOT NULL REFERENCES branches (id),
-    seq    INTEGER NOT NULL,
-    id     TEXT NOT NULL,
-    body   TEXT NOT NULL,
-    PRIMARY KEY (branch, seq),
-    UNIQUE (branch, id)
-);
-CREATE TABLE boxes (
-    branch  TEXT NOT NULL REFERENCES branches (id),
-    round   TEXT NOT NULL,
-    closed  INTEGER NOT NULL CHECK (closed IN (0, 1)),
-    ballots TEXT NOT NULL,
-    PRIMARY KEY (branch, round)
-) WITHOUT ROWID;
-"];
 
 const TOKEN_COLUMNS: &str = "id, branch, hash, role, member, label, created_at, expires_at, last_seen, revoked";
 
@@ -97,7 +37,7 @@ impl Sqlite {
     /// Opens (creating the directory and file if needed) and migrates.
     pub async fn open(dir: &Path) -> Result<Sqlite> {
         let dir = dir.to_path_buf();
-        let conn = blocking(move || open(&dir)).await?;
+        let conn = blocking(move || schema::open(&dir)).await?;
         Ok(Sqlite { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -358,61 +298,6 @@ impl Sqlite {
     }
 }
 
-/// Opens the file, sets the connection up and migrates.
-fn open(dir: &Path) -> Result<Connection> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| StoreError::Unavailable(format!("creating data directory {}: {e}", dir.display())))?;
-    let mut conn = Connection::open(dir.join(FILE))?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    let mode = wal_mode(&conn)?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Unavailable(format!("SQLite refused WAL mode (journal_mode is {mode})")));
-    }
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    migrate(&mut conn)?;
-    Ok(conn)
-}
-
-/// Switches a new file to WAL. SQLite answers "database is locked" at once,
-/// without its busy handler, when instances opening the same new file at
-/// the same time race for this switch, so the switch is retried here for
-/// as long as the busy timeout.
-fn wal_mode(conn: &Connection) -> Result<String> {
-    let start = std::time::Instant::now();
-    loop {
-        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-                    && start.elapsed() < BUSY_TIMEOUT =>
-            {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            other => return Ok(other?),
-        }
-    }
-}
-
-/// Applies the steps not yet applied, in one transaction.
-fn migrate(conn: &mut Connection) -> Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")?;
-    let applied: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
-    let known = to_i64(MIGRATIONS.len() as u64);
-    if applied > known {
-        return Err(StoreError::Unavailable(format!(
-            "the database's schema (version {applied}) is newer than this server's (version {known})"
-        )));
-    }
-    for (version, step) in (1..).zip(MIGRATIONS).skip(usize::try_from(applied).unwrap_or(0)) {
-        tx.execute_batch(step)?;
-        tx.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [version])?;
-    }
-    tx.commit()?;
-    Ok(())
-}
-
 fn insert_token(c: &Connection, row: &TokenRow) -> Result<()> {
     let mut stmt = c.prepare_cached(&format!(
         "INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
@@ -450,40 +335,6 @@ fn token_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
         last_seen: r.get(8)?,
         revoked: r.get(9)?,
     })
-}
-
-/// How both engines store a role (its serde name).
-pub(super) fn role_text(role: Role) -> &'static str {
-    match role {
-        Role::Organizer => "organizer",
-        Role::Committee => "committee",
-        Role::Member => "member",
-    }
-}
-
-/// The role stored as `text` by [`role_text`].
-pub(super) fn parse_role(text: &str) -> Result<Role> {
-    match text {
-        "organizer" => Ok(Role::Organizer),
-        "committee" => Ok(Role::Committee),
-        "member" => Ok(Role::Member),
-        other => Err(StoreError::Unavailable(format!("unknown role `{other}` in the database"))),
-    }
-}
-
-/// A stored sequence or version (never negative).
-pub(super) fn counter(value: i64) -> Result<u64> {
-    u64::try_from(value).map_err(|_| StoreError::Unavailable(format!("negative counter {value} in the database")))
-}
-
-/// A cursor or limit as SQL's signed 64 bits (larger ones mean "all").
-pub(super) fn to_i64(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
-/// `commit` on a branch that does not exist: a caller's bug, not a race.
-pub(super) fn no_branch(id: &str) -> StoreError {
-    StoreError::Unavailable(format!("no branch `{id}`"))
 }
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {

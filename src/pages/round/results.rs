@@ -3,10 +3,11 @@
 //! `zhibu_core::outcome`, only shown here), receipts, the anonymous export
 //! and the recount.
 
-use crate::app::{go, use_session};
+use super::problem_text;
+use super::view::{View, name_of};
+use crate::context::{go, use_session};
+use crate::download;
 use crate::i18n::{I18n, use_i18n};
-use crate::pages::round::{View, name_of};
-use crate::pages::rounds::problem_text;
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;
@@ -17,7 +18,7 @@ use zhibu_core::rounds::Stage;
 
 /// The tally, ties and run-off, receipts, export and recount.
 #[component]
-pub(crate) fn Results(
+pub(super) fn Results(
     view: View,
     organizer: Memo<bool>,
     message: RwSignal<Option<String>>,
@@ -50,8 +51,9 @@ pub(crate) fn Results(
                 .and_then(|r| ballot::export(state, &r))
                 .map(|e| serde_json::to_string_pretty(&e).unwrap_or_default())
         });
-        if let Some(json) = json {
-            let _ = platform::download("票箱-匿名.json", "application/json", json.as_bytes());
+        if let Some(Err(failed)) = json.map(|json| download::file("票箱-匿名.json", download::JSON, json.as_bytes()))
+        {
+            message.set(Some(words::download_failed(i18n.lang.get_untracked(), &failed)));
         }
     };
     let recount_msg = RwSignal::new(None::<String>);

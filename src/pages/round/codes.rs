@@ -4,9 +4,9 @@
 //! are the core's (`code_batches`); the sheet is this device's alone
 //! (`storage::sheets`).
 
-use crate::app::{go, use_session};
+use super::problem_text;
+use crate::context::{go, use_session};
 use crate::i18n::use_i18n;
-use crate::pages::rounds::problem_text;
 use crate::platform;
 use crate::storage::sheets;
 use leptos::prelude::*;

@@ -4,11 +4,12 @@
 //! after another and recorded openly as paper. Nothing of a ballot stays
 //! on screen after it is cast.
 
-use crate::app::use_session;
+use super::problem_text;
+use super::view::{choices, name_of, view_of};
 use crate::components::ballot_form::BallotForm;
+use crate::components::ballot_receipt::BallotReceipt;
+use crate::context::use_session;
 use crate::i18n::use_i18n;
-use crate::pages::round::{choices, name_of, view_of};
-use crate::pages::rounds::problem_text;
 use leptos::prelude::*;
 use zhibu_core::ids::{MemberId, RoundId};
 use zhibu_core::rounds;
@@ -56,7 +57,7 @@ pub fn NamedVote(id: RoundId) -> impl IntoView {
             <p class="form-errors" role="alert" data-testid="vote-error">{move || error.get()}</p>
             {move || {
                 if let Some(r) = receipt.get() {
-                    return view! { <Receipt receipt=r on_next=Callback::new(move |_| { error.set(None); receipt.set(None) })/> }.into_any();
+                    return view! { <BallotReceipt receipt=r on_next=Callback::new(move |_| { error.set(None); receipt.set(None) })/> }.into_any();
                 }
                 // An open ballot must not be redrawn (and lose its ticks)
                 // when another tab records a vote.
@@ -109,32 +110,5 @@ pub fn NamedVote(id: RoundId) -> impl IntoView {
                 }
             }}
         </section>
-    }
-}
-
-/// Seconds a receipt stays on screen before the privacy screen clears.
-pub const RECEIPT_SECS: u64 = 15;
-
-/// After a ballot: the receipt, and a privacy screen before the next voter.
-#[component]
-pub fn Receipt(receipt: String, on_next: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    // The next voter must not find the previous receipt on screen.
-    let timer = set_timeout_with_handle(move || on_next.run(()), std::time::Duration::from_secs(RECEIPT_SECS));
-    on_cleanup(move || {
-        if let Ok(t) = timer {
-            t.clear();
-        }
-    });
-    view! {
-        <div class="privacy" data-testid="privacy">
-            <p class="privacy-done">{i18n.t("ballot.done")}</p>
-            <p>{i18n.t("ballot.receipt")}</p>
-            <p class="receipt-code"><code data-testid="ballot-receipt">{receipt}</code></p>
-            <p class="hint">{i18n.t("ballot.receipt_hint")}</p>
-            <button type="button" class="button button-primary button-wide" data-testid="next-voter" on:click=move |_| on_next.run(())>
-                {i18n.t("ballot.next")}
-            </button>
-        </div>
     }
 }
