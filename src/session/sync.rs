@@ -96,13 +96,14 @@ impl Session {
         self.saved.clone().map(|()| fresh.len())
     }
 
-    /// Merges a closed round's box from the server into the local box.
-    pub fn merge_box(&mut self, round: &RoundId, ballots: &[zhibu_core::sync::BoxedBallot]) -> bool {
+    /// Merges a closed round's box (slot, ballot), as the server holds it,
+    /// into the local box.
+    pub fn merge_box(&mut self, round: &RoundId, ballots: impl IntoIterator<Item = (String, Ballot)>) -> bool {
         let mut changed = false;
-        for b in ballots {
-            let mut choices = b.choices.clone();
-            choices.sort();
-            changed |= self.records.cast(round, &b.slot, Ballot { rev: b.rev, choices });
+        for (slot, mut ballot) in ballots {
+            // Sorted as a ballot cast here is, so the same ballot is equal.
+            ballot.choices.sort();
+            changed |= self.records.cast(round, &slot, ballot);
         }
         if changed && let Err(e) = self.store.save_boxes(&self.records) {
             self.saved = Err(e);

@@ -16,6 +16,7 @@ use crate::session::Session;
 use crate::storage;
 use leptos::prelude::*;
 use std::time::Duration;
+use zhibu_core::ballot::Ballot;
 use zhibu_core::document;
 use zhibu_core::event::Payload;
 use zhibu_core::ids::RoundId;
@@ -376,7 +377,9 @@ impl Engine {
 
     fn take_box(self, token: &str, round: &RoundId, found: &BoxResponse) {
         self.session.update(|s| {
-            s.merge_box(round, &found.ballots);
+            let ballots =
+                found.ballots.iter().map(|b| (b.slot.clone(), Ballot { rev: b.rev, choices: b.choices.clone() }));
+            s.merge_box(round, ballots);
         });
         update_connection(token, |c| {
             c.boxes.insert(round.clone());

@@ -276,11 +276,196 @@ fn names_app_sync_tells_the_app_module_from_others() {
 #[test]
 fn session_and_storage_do_not_use_the_sync_client() {
     let mut files = vec!["src/session.rs".to_owned(), "src/storage.rs".to_owned()];
-    for entry in std::fs::read_dir(root().join("src/storage")).unwrap() {
-        files.push(format!("src/storage/{}", entry.unwrap().file_name().to_string_lossy()));
-    }
+    files.extend(rust_files("src/session"));
+    files.extend(rust_files("src/storage"));
     for file in files {
         let found = names_app_sync(&read(&file));
         assert!(found.is_empty(), "{file} uses the app's sync client: {found:?}");
+    }
+}
+
+// --- Invariants of the code's shape (issue 17, item 5). --------------------
+
+/// Code lines (comments aside) of `source` naming any of `names`.
+fn code_naming<'a>(source: &'a str, names: &[&str]) -> Vec<&'a str> {
+    source
+        .lines()
+        .filter(|line| {
+            let code = line.split("//").next().unwrap_or_default();
+            names.iter().any(|n| code.contains(n))
+        })
+        .map(str::trim)
+        .collect()
+}
+
+#[test]
+fn code_naming_skips_comments() {
+    let source = "let s = LocalStorage::get(k);\n// LocalStorage in a comment\nlet t = 1; // localStorage";
+    assert_eq!(code_naming(source, &["LocalStorage", "localStorage"]), ["let s = LocalStorage::get(k);"]);
+}
+
+/// localStorage is reached through `storage` only: it alone knows the keys,
+/// the quota and what a full storage means. (`StoredValue<_, LocalStorage>`
+/// is Leptos' thread-local arena, not the browser's storage.)
+#[test]
+fn only_storage_touches_local_storage() {
+    let mut found = Vec::new();
+    for file in rust_files("src") {
+        if file == "src/storage.rs" || file.starts_with("src/storage/") {
+            continue;
+        }
+        let source = read(&file);
+        for line in code_naming(&source, &["local_storage(", "gloo_storage", "\"localStorage\"", "LocalStorage"]) {
+            if !line.contains("StoredValue<") {
+                found.push(format!("{file}: {line}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "localStorage outside storage: {found:#?}");
+}
+
+/// The push/pull protocol's messages: what goes over the wire between a
+/// device and the server.
+const WIRE_MESSAGES: &[&str] = &[
+    "PushRequest",
+    "PushResponse",
+    "PullResponse",
+    "EventResult",
+    "BallotResult",
+    "BallotPush",
+    "BoxedBallot",
+    "BoxResponse",
+];
+
+/// Only the app's sync module, the server and the core's `sync` know the
+/// wire format: the session, storage and screens see events and ballots.
+#[test]
+fn only_sync_and_the_server_know_the_wire_format() {
+    let mut found = Vec::new();
+    for file in rust_files("src") {
+        if file == "src/sync.rs" || file.starts_with("src/sync/") {
+            continue;
+        }
+        for line in code_naming(&read(&file), WIRE_MESSAGES) {
+            found.push(format!("{file}: {line}"));
+        }
+    }
+    for file in rust_files("crates/core/src") {
+        if file == "crates/core/src/sync.rs" || file.starts_with("crates/core/src/sync/") {
+            continue;
+        }
+        for line in code_naming(&read(&file), WIRE_MESSAGES) {
+            found.push(format!("{file}: {line}"));
+        }
+    }
+    assert!(found.is_empty(), "wire messages outside sync and the server: {found:#?}");
+}
+
+/// The longest a source file may be, in lines.
+const MAX_LINES: usize = 400;
+
+/// Files still over [`MAX_LINES`], each with the most it may have: the list
+/// only shrinks (a file that is split must leave it; none may grow).
+const OVER_THE_LIMIT: &[(&str, usize)] = &[
+    ("crates/core/src/document.rs", 417),
+    ("crates/core/src/meetings.rs", 649),
+    ("crates/core/src/roster.rs", 468),
+    ("crates/core/src/roster_csv.rs", 765),
+    ("crates/core/src/state.rs", 621),
+    ("crates/core/src/training.rs", 440),
+    ("src/sync/engine.rs", 456),
+    ("xtask/src/test.rs", 441),
+];
+
+#[test]
+fn no_source_file_is_over_the_limit() {
+    let mut files = rust_files("src");
+    for dir in ["crates/core/src", "crates/server/src", "xtask/src"] {
+        files.extend(rust_files(dir));
+    }
+    let mut over = Vec::new();
+    for file in &files {
+        let lines = read(file).lines().count();
+        match OVER_THE_LIMIT.iter().find(|(f, _)| f == file) {
+            Some((_, most)) if lines > *most => over.push(format!("{file}: {lines} lines, more than its {most}")),
+            Some(_) if lines <= MAX_LINES => over.push(format!("{file}: {lines} lines; take it off the list")),
+            Some(_) => {}
+            None if lines > MAX_LINES => over.push(format!("{file}: {lines} lines (limit {MAX_LINES})")),
+            None => {}
+        }
+    }
+    for (file, _) in OVER_THE_LIMIT {
+        if !files.iter().any(|f| f == file) {
+            over.push(format!("{file} is listed but gone"));
+        }
+    }
+    assert!(over.is_empty(), "{over:#?}");
+}
+
+/// The names of an enum's variants, from its source.
+fn variants(source: &str, enum_name: &str) -> Vec<String> {
+    let start = source.find(&format!("pub enum {enum_name} {{")).unwrap_or_else(|| panic!("enum {enum_name}"));
+    let mut out = Vec::new();
+    let mut depth = 0;
+    for line in source[start..].lines().skip(1) {
+        let code = line.split("//").next().unwrap_or_default().trim();
+        if depth == 0 && code == "}" {
+            break;
+        }
+        if depth == 0 && code.starts_with(|c: char| c.is_ascii_uppercase()) {
+            out.push(code.split(|c: char| !c.is_alphanumeric()).next().unwrap().to_owned());
+        }
+        depth += code.matches('{').count() as i32 - code.matches('}').count() as i32;
+    }
+    out
+}
+
+/// The body of `fn name` in `source` (to its closing brace at the same indent).
+fn fn_body<'a>(source: &'a str, signature: &str) -> &'a str {
+    let start = source.find(signature).unwrap_or_else(|| panic!("{signature}"));
+    let indent = source[..start].rsplit('\n').next().unwrap_or_default();
+    let end = source[start..].find(&format!("\n{indent}}}")).unwrap_or_else(|| panic!("end of {signature}"));
+    &source[start..start + end]
+}
+
+#[test]
+fn variants_and_bodies_are_read() {
+    let source = "pub enum P {\n    /// A.\n    A {\n        x: u8,\n    },\n    B(u8),\n    C,\n}\n\
+                  impl S {\n    pub fn apply(&self) {\n        match p {\n            P::A { .. } => {}\n        }\n    }\n}";
+    assert_eq!(variants(source, "P"), ["A", "B", "C"]);
+    assert!(fn_body(source, "pub fn apply").ends_with("        }"));
+}
+
+/// Every event the log can hold is folded by `State::apply`, named there
+/// (no catch-all arm that would silently drop a new kind of event).
+#[test]
+fn every_payload_is_applied() {
+    let payloads = variants(&read("crates/core/src/event.rs"), "Payload");
+    assert!(payloads.len() > 20, "read {payloads:?}");
+    let state = read("crates/core/src/state.rs");
+    let apply = fn_body(&state, "pub fn apply(&mut self, event: &Event)");
+    assert!(!apply.contains("_ =>"), "State::apply has a catch-all arm");
+    let missing: Vec<_> = payloads.iter().filter(|p| !apply.contains(&format!("Payload::{p}"))).collect();
+    assert!(missing.is_empty(), "State::apply does not name {missing:?}");
+}
+
+/// Every table of `Extras` is joined (merge) and has its clocks read (the
+/// next clock after a snapshot); the ballot box alone has no clock, by
+/// design: a ballot carries no time.
+#[test]
+fn every_table_is_joined_and_clocked() {
+    let state = read("crates/core/src/state.rs");
+    let start = state.find("pub struct Extras {").unwrap();
+    let end = start + state[start..].find("\n}").unwrap();
+    let tables: Vec<&str> =
+        state[start..end].lines().skip(1).filter_map(|l| l.trim().strip_prefix("pub ")?.split(':').next()).collect();
+    assert!(tables.len() > 15, "read {tables:?}");
+    let join = fn_body(&state, "pub fn join(&mut self, other: &Extras)");
+    let clocks = fn_body(&state[start..], "pub fn clocks(&self) -> impl Iterator");
+    for table in &tables {
+        assert!(join.contains(&format!("self.{table}")), "Extras::join leaves out {table}");
+        if *table != "ballots" {
+            assert!(clocks.contains(&format!("self.{table}")), "Extras::clocks leaves out {table}");
+        }
     }
 }
