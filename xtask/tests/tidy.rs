@@ -368,11 +368,7 @@ const MAX_LINES: usize = 400;
 /// only shrinks (a file that is split must leave it; none may grow).
 const OVER_THE_LIMIT: &[(&str, usize)] = &[
     ("crates/core/src/document.rs", 417),
-    ("crates/core/src/meetings.rs", 649),
     ("crates/core/src/roster.rs", 468),
-    ("crates/core/src/roster_csv.rs", 765),
-    ("crates/core/src/state.rs", 621),
-    ("crates/core/src/training.rs", 440),
     ("src/sync/engine.rs", 456),
     ("xtask/src/test.rs", 441),
 ];
@@ -442,7 +438,7 @@ fn variants_and_bodies_are_read() {
 fn every_payload_is_applied() {
     let payloads = variants(&read("crates/core/src/event.rs"), "Payload");
     assert!(payloads.len() > 20, "read {payloads:?}");
-    let state = read("crates/core/src/state.rs");
+    let state = read("crates/core/src/state/mod.rs");
     let apply = fn_body(&state, "pub fn apply(&mut self, event: &Event)");
     assert!(!apply.contains("_ =>"), "State::apply has a catch-all arm");
     let missing: Vec<_> = payloads.iter().filter(|p| !apply.contains(&format!("Payload::{p}"))).collect();
@@ -454,7 +450,7 @@ fn every_payload_is_applied() {
 /// design: a ballot carries no time.
 #[test]
 fn every_table_is_joined_and_clocked() {
-    let state = read("crates/core/src/state.rs");
+    let state = read("crates/core/src/state/extras.rs");
     let start = state.find("pub struct Extras {").unwrap();
     let end = start + state[start..].find("\n}").unwrap();
     let tables: Vec<&str> =
