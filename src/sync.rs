@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod engine;
+mod run;
 
 use crate::storage::{self, CONNECTION_VERSION};
 use serde::{Deserialize, Serialize};
