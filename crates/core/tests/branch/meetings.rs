@@ -192,3 +192,16 @@ pub fn one_meeting(names: &[&str], kind: MeetingKind, host: &str) -> (Branch, Me
     let meeting = b.plan_draft(&form);
     (b, meeting, members)
 }
+
+impl Branch {
+    /// A branch named 第一党支部 whose organizer's device holds `key` (its
+    /// public half published in the settings, as the session's
+    /// `take_over_key` does); `None`: no key yet.
+    pub fn keyed(key: Option<&SecretKey>) -> Branch {
+        let mut b = Branch::new();
+        let mut changes = vec![zhibu_core::settings::Setting::BranchName("第一党支部".into())];
+        changes.extend(key.map(|k| zhibu_core::settings::Setting::OrganizerKey(k.public().to_text())));
+        b.settings_change(changes);
+        b
+    }
+}
