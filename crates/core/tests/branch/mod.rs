@@ -11,12 +11,15 @@
 
 mod meetings;
 mod rounds;
+mod training;
 
 // Each test file uses some of them.
 #[allow(unused_imports)]
 pub use meetings::*;
 #[allow(unused_imports)]
 pub use rounds::*;
+#[allow(unused_imports)]
+pub use training::*;
 
 use zhibu_core::commands::ballots::Cast;
 use zhibu_core::commands::meetings::set_settings;
