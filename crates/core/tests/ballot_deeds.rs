@@ -5,7 +5,7 @@
 
 mod branch;
 
-use branch::{Branch, rid, rules};
+use branch::{Branch, DEEDS, rules};
 use zhibu_core::deeds;
 use zhibu_core::ids::{MemberId, RoundId};
 use zhibu_core::rounds::{self, Stage};
@@ -13,17 +13,16 @@ use zhibu_core::state::State;
 use zhibu_core::sync::{Principal, Role};
 use zhibu_core::visibility;
 
-/// Eight members; m01, m02 and m03 nominated by m08, m07, m06 with the
-/// harness's deeds text; m03 rejected; a tie between m01 and m02 for one
+/// Eight members; the first three nominated by the last three with
+/// [`DEEDS`]; the third rejected; a tie between the first two for one
 /// honour (3 votes each, one blank), closed.
 fn tied_round() -> (Branch, RoundId, Vec<MemberId>) {
     let mut b = Branch::new();
     let ms = b.full(8);
-    let r = rid("r1");
-    b.rules(&r, rules(1)).unwrap();
+    let r = b.new_round(rules(1)).unwrap();
     b.advance(&r, Stage::Nomination).unwrap();
     for (by, nominee) in [(7, 0), (6, 1), (5, 2)] {
-        b.nominate(&r, &ms[by], &ms[nominee]);
+        b.nominate(&r, &ms[by], &ms[nominee], DEEDS).unwrap();
     }
     b.advance(&r, Stage::Review).unwrap();
     b.review(&r, &ms[0], true, "").unwrap();
@@ -38,13 +37,11 @@ fn tied_round() -> (Branch, RoundId, Vec<MemberId>) {
         } else {
             &[][..]
         };
-        b.vote(&r, voter, choice);
+        b.vote(&r, voter, choice).unwrap();
     }
     b.advance(&r, Stage::Closed).unwrap();
     (b, r, ms)
 }
-
-const DEEDS: &str = "扎根基层，服务群众";
 
 #[test]
 fn each_candidate_has_the_deeds_of_their_nomination() {
@@ -72,9 +69,7 @@ fn a_member_phone_receives_the_candidates_deeds() {
 #[test]
 fn a_runoff_ballot_shows_the_deeds_of_the_round_it_runs_off() {
     let (mut b, r, ms) = tied_round();
-    let runoff = rounds::runoff(b.state(), &b.round(&r), "再次投票").unwrap();
-    let r2 = rid("r2");
-    b.rules(&r2, runoff).unwrap();
+    let r2 = b.runoff(&r, "再次投票").unwrap();
     b.advance(&r2, Stage::Voting).unwrap();
     let on_ballot = rounds::candidates(b.state(), &b.round(&r2));
     assert_eq!(on_ballot, ms[..2].to_vec());

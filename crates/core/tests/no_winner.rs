@@ -2,12 +2,12 @@
 //! with every candidate's votes, 公示 and 表彰 are refused, and the
 //! organizer gets what the rules allow — a run-off among the top
 //! candidates (另行选举), or an end without a result. A tie at the last
-//! place goes the run-off way too. Both paths end to end, on states made
-//! with `Records::record`.
+//! place goes the run-off way too. Both paths end to end, through the
+//! core's commands.
 
 mod branch;
 
-use branch::{Branch, rid, rules, voting_round};
+use branch::{Branch, DESK, rules, voting_round};
 use zhibu_core::document;
 use zhibu_core::event::Payload;
 use zhibu_core::ids::MemberId;
@@ -18,16 +18,16 @@ fn next(b: &Branch, r: &zhibu_core::ids::RoundId) -> Next {
     outcome::after_count(b.state(), &b.round(r)).expect("counted")
 }
 
-/// Six members, candidates m01 and m02, one honour (needed: 4 of 6 应到):
-/// m01 gets 3 votes, m02 2, one ballot is blank.
+/// Six members, candidates ms[0] and ms[1], one honour (needed: 4 of 6
+/// 应到): ms[0] gets 3 votes, ms[1] 2, one ballot is blank.
 fn no_winner_round() -> (Branch, zhibu_core::ids::RoundId, Vec<MemberId>) {
     let (mut b, r, ms) = voting_round(6, 2, rules(1));
     for voter in &ms[2..5] {
-        b.vote(&r, voter, &ms[..1]);
+        b.vote(&r, voter, &ms[..1]).unwrap();
     }
-    b.vote(&r, &ms[5], &ms[1..2]);
-    b.vote(&r, &ms[0], &ms[1..2]);
-    b.vote(&r, &ms[1], &[]);
+    b.vote(&r, &ms[5], &ms[1..2]).unwrap();
+    b.vote(&r, &ms[0], &ms[1..2]).unwrap();
+    b.vote(&r, &ms[1], &[]).unwrap();
     b.advance(&r, Stage::Closed).unwrap();
     (b, r, ms)
 }
@@ -59,7 +59,8 @@ fn no_winner_refuses_publicity_and_commendation() {
     // A round an older app moved to 公示 anyway cannot go on to 表彰.
     let round = b.round(&r);
     let stage = StageChange { stage: Stage::Publicity, publicity_at: Some(b.now()), ..round.stage.clone() };
-    b.organizer(Payload::RoundSaved { round: r.clone(), changes: vec![RoundValue::Stage(stage)] });
+    // An older app's event: the advance command refuses it now.
+    b.foreign(DESK, None, Payload::RoundSaved { round: r.clone(), changes: vec![RoundValue::Stage(stage)] });
     assert_eq!(b.stage(&r), Stage::Publicity);
     assert_eq!(b.advance(&r, Stage::Final), Err(P::NoWinner));
 }
@@ -73,13 +74,13 @@ fn no_winner_runs_off_among_the_top_candidates_to_a_result() {
     assert_eq!(runoff.voters, Electorate::List(ms.clone()), "the same voters");
     assert_eq!(runoff.runoff_of, Some(r.clone()));
 
-    let r2 = rid("r2");
-    b.rules(&r2, runoff).unwrap();
+    let r2 = b.runoff(&r, "2026年度身边最美党员（再次投票）").unwrap();
+    assert_eq!(b.round(&r2).rules, runoff);
     b.advance(&r2, Stage::Voting).unwrap();
     for voter in &ms[1..] {
-        b.vote(&r2, voter, &ms[..1]);
+        b.vote(&r2, voter, &ms[..1]).unwrap();
     }
-    b.vote(&r2, &ms[0], &ms[1..2]);
+    b.vote(&r2, &ms[0], &ms[1..2]).unwrap();
     b.advance(&r2, Stage::Closed).unwrap();
     assert_eq!(b.results(&r2).unwrap().elected, ms[..1].to_vec());
     assert_eq!(next(&b, &r2), Next { no_winner: false, publicity: true, runoff: None, end: false });
@@ -97,12 +98,12 @@ fn no_winner_ends_without_a_result() {
     assert!(round.stage.sealed.is_some() && round.stage.entitled.as_deref() == Some(&ms[..]), "carried on");
     assert_eq!(b.results(&r).unwrap().counts[0], (ms[0].clone(), 3), "the votes stay on show");
     assert_eq!(next(&b, &r), Next { no_winner: true, publicity: false, runoff: None, end: false });
-    assert_eq!(rounds::runoff(b.state(), &b.round(&r), "再次投票"), Err(P::NoRunoff));
+    assert_eq!(b.runoff(&r, "再次投票"), Err(P::NoRunoff));
     for to in Stage::ALL.into_iter().chain([Stage::NoResult]) {
         assert_eq!(b.advance(&r, to), Err(P::NotNextStage), "nothing after the end: {to:?}");
     }
     assert_eq!(
-        rounds::object(&b.round(&r), None, "异议"),
+        b.object(&r, &ms[2], None, "异议"),
         Err(P::WrongStage { needed: Stage::Publicity, actual: Stage::NoResult })
     );
     assert!(rounds::honoured(b.state(), &b.round(&r)).is_empty());
@@ -124,20 +125,20 @@ fn only_a_round_without_a_winner_ends_without_a_result() {
     let (mut b, r, ms) = voting_round(4, 1, rules(1));
     assert_eq!(b.advance(&r, Stage::NoResult), Err(P::NotNextStage), "not while voting");
     for voter in &ms[1..] {
-        b.vote(&r, voter, &ms[..1]);
+        b.vote(&r, voter, &ms[..1]).unwrap();
     }
     b.advance(&r, Stage::Closed).unwrap();
     assert_eq!(b.advance(&r, Stage::NoResult), Err(P::HasResult));
     assert_eq!(next(&b, &r), Next { no_winner: false, publicity: true, runoff: None, end: false });
 }
 
-/// Six members, candidates m01 and m02, one honour, K = 2: four ballots
+/// Six members, candidates ms[0] and ms[1], one honour, K = 2: four ballots
 /// name both, so each has 4 votes (needed: 4) and they tie for the one place.
 #[test]
 fn a_tie_at_the_last_place_runs_off_end_to_end() {
     let (mut b, r, ms) = voting_round(6, 2, Rules { k: 2, ..rules(1) });
     for voter in &ms[2..] {
-        b.vote(&r, voter, &ms[..2]);
+        b.vote(&r, voter, &ms[..2]).unwrap();
     }
     b.advance(&r, Stage::Closed).unwrap();
     let t = b.results(&r).unwrap();
@@ -156,14 +157,14 @@ fn a_tie_at_the_last_place_runs_off_end_to_end() {
 
     let runoff = rounds::runoff(b.state(), &b.round(&r), "再次投票").unwrap();
     assert_eq!((runoff.candidates.clone(), runoff.honours, runoff.k), (Some(ms[..2].to_vec()), 1, 1));
-    let r2 = rid("r2");
-    b.rules(&r2, runoff).unwrap();
+    let r2 = b.runoff(&r, "再次投票").unwrap();
+    assert_eq!(b.round(&r2).rules, runoff);
     b.advance(&r2, Stage::Voting).unwrap();
     for voter in &ms[2..] {
-        b.vote(&r2, voter, &ms[1..2]);
+        b.vote(&r2, voter, &ms[1..2]).unwrap();
     }
-    b.vote(&r2, &ms[0], &ms[1..2]);
-    b.vote(&r2, &ms[1], &ms[..1]);
+    b.vote(&r2, &ms[0], &ms[1..2]).unwrap();
+    b.vote(&r2, &ms[1], &ms[..1]).unwrap();
     b.advance(&r2, Stage::Closed).unwrap();
     assert_eq!(b.results(&r2).unwrap().elected, ms[1..2].to_vec());
     b.advance(&r2, Stage::Publicity).unwrap();
@@ -171,8 +172,8 @@ fn a_tie_at_the_last_place_runs_off_end_to_end() {
     assert_eq!(rounds::honoured(b.state(), &b.round(&r2)), ms[1..2].to_vec());
 }
 
-/// Eight members, two honours, K = 2: m01 is elected with 6, m02 and m03
-/// tie with 5 (needed: 5) for the second place. 公示 of m01 may go ahead;
+/// Eight members, two honours, K = 2: ms[0] is elected with 6, ms[1] and ms[2]
+/// tie with 5 (needed: 5) for the second place. 公示 of ms[0] may go ahead;
 /// the tie runs off for the one place left.
 #[test]
 fn a_tie_below_a_winner_offers_the_runoff_beside_publicity() {
@@ -180,7 +181,7 @@ fn a_tie_below_a_winner_offers_the_runoff_beside_publicity() {
     let votes: [(usize, [usize; 2]); 8] =
         [(4, [0, 1]), (5, [0, 1]), (6, [0, 2]), (7, [0, 2]), (1, [0, 2]), (2, [0, 1]), (0, [1, 2]), (3, [1, 2])];
     for (voter, choices) in votes {
-        b.vote(&r, &ms[voter], &[ms[choices[0]].clone(), ms[choices[1]].clone()]);
+        b.vote(&r, &ms[voter], &[ms[choices[0]].clone(), ms[choices[1]].clone()]).unwrap();
     }
     b.advance(&r, Stage::Closed).unwrap();
     assert_eq!(
@@ -195,8 +196,8 @@ fn a_tie_below_a_winner_offers_the_runoff_beside_publicity() {
     assert_eq!(b.advance(&r, Stage::NoResult), Err(P::HasResult));
 }
 
-/// Ten members, five candidates, two honours, K = 2 (needed: 6): m01 is
-/// elected with 6; m02 has 4, m03 and m04 3 each, m05 none. The second
+/// Ten members, five candidates, two honours, K = 2 (needed: 6): ms[0] is
+/// elected with 6; ms[1] has 4, ms[2] and ms[3] 3 each, ms[4] none. The second
 /// place runs off among the next ones, one more than the places left (差额),
 /// everyone level with the last of them included (never cut silently).
 #[test]
@@ -216,7 +217,7 @@ fn an_unfilled_place_runs_off_among_the_next_candidates() {
     ];
     for (voter, choices) in ballots {
         let choices: Vec<MemberId> = choices.iter().map(|c| ms[*c].clone()).collect();
-        b.vote(&r, &ms[voter], &choices);
+        b.vote(&r, &ms[voter], &choices).unwrap();
     }
     b.advance(&r, Stage::Closed).unwrap();
     let t = b.results(&r).unwrap();
@@ -239,11 +240,11 @@ fn an_unfilled_place_runs_off_among_the_next_candidates() {
 fn all_blank_ballots_can_only_end_the_round() {
     let (mut b, r, ms) = voting_round(4, 2, rules(1));
     for voter in &ms {
-        b.vote(&r, voter, &[]);
+        b.vote(&r, voter, &[]).unwrap();
     }
     b.advance(&r, Stage::Closed).unwrap();
     assert_eq!(next(&b, &r), Next { no_winner: true, publicity: false, runoff: None, end: true });
-    assert_eq!(rounds::runoff(b.state(), &b.round(&r), "再次投票"), Err(P::NoRunoff), "nobody to run off");
+    assert_eq!(b.runoff(&r, "再次投票"), Err(P::NoRunoff), "nobody to run off");
     assert_eq!(b.advance(&r, Stage::Publicity), Err(P::NoWinner));
     b.advance(&r, Stage::NoResult).unwrap();
 }

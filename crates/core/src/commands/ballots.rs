@@ -78,9 +78,12 @@ pub fn vote_named(
     let choices = rounds::check_choices(state, &round, Some(voter), choices)?;
     let revising = rounds::cast_by(state, id, voter).is_some();
     // Where revising is allowed the slot is the hash of a secret only this
-    // phone keeps; the server replaces a ballot only for it.
+    // phone keeps; the server replaces a ballot only for it. Only a
+    // revision uses the kept secret: one kept on a phone since joined as
+    // another member is theirs, and a first vote in its slot would
+    // overwrite their ballot.
     let (slot, keep) = if round.rules.revision {
-        let (secret, keep) = match phone.secret {
+        let (secret, keep) = match phone.secret.filter(|_| revising) {
             Some(secret) => (secret, None),
             None => {
                 let secret = act.random();
