@@ -5,12 +5,13 @@
 mod branch;
 
 use branch::Branch;
+use branch::{cancelled, held, plan};
 use zhibu_core::alerts::{self, Alert, MemberLine};
 use zhibu_core::attendance::AttendanceStatus as A;
 use zhibu_core::commands::attendance::MakeUpEntry;
 use zhibu_core::date::Date;
 use zhibu_core::ids::{MeetingId, MemberId};
-use zhibu_core::meetings::{Audience, MeetingDraft, MeetingKind as K};
+use zhibu_core::meetings::{Audience, MeetingKind as K};
 use zhibu_core::roster::MemberFields;
 use zhibu_core::settings::Setting;
 use zhibu_core::sheet::Source;
@@ -22,25 +23,6 @@ fn local(date: &str, hour: u8, minute: u8) -> i64 {
 
 fn add(b: &mut Branch, name: &str, group: &str) -> MemberId {
     b.member(MemberFields { group: group.into(), joined: None, ..branch::fields(name) })
-}
-
-/// A meeting planned with the topic 主题 `name`.
-fn plan(b: &mut Branch, name: &str, kind: K, audience: Audience, start: i64) -> MeetingId {
-    let form = MeetingDraft { topic: format!("主题 {name}"), ..b.draft(kind, audience, start, 90) };
-    b.plan_draft(&form)
-}
-
-/// A meeting held with its audience as the roster stands now.
-fn held(b: &mut Branch, name: &str, kind: K, audience: Audience, start: i64) -> MeetingId {
-    let id = plan(b, name, kind, audience, start);
-    b.hold(&id);
-    id
-}
-
-fn cancelled(b: &mut Branch, name: &str, kind: K, audience: Audience, start: i64) -> MeetingId {
-    let id = plan(b, name, kind, audience, start);
-    b.cancel(&id, "台风");
-    id
 }
 
 /// Leave asked the day before the (planned) meeting, and answered.

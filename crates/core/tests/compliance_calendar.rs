@@ -6,10 +6,11 @@
 mod branch;
 
 use branch::Branch;
+use branch::{cancelled, held, plan};
 use zhibu_core::compliance::{self, Calendar, Cell, CellStatus, Gap, Period, Span};
 use zhibu_core::date::Date;
 use zhibu_core::ids::{MeetingId, MemberId};
-use zhibu_core::meetings::{Audience, Frequency, MeetingDraft, MeetingKind as K};
+use zhibu_core::meetings::{Audience, Frequency, MeetingKind as K};
 use zhibu_core::roster::{MemberFields, Role};
 use zhibu_core::settings::Setting;
 use zhibu_core::zone::Zone;
@@ -25,25 +26,6 @@ fn add(b: &mut Branch, name: &str, group: &str) -> MemberId {
 /// A 支部书记, so a 支委会 has someone to expect.
 fn secretary(b: &mut Branch, name: &str, group: &str) -> MemberId {
     b.member(MemberFields { group: group.into(), role: Role::Secretary, joined: None, ..branch::fields(name) })
-}
-
-/// A meeting planned with the topic 主题 `name`.
-fn plan(b: &mut Branch, name: &str, kind: K, audience: Audience, start: i64) -> MeetingId {
-    let form = MeetingDraft { topic: format!("主题 {name}"), ..b.draft(kind, audience, start, 90) };
-    b.plan_draft(&form)
-}
-
-/// A meeting held with its audience as the roster stands now.
-fn held(b: &mut Branch, name: &str, kind: K, audience: Audience, start: i64) -> MeetingId {
-    let id = plan(b, name, kind, audience, start);
-    b.hold(&id);
-    id
-}
-
-fn cancelled(b: &mut Branch, name: &str, kind: K, audience: Audience, start: i64) -> MeetingId {
-    let id = plan(b, name, kind, audience, start);
-    b.cancel(&id, "台风");
-    id
 }
 
 fn calendar(b: &Branch, year: i32, now: i64) -> Calendar {

@@ -5,14 +5,15 @@
 mod branch;
 
 use branch::Branch;
+use branch::Hours;
 use zhibu_core::attendance::AttendanceStatus as A;
 use zhibu_core::date::Date;
-use zhibu_core::hours::{self, MemberHours, YearHours};
-use zhibu_core::ids::{MeetingId, MemberId, StudyId};
+use zhibu_core::hours;
+use zhibu_core::ids::{MeetingId, MemberId};
 use zhibu_core::meetings::{Audience, MeetingDraft, MeetingKind as K, MeetingValue as V};
 use zhibu_core::roster::{MemberFields, Role};
 use zhibu_core::settings::{Setting, Settings};
-use zhibu_core::study::{self, StudyState};
+use zhibu_core::study::StudyState;
 use zhibu_core::zone::Zone;
 
 fn day(text: &str) -> Date {
@@ -30,34 +31,6 @@ fn add_with(b: &mut Branch, name: &str, role: Role, exempt: bool) -> MemberId {
 
 fn add(b: &mut Branch, name: &str, role: Role) -> MemberId {
     add_with(b, name, role, false)
-}
-
-/// What the hours pages read.
-trait Hours {
-    fn year(&self, year: i32) -> YearHours;
-    fn hours(&self, year: i32, member: &MemberId) -> MemberHours;
-    /// (training, meetings, self-study, pending), tenths.
-    fn totals(&self, year: i32, member: &MemberId) -> (u32, u32, u32, u32);
-    fn entry(&self, id: &StudyId) -> study::StudyEntry;
-}
-
-impl Hours for Branch {
-    fn year(&self, year: i32) -> YearHours {
-        hours::year(self.state(), year, &self.settings(), None)
-    }
-
-    fn hours(&self, year: i32, member: &MemberId) -> MemberHours {
-        self.year(year).lines.into_iter().find(|l| &l.member.id == member).unwrap()
-    }
-
-    fn totals(&self, year: i32, member: &MemberId) -> (u32, u32, u32, u32) {
-        let h = self.hours(year, member);
-        (h.training, h.meetings, h.self_study, h.pending)
-    }
-
-    fn entry(&self, id: &StudyId) -> study::StudyEntry {
-        study::entries(self.state(), &self.settings()).into_iter().find(|e| &e.id == id).unwrap()
-    }
 }
 
 // ---------------------------------------------------------------------------

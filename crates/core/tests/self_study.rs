@@ -7,13 +7,13 @@
 
 mod branch;
 
+use branch::Hours;
 use branch::{Branch, DESK, phone};
 use zhibu_core::commands::Draft;
 use zhibu_core::commands::training::{decide_study, record_study};
 use zhibu_core::date::Date;
 use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, Payload};
-use zhibu_core::hours::{self, MemberHours, YearHours};
 use zhibu_core::ids::{DeviceId, MemberId, StudyId};
 use zhibu_core::join;
 use zhibu_core::roster::{MemberFields, Role};
@@ -66,34 +66,6 @@ fn forge(b: &mut Branch, id: &StudyId, by: &MemberId, decision: StudyDecision) {
 fn rewrite(b: &mut Branch, id: &StudyId, record: SelfStudy) {
     let member = record.member.clone();
     b.foreign(&phone(&member), Some(&member), Payload::SelfStudyRecorded { study: id.clone(), record });
-}
-
-/// What the hours pages read.
-trait Hours {
-    fn year(&self, year: i32) -> YearHours;
-    fn hours(&self, year: i32, member: &MemberId) -> MemberHours;
-    /// (training, meetings, self-study, pending), tenths.
-    fn totals(&self, year: i32, member: &MemberId) -> (u32, u32, u32, u32);
-    fn entry(&self, id: &StudyId) -> study::StudyEntry;
-}
-
-impl Hours for Branch {
-    fn year(&self, year: i32) -> YearHours {
-        hours::year(self.state(), year, &self.settings(), None)
-    }
-
-    fn hours(&self, year: i32, member: &MemberId) -> MemberHours {
-        self.year(year).lines.into_iter().find(|l| &l.member.id == member).unwrap()
-    }
-
-    fn totals(&self, year: i32, member: &MemberId) -> (u32, u32, u32, u32) {
-        let h = self.hours(year, member);
-        (h.training, h.meetings, h.self_study, h.pending)
-    }
-
-    fn entry(&self, id: &StudyId) -> study::StudyEntry {
-        study::entries(self.state(), &self.settings()).into_iter().find(|e| &e.id == id).unwrap()
-    }
 }
 
 fn draft(date: &str, material: &str, hours: &str) -> StudyDraft {

@@ -205,3 +205,22 @@ impl Branch {
         b
     }
 }
+
+/// A meeting planned with the topic 主题 `name`.
+pub fn plan(b: &mut Branch, name: &str, kind: MeetingKind, audience: Audience, start: i64) -> MeetingId {
+    let form = MeetingDraft { topic: format!("主题 {name}"), ..b.draft(kind, audience, start, 90) };
+    b.plan_draft(&form)
+}
+
+/// A meeting held with its audience as the roster stands now.
+pub fn held(b: &mut Branch, name: &str, kind: MeetingKind, audience: Audience, start: i64) -> MeetingId {
+    let id = plan(b, name, kind, audience, start);
+    b.hold(&id);
+    id
+}
+
+pub fn cancelled(b: &mut Branch, name: &str, kind: MeetingKind, audience: Audience, start: i64) -> MeetingId {
+    let id = plan(b, name, kind, audience, start);
+    b.cancel(&id, "台风");
+    id
+}

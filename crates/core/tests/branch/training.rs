@@ -5,9 +5,10 @@ use super::{Branch, DESK, phone};
 use zhibu_core::commands::meetings::save_meeting;
 use zhibu_core::commands::training::{decide_study, record_study, save_class, withdraw_study};
 use zhibu_core::date::Date;
-use zhibu_core::hours;
+use zhibu_core::hours::{self, MemberHours, YearHours};
 use zhibu_core::ids::{ClassId, MeetingId, MemberId, StudyId};
 use zhibu_core::meetings::{Audience, MeetingDraft, MeetingKind};
+use zhibu_core::study;
 use zhibu_core::study::StudyDraft;
 use zhibu_core::training::{Class, ClassDraft};
 
@@ -85,5 +86,33 @@ impl Branch {
     pub fn decide(&mut self, id: &StudyId, by: &MemberId, confirmed: bool) {
         self.run(DESK, Some(by), |state, _| decide_study(state, id, by, confirmed, ""))
             .expect("an answer they may give");
+    }
+}
+
+/// What the hours pages read.
+pub trait Hours {
+    fn year(&self, year: i32) -> YearHours;
+    fn hours(&self, year: i32, member: &MemberId) -> MemberHours;
+    /// (training, meetings, self-study, pending), tenths.
+    fn totals(&self, year: i32, member: &MemberId) -> (u32, u32, u32, u32);
+    fn entry(&self, id: &StudyId) -> study::StudyEntry;
+}
+
+impl Hours for Branch {
+    fn year(&self, year: i32) -> YearHours {
+        hours::year(self.state(), year, &self.settings(), None)
+    }
+
+    fn hours(&self, year: i32, member: &MemberId) -> MemberHours {
+        self.year(year).lines.into_iter().find(|l| &l.member.id == member).unwrap()
+    }
+
+    fn totals(&self, year: i32, member: &MemberId) -> (u32, u32, u32, u32) {
+        let h = self.hours(year, member);
+        (h.training, h.meetings, h.self_study, h.pending)
+    }
+
+    fn entry(&self, id: &StudyId) -> study::StudyEntry {
+        study::entries(self.state(), &self.settings()).into_iter().find(|e| &e.id == id).unwrap()
     }
 }
