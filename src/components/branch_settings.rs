@@ -54,7 +54,7 @@ pub fn BranchSettings() -> impl IntoView {
             vec![Setting::CheckInOpens(o), Setting::LateGrace(g), Setting::AbsenceAlert(a), Setting::GapAlertMonths(m)];
         wanted.extend(freqs.get_untracked().into_iter().map(|(k, f)| Setting::Frequency(k, f)));
         if let Some(e) = wanted.iter().find_map(|s| s.check().err()) {
-            message.set(Some(Err(e)));
+            message.set(Some(Err(words::setting_problem(lang, &e))));
             return;
         }
         let saved = session.try_update(|s| {

@@ -67,7 +67,7 @@ pub fn HoursSettings() -> impl IntoView {
         let on = counted.get_untracked();
         wanted.extend(choosable().map(|k| Setting::CountsHours(k, on.contains(&k))));
         if let Some(e) = wanted.iter().find_map(|s| s.check().err()) {
-            message.set(Some(Err(e)));
+            message.set(Some(Err(words::setting_problem(lang, &e))));
             return;
         }
         let saved = session.try_update(|s| {

@@ -275,11 +275,27 @@ pub enum Recount {
     Differs(Tally),
 }
 
+/// Why a file could not be recounted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecountProblem {
+    /// Not JSON, or not shaped like a box export (a field missing or of
+    /// the wrong kind); 1-based line and column of the problem.
+    Unreadable {
+        /// Line.
+        line: usize,
+        /// Column.
+        column: usize,
+    },
+    /// Readable, but another kind of file (its `kind` is not [`EXPORT_KIND`]).
+    NotAnExport,
+}
+
 /// Recounts an exported box from its ballots and rules alone.
-pub fn recount(json: &str) -> Result<Recount, String> {
-    let export: BoxExport = serde_json::from_str(json).map_err(|e| e.to_string())?;
+pub fn recount(json: &str) -> Result<Recount, RecountProblem> {
+    let export: BoxExport =
+        serde_json::from_str(json).map_err(|e| RecountProblem::Unreadable { line: e.line(), column: e.column() })?;
     if export.kind != EXPORT_KIND {
-        return Err("not a ballot box export".into());
+        return Err(RecountProblem::NotAnExport);
     }
     let candidates: BTreeSet<MemberId> = export.candidates.iter().map(|(c, _)| c.clone()).collect();
     let tally = tally::tally(&export.rules, &candidates, export.ballots.iter().map(Vec::as_slice));

@@ -12,6 +12,8 @@
 //! newer or unreadable document is refused with a message that names what is
 //! wrong, and the caller keeps the text untouched.
 
+use crate::bounds::OutOfBounds;
+use crate::content::ContentProblem;
 use crate::event::{Event, Payload};
 use crate::records::Records;
 use crate::roster::FieldError;
@@ -70,6 +72,20 @@ pub enum DocError {
         /// The problems.
         errors: Vec<FieldError>,
     },
+    /// An event is outside the limits on ids, strings, size, clock or time.
+    Bounds {
+        /// Index in `events`.
+        index: usize,
+        /// Which limit.
+        problem: OutOfBounds,
+    },
+    /// An event's content fails the check its feature's form applies.
+    Content {
+        /// Index in `events`.
+        index: usize,
+        /// The problem.
+        problem: ContentProblem,
+    },
 }
 
 impl fmt::Display for DocError {
@@ -89,6 +105,8 @@ impl fmt::Display for DocError {
                 let list: Vec<String> = errors.iter().map(|e| format!("{} ({:?})", e.field.key(), e.problem)).collect();
                 f.write_str(&list.join(", "))
             }
+            DocError::Bounds { index, problem } => write!(f, "events[{index}]: {problem}"),
+            DocError::Content { index, problem } => write!(f, "events[{index}]: {problem}"),
         }
     }
 }
@@ -239,169 +257,26 @@ fn check_events(snapshot: Option<State>, events: Vec<Event>) -> Result<Document,
 }
 
 /// Every check an event from outside gets (a backup's, or a push to the
-/// server): bounds (clock, time, ids, size: [`crate::bounds`]), member
-/// fields, content; `index` names it in the error.
+/// server): bounds (clock, time, ids, size: [`crate::bounds`]), then its
+/// content ([`check_content`]: member fields as the form checks them, the
+/// rest by each feature); `index` names it in the error.
 pub fn check_event(index: usize, event: &Event) -> Result<(), DocError> {
-    let out =
-        |e: crate::bounds::OutOfBounds| DocError::Invalid { path: format!("events[{index}]"), message: e.to_string() };
+    let out = |problem| DocError::Bounds { index, problem };
     event.check_bounds().map_err(out)?;
     crate::bounds::check(event).map_err(out)?;
-    validate(event).map_err(|errors| DocError::InvalidEvent { index, errors })?;
-    check_content(event).map_err(|message| DocError::Invalid { path: format!("events[{index}]"), message })
+    check_content(event).map_err(|problem| match problem {
+        ContentProblem::Fields(errors) => DocError::InvalidEvent { index, errors },
+        problem => DocError::Content { index, problem },
+    })
 }
+
+pub use crate::content::check as check_content;
 
 /// Version 1 had `"version"` and no snapshot; the events are unchanged.
 fn migrate_v1(mut doc: Map<String, Value>) -> Map<String, Value> {
     doc.remove("version");
     doc.insert("schema".into(), json!(2));
     doc
-}
-
-/// Events from outside get the same checks as the form.
-fn validate(event: &Event) -> Result<(), Vec<FieldError>> {
-    match &event.payload {
-        Payload::MemberAdded { fields, .. } => fields.revalidate(),
-        Payload::MembersImported { members } => members.iter().try_for_each(|m| m.fields.revalidate()),
-        Payload::MemberEdited { changes, .. } if changes.is_empty() => {
-            Err(vec![FieldError { field: crate::roster::Field::Name, problem: crate::roster::Problem::Required }])
-        }
-        Payload::MemberEdited { changes, .. } => {
-            // Check each changed value by applying it to a valid template.
-            let mut probe = crate::roster::MemberDraft { name: "x".into(), ..Default::default() }
-                .validate()
-                .expect("template is valid");
-            for change in changes {
-                apply_change(&mut probe, change);
-            }
-            probe.revalidate()
-        }
-        // The meeting-side events are checked by `check_content`.
-        _ => Ok(()),
-    }
-}
-
-/// Checks the meeting-side events: lengths, ranges, proofs' shape, and that
-/// a member's own act (check-in, leave request) is made by that member.
-pub fn check_content(event: &Event) -> Result<(), String> {
-    use crate::checkin::{MAX_REASON, Proof};
-    use crate::meetings::{Audience, MAX_LONG_TEXT, MAX_MINUTES, MAX_SHORT_TEXT, MeetingStatus, MeetingValue as V};
-    let long = |s: &str, max: usize, what: &str| {
-        if s.chars().count() > max { Err(format!("{what} is longer than {max} characters")) } else { Ok(()) }
-    };
-    let own = |member: &crate::ids::MemberId| {
-        if event.actor.as_ref() == Some(member) { Ok(()) } else { Err("made for another member".to_owned()) }
-    };
-    match &event.payload {
-        Payload::SettingsChanged { changes } if changes.is_empty() => Err("no settings".into()),
-        Payload::SettingsChanged { changes } => changes.iter().try_for_each(|c| c.check()),
-        Payload::MeetingSaved { changes, .. } if changes.is_empty() => Err("no meeting fields".into()),
-        Payload::MeetingSaved { changes, .. } => changes.iter().try_for_each(|c| match c {
-            V::Topic(t) | V::Place(t) | V::Host(t) | V::Lecturer(t) | V::Recorder(t) => long(t, MAX_SHORT_TEXT, "text"),
-            V::Agenda(t) | V::Record(t) => long(t, MAX_LONG_TEXT, "text"),
-            V::Minutes(m) if !(1..=MAX_MINUTES).contains(m) => Err(format!("duration {m} minutes")),
-            V::Audience(Audience::List(ids)) | V::Status(MeetingStatus::Held { expected: ids }) if ids.is_empty() => {
-                Err("no expected attendees".into())
-            }
-            V::Audience(Audience::Group(g)) => long(g, MAX_SHORT_TEXT, "group"),
-            V::Status(MeetingStatus::Cancelled { reason }) => long(reason, MAX_SHORT_TEXT, "reason"),
-            V::Credit(Some(c)) if *c > crate::hours::MAX_DAY => Err(format!("{c} tenths of an hour in a session")),
-            _ => Ok(()),
-        }),
-        Payload::CheckedIn { member, check, .. } => {
-            own(member)?;
-            long(&check.device, 64, "device")?;
-            match &check.proof {
-                Proof::Code(c) if c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
-                Proof::Token(t) if crate::token::Token::parse(t).is_ok() => Ok(()),
-                _ => Err("check-in proof is malformed".into()),
-            }
-        }
-        Payload::LeaveRequested { member, request, .. } => {
-            own(member)?;
-            long(&request.reason, MAX_REASON, "reason")
-        }
-        Payload::LeaveDecided { decision, .. } => long(&decision.note, MAX_REASON, "note"),
-        Payload::DeviceConfirmed { device, .. } => long(device, 64, "device"),
-        Payload::MadeUp { make_up, .. } => {
-            long(&make_up.what, MAX_REASON, "make-up")?;
-            long(&make_up.confirmed_by, MAX_REASON, "confirmed by")
-        }
-        Payload::ClassSaved { changes, .. } if changes.is_empty() => Err("no class fields".into()),
-        Payload::ClassSaved { changes, .. } => changes.iter().try_for_each(|c| {
-            use crate::training::ClassValue as C;
-            match c {
-                C::Title(t) | C::Organizer(t) => long(t, MAX_SHORT_TEXT, "text"),
-                C::Description(t) => long(t, MAX_LONG_TEXT, "text"),
-                C::Audience(Audience::List(ids)) if ids.is_empty() => Err("no expected attendees".into()),
-                C::Audience(Audience::Group(g)) => long(g, MAX_SHORT_TEXT, "group"),
-                C::Dates(from, to) if to < from => Err("class ends before it starts".into()),
-                C::Completion(Some(c)) if !(1..=100).contains(c) => Err(format!("completion {c}%")),
-                _ => Ok(()),
-            }
-        }),
-        Payload::SelfStudyRecorded { record, .. } => {
-            use crate::study::{MAX_MATERIAL, MAX_NOTE};
-            own(&record.member)?;
-            long(&record.material, MAX_MATERIAL, "material")?;
-            long(&record.note, MAX_NOTE, "note")?;
-            if (1..=crate::hours::MAX_DAY).contains(&record.tenths) {
-                Ok(())
-            } else {
-                Err(format!("{} tenths of an hour in a day", record.tenths))
-            }
-        }
-        Payload::RoundSaved { changes, .. } if changes.is_empty() => Err("no round fields".into()),
-        Payload::RoundSaved { changes, .. } => changes.iter().try_for_each(|c| {
-            use crate::rounds::RoundValue as R;
-            let hash = |h: &String| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit());
-            match c {
-                R::Rules(rules) => rules.check().map_err(|p| format!("round rules: {p:?}")),
-                R::Codes(codes) if codes.len() > 10_000 || !codes.iter().all(hash) => {
-                    Err("ballot code hashes are malformed".into())
-                }
-                _ => Ok(()),
-            }
-        }),
-        Payload::Nominated { record, .. } => {
-            own(&record.by)?;
-            if record.deeds.trim().is_empty() {
-                return Err("a nomination needs deeds".into());
-            }
-            long(&record.deeds, crate::rounds::MAX_DEEDS, "deeds")
-        }
-        // The form's own check: a hand-made 不通过 cannot skip the reason.
-        Payload::Reviewed { review, .. } => crate::rounds::check_review(review).map_err(|p| match p {
-            crate::rounds::RoundProblem::ReasonRequired => "a rejection needs a reason".into(),
-            other => format!("review: {other:?}"),
-        }),
-        Payload::Voted { voter, .. } => match voter {
-            crate::rounds::Voter::Member(m) => own(m),
-            crate::rounds::Voter::Code(h) if h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(()),
-            crate::rounds::Voter::Code(_) => Err("ballot code hash is malformed".into()),
-            // Entered by a record keeper (the actor), for the member.
-            crate::rounds::Voter::Paper(_) => Ok(()),
-        },
-        Payload::ObjectionFiled { record, .. } => long(&record.text, crate::rounds::MAX_OBJECTION, "objection"),
-        Payload::ObjectionHandled { handling, .. } => long(&handling.note, crate::rounds::MAX_SHORT, "note"),
-        Payload::SelfStudyDecided { decision, .. } => {
-            own(&decision.by)?;
-            long(&decision.note, crate::study::MAX_NOTE, "note")
-        }
-        _ => Ok(()),
-    }
-}
-
-fn apply_change(fields: &mut crate::roster::MemberFields, change: &crate::roster::FieldValue) {
-    use crate::roster::FieldValue as F;
-    match change.clone() {
-        F::Name(v) => fields.name = v,
-        F::Group(v) => fields.group = v,
-        F::Status(v) => fields.status = v,
-        F::Role(v) => fields.role = v,
-        F::Joined(v) => fields.joined = v,
-        F::Phone(v) => fields.phone = v,
-        F::Exempt(v) => fields.exempt = v,
-    }
 }
 
 impl Document {

@@ -24,6 +24,7 @@ pub mod clock;
 pub mod code_batches;
 pub mod commands;
 pub mod compliance;
+pub mod content;
 mod csv_lines;
 pub mod date;
 pub mod deeds;

@@ -96,29 +96,55 @@ impl Setting {
     }
 
     /// Refuses values no branch could mean.
-    pub fn check(&self) -> Result<(), String> {
-        let within = |v: u32, max: u32, what: &str| {
-            if v <= max { Ok(()) } else { Err(format!("{what} {v} is above {max}")) }
-        };
+    pub fn check(&self) -> Result<(), SettingProblem> {
+        let within = |v: u32, max: u32| if v <= max { Ok(()) } else { Err(SettingProblem::Above { max }) };
         match self {
-            Setting::BranchName(n) if n.chars().count() > MAX_BRANCH_NAME => Err("branch name is too long".into()),
-            Setting::ParentCommittee(n) if n.chars().count() > MAX_BRANCH_NAME => {
-                Err("parent committee name is too long".into())
+            Setting::BranchName(n) | Setting::ParentCommittee(n) if n.chars().count() > MAX_BRANCH_NAME => {
+                Err(SettingProblem::NameTooLong(self.key()))
             }
-            Setting::OrganizerKey(k) if crate::token::PublicKey::parse(k).is_none() => {
-                Err("organizer key is not an Ed25519 public key".into())
-            }
-            Setting::CheckInOpens(v) => within(*v, 24 * 60, "check-in opening"),
-            Setting::LateGrace(v) => within(*v, 24 * 60, "late grace"),
-            Setting::AbsenceAlert(v) => within(*v, 100, "absence alert"),
-            Setting::GapAlertMonths(v) => within(*v, 36, "months without organisational life"),
-            Setting::Zone(Zone(m)) if m.abs() > 14 * 60 => Err(format!("zone offset {m} minutes")),
-            Setting::TargetMember(v) | Setting::TargetCommittee(v) => within(*v, 1000, "yearly 学时 target"),
-            Setting::FullDayHours(0) | Setting::HalfDayHours(0) => Err("a session earns at least 1 学时".into()),
-            Setting::FullDayHours(v) | Setting::HalfDayHours(v) => within(*v, 24, "学时 of a session"),
-            Setting::Completion(0) => Err("completion needs at least 1%".into()),
-            Setting::Completion(v) => within(*v, 100, "completion percentage"),
+            Setting::OrganizerKey(k) if crate::token::PublicKey::parse(k).is_none() => Err(SettingProblem::BadKey),
+            Setting::CheckInOpens(v) | Setting::LateGrace(v) => within(*v, 24 * 60),
+            Setting::AbsenceAlert(v) => within(*v, 100),
+            Setting::GapAlertMonths(v) => within(*v, 36),
+            Setting::Zone(Zone(m)) if m.abs() > 14 * 60 => Err(SettingProblem::Zone(*m)),
+            Setting::TargetMember(v) | Setting::TargetCommittee(v) => within(*v, 1000),
+            Setting::FullDayHours(0) | Setting::HalfDayHours(0) | Setting::Completion(0) => Err(SettingProblem::Zero),
+            Setting::FullDayHours(v) | Setting::HalfDayHours(v) => within(*v, 24),
+            Setting::Completion(v) => within(*v, 100),
             _ => Ok(()),
+        }
+    }
+}
+
+/// Why a setting was refused ([`Setting::check`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingProblem {
+    /// 支部名称 or 上级党委 longer than [`MAX_BRANCH_NAME`] characters.
+    NameTooLong(SettingKey),
+    /// The organizer key is not an Ed25519 public key.
+    BadKey,
+    /// A number above its highest (minutes, counts, months, 学时, percent).
+    Above {
+        /// The highest allowed.
+        max: u32,
+    },
+    /// 0 学时 for a session, or a 0 % completion.
+    Zero,
+    /// A zone more than 14 hours from UTC (minutes east).
+    Zone(i32),
+}
+
+impl std::fmt::Display for SettingProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SettingProblem::NameTooLong(SettingKey::ParentCommittee) => {
+                write!(f, "the parent committee's name is longer than {MAX_BRANCH_NAME} characters")
+            }
+            SettingProblem::NameTooLong(_) => write!(f, "the branch name is longer than {MAX_BRANCH_NAME} characters"),
+            SettingProblem::BadKey => f.write_str("the organizer key is not an Ed25519 public key"),
+            SettingProblem::Above { max } => write!(f, "a setting is above {max}"),
+            SettingProblem::Zero => f.write_str("a session earns at least 1 学时, a class needs at least 1 %"),
+            SettingProblem::Zone(m) => write!(f, "zone offset {m} minutes"),
         }
     }
 }

@@ -223,7 +223,10 @@ fn receipts_carry_a_members_own_check_in_back() {
     );
     assert!(matches!(join::open_receipt(&join::receipt([&decided])), Err(DocError::Invalid { .. })));
     let for_other = check_in_event(Some("m99"), a.as_str(), Proof::Code("123456".into()));
-    assert_eq!(join::open_receipt(&join::receipt([&for_other])), invalid(0, "made for another member"));
+    assert_eq!(
+        join::open_receipt(&join::receipt([&for_other])),
+        invalid(0, zhibu_core::content::ContentProblem::NotOwn)
+    );
     assert_eq!(join::open_receipt(&format!("{RECEIPT_PREFIX}{{\"events\":[]}}")), Err(DocError::NotZhibu));
     assert_eq!(join::open_receipt(&format!("{RECEIPT_PREFIX}\"x\"")), Err(DocError::NotZhibu));
     assert_eq!(join::open_receipt("[]"), Err(DocError::NotZhibu));
@@ -254,20 +257,21 @@ fn parse_events(events: &[Event]) -> Result<Vec<Event>, DocError> {
     document::parse(&document::events_to_json(events)).map(|d| d.events)
 }
 
-fn invalid(index: usize, message: &str) -> Result<Vec<Event>, DocError> {
-    Err(DocError::Invalid { path: format!("events[{index}]"), message: message.into() })
+fn invalid(index: usize, problem: zhibu_core::content::ContentProblem) -> Result<Vec<Event>, DocError> {
+    Err(DocError::Content { index, problem })
 }
 
 #[test]
 fn imported_meeting_events_are_checked() {
+    use zhibu_core::content::ContentProblem as P;
     let own = check_in_event(Some("m1"), "m1", Proof::Code("123456".into()));
     assert_eq!(parse_events(std::slice::from_ref(&own)), Ok(vec![own.clone()]));
     // 不得代签: nobody checks in for another.
     let for_other = check_in_event(Some("m2"), "m1", Proof::Code("123456".into()));
-    assert_eq!(document::check_content(&for_other), Err("made for another member".into()));
-    assert_eq!(parse_events(&[own.clone(), for_other]), invalid(1, "made for another member"));
+    assert_eq!(document::check_content(&for_other), Err(P::NotOwn));
+    assert_eq!(parse_events(&[own.clone(), for_other]), invalid(1, P::NotOwn));
     let anonymous = check_in_event(None, "m1", Proof::Code("123456".into()));
-    assert_eq!(parse_events(&[anonymous]), invalid(0, "made for another member"));
+    assert_eq!(parse_events(&[anonymous]), invalid(0, P::NotOwn));
     let leave_for_other = event(
         Some("m2"),
         Payload::LeaveRequested {
@@ -276,11 +280,11 @@ fn imported_meeting_events_are_checked() {
             request: LeaveRequest { reason: "出差".into(), withdrawn: false },
         },
     );
-    assert_eq!(parse_events(&[leave_for_other]), invalid(0, "made for another member"));
+    assert_eq!(parse_events(&[leave_for_other]), invalid(0, P::NotOwn));
 
     for proof in [Proof::Code("12345".into()), Proof::Code("12a456".into()), Proof::Token("not-a-token".into())] {
         let bad = check_in_event(Some("m1"), "m1", proof.clone());
-        assert_eq!(parse_events(&[bad]), invalid(0, "check-in proof is malformed"), "{proof:?}");
+        assert_eq!(parse_events(&[bad]), invalid(0, P::BadProof), "{proof:?}");
     }
     let token = Proof::Token(key().token(&mid(1), start()).to_text());
     assert!(parse_events(&[check_in_event(Some("m1"), "m1", token)]).is_ok());
@@ -288,23 +292,26 @@ fn imported_meeting_events_are_checked() {
     if let Payload::CheckedIn { check, .. } = &mut long_device.payload {
         check.device = "d".repeat(65);
     }
-    assert_eq!(parse_events(&[long_device]), invalid(0, "device is longer than 64 characters"));
+    assert_eq!(parse_events(&[long_device]), invalid(0, P::TooLong { what: "device", max: 64 }));
 
     let saved = |changes: Vec<V>| event(None, Payload::MeetingSaved { meeting: mid(1), changes });
     assert_eq!(
         parse_events(&[saved(vec![V::Topic("学".repeat(101))])]),
-        invalid(0, "text is longer than 100 characters")
+        invalid(0, P::TooLong { what: "topic", max: 100 })
     );
     assert!(parse_events(&[saved(vec![V::Topic("学".repeat(100))])]).is_ok());
-    assert_eq!(parse_events(&[saved(vec![V::Minutes(0)])]), invalid(0, "duration 0 minutes"));
-    assert_eq!(parse_events(&[saved(vec![V::Minutes(1441)])]), invalid(0, "duration 1441 minutes"));
-    assert_eq!(parse_events(&[saved(vec![])]), invalid(0, "no meeting fields"));
+    assert_eq!(parse_events(&[saved(vec![V::Minutes(0)])]), invalid(0, P::OutOfRange { what: "minutes", value: 0 }));
+    assert_eq!(
+        parse_events(&[saved(vec![V::Minutes(1441)])]),
+        invalid(0, P::OutOfRange { what: "minutes", value: 1441 })
+    );
+    assert_eq!(parse_events(&[saved(vec![])]), invalid(0, P::Empty));
     assert_eq!(
         parse_events(&[saved(vec![V::Status(MeetingStatus::Held { expected: vec![] })])]),
-        invalid(0, "no expected attendees")
+        invalid(0, P::NoAudience)
     );
     assert_eq!(
         parse_events(&[event(None, Payload::SettingsChanged { changes: vec![Setting::LateGrace(1441)] })]),
-        invalid(0, "late grace 1441 is above 1440")
+        invalid(0, P::Setting(zhibu_core::settings::SettingProblem::Above { max: 1440 }))
     );
 }

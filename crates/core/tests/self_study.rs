@@ -288,7 +288,7 @@ fn own_record(member: &MemberId, tenths: u32) -> Payload {
 #[test]
 fn self_study_events_are_made_by_their_member_and_answers_by_their_confirmer() {
     let (a, c) = (MemberId("m1".into()), MemberId("m2".into()));
-    let made_for = Err("made for another member".to_owned());
+    let made_for = Err(zhibu_core::content::ContentProblem::NotOwn);
     assert_eq!(document::check_content(&event(Some(&a), own_record(&a, 15))), Ok(()));
     assert_eq!(document::check_content(&event(Some(&c), own_record(&a, 15))), made_for);
     assert_eq!(document::check_content(&event(None, own_record(&a, 15))), made_for);
@@ -308,7 +308,7 @@ fn self_study_events_are_made_by_their_member_and_answers_by_their_confirmer() {
     let theirs = event(Some(&c), own_record(&a, 15));
     assert_eq!(
         join::open_receipt(&join::receipt([&theirs])),
-        Err(DocError::Invalid { path: "events[0]".into(), message: "made for another member".into() })
+        Err(DocError::Content { index: 0, problem: zhibu_core::content::ContentProblem::NotOwn })
     );
     // Answers are not a member's to carry.
     let answered = event(Some(&c), answer(&c));

@@ -8,7 +8,7 @@ mod branch;
 use branch::{Branch, DESK, code_round, rules, voting_round};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use zhibu_core::ballot::{self, Recount};
+use zhibu_core::ballot::{self, Recount, RecountProblem};
 use zhibu_core::document;
 use zhibu_core::ids::{MemberId, RoundId};
 use zhibu_core::records::Records;
@@ -237,8 +237,8 @@ fn the_export_is_anonymous_sorted_and_recounts() {
     }
     let mut wrong = export.clone();
     wrong.kind = "something-else".into();
-    assert!(ballot::recount(&serde_json::to_string(&wrong).unwrap()).is_err());
-    assert!(ballot::recount("{").is_err());
+    assert_eq!(ballot::recount(&serde_json::to_string(&wrong).unwrap()), Err(RecountProblem::NotAnExport));
+    assert_eq!(ballot::recount("{"), Err(RecountProblem::Unreadable { line: 1, column: 1 }));
 }
 
 #[test]

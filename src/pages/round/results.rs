@@ -178,10 +178,10 @@ pub(super) fn Results(
     .into_any()
 }
 
-fn recount_text(i18n: I18n, result: Result<Recount, String>) -> String {
+fn recount_text(i18n: I18n, result: Result<Recount, ballot::RecountProblem>) -> String {
     match result {
         Ok(Recount::Agrees(t)) => i18n.fmt("round.recount_ok", &[("n", &t.cast)]),
         Ok(Recount::Differs(_)) => i18n.now("round.recount_differs"),
-        Err(e) => i18n.fmt("round.recount_bad", &[("error", &e)]),
+        Err(e) => i18n.fmt("round.recount_bad", &[("error", &words::recount_problem(i18n.lang.get_untracked(), &e))]),
     }
 }
