@@ -19,6 +19,7 @@ use zhibu_core::rounds::{RoundProblem, Stage};
 use zhibu_core::settings::{SettingKey, SettingProblem};
 use zhibu_core::sheet::Source;
 use zhibu_core::study::StudyProblem;
+use zhibu_core::sync::Reason;
 use zhibu_core::token::TokenError;
 use zhibu_core::training::ClassProblem;
 use zhibu_core::zone::Zone;
@@ -125,6 +126,20 @@ pub fn setting_problem(lang: Lang, problem: &SettingProblem) -> String {
         SettingProblem::Zero => text(lang, "setting.zero"),
         SettingProblem::Zone(_) => text(lang, "setting.zone"),
     }
+}
+
+/// Why the server refused a pushed event or ballot (a reason this version
+/// does not know has words too: `reason.unknown`).
+pub fn push_reason(lang: Lang, reason: Reason) -> String {
+    text(lang, &format!("reason.{}", reason.code()))
+}
+
+/// The kind of record a refusal names (`checked_in` → 签到), or the kind
+/// itself if this version has no words for it.
+pub fn event_kind(lang: Lang, kind: &str) -> String {
+    let key = format!("event.{kind}");
+    let words = text(lang, &key);
+    if words == key { kind.to_owned() } else { words }
 }
 
 /// Why an exported ballot box could not be recounted.

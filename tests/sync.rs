@@ -18,7 +18,9 @@ use zhibu_core::records::{EventStamp, Records};
 use zhibu_core::roster::{MemberDraft, MemberFields};
 use zhibu_core::rounds::{Rules, Stage};
 use zhibu_core::sync::outbox::{self, Outbox};
-use zhibu_core::sync::{BallotResult, EventResult, Outcome, Principal, PushResponse, Role, Session as ServerSession};
+use zhibu_core::sync::{
+    BallotResult, EventResult, Outcome, Principal, PushResponse, Reason, Role, Session as ServerSession,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -76,7 +78,8 @@ fn answer(ids: &[(&Event, Outcome)], cursor: u64) -> PushResponse {
         .map(|(e, outcome)| EventResult {
             id: e.id.to_string(),
             outcome: *outcome,
-            reason: (*outcome == Outcome::Rejected).then(|| "no".to_owned()),
+            reason: (*outcome == Outcome::Rejected).then_some(Reason::NotAllowed),
+            detail: None,
         })
         .collect();
     PushResponse { events, ballots: Vec::new(), cursor }
@@ -220,6 +223,7 @@ fn a_ballot_goes_with_its_roll_entry_and_no_slot_is_stored_outside_the_box() {
         slot: slots[0].clone(),
         outcome: Outcome::Accepted,
         reason: None,
+        detail: None,
     }];
     phone.settle(&outbox::settle(batch, &response));
     phone.settle(&settled);
@@ -283,6 +287,7 @@ fn a_revision_adds_no_roll_entry_and_carries_its_key() {
         slot: first.ballots[0].slot.clone(),
         outcome: Outcome::Accepted,
         reason: None,
+        detail: None,
     }];
     phone.settle(&outbox::settle(first, &response));
     phone.settle(&settled);

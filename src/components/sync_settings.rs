@@ -292,7 +292,7 @@ fn Connected() -> impl IntoView {
                     <details class="sync-rejected" data-testid="sync-rejected">
                         <summary>{i18n.fmt("sync.rejected", &[("n", &c.rejected.len())])}</summary>
                         <ul>
-                            {c.rejected.iter().rev().map(|r| view! { <li><code>{r.kind.clone()}</code>" "{r.reason.clone()}</li> }).collect_view()}
+                            {c.rejected.iter().rev().map(|r| view! { <li><code>{words::event_kind(lang, &r.kind)}</code>" "{words::push_reason(lang, r.reason)}</li> }).collect_view()}
                         </ul>
                     </details>
                 })}

@@ -90,6 +90,13 @@ pub struct ClockAhead {
     pub limit: u64,
 }
 
+impl fmt::Display for ClockAhead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ClockAhead { clock, limit } = self;
+        write!(f, "clock {clock} is more than {MAX_CLOCK_STEP} above the branch's highest clock (at most {limit} now)")
+    }
+}
+
 /// Whether a clock is within [`MAX_CLOCK_STEP`] of `highest`, the
 /// receiver's highest counted clock (the server: the branch's).
 pub fn clock_step(highest: u64, clock: u64) -> Result<(), ClockAhead> {

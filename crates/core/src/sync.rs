@@ -5,6 +5,8 @@
 //!   invitations, devices, errors) and limits.
 //! - `push_rules` — who may push which event ([`may_push`]) and what of it
 //!   leaves the device ([`without_phone`]).
+//! - `reason` — why a push refused an event or a ballot ([`Reason`]: a
+//!   stable code the app words).
 //! - [`history`] — a device's registers unfolded into events, for its first
 //!   push to a server.
 //! - [`outbox`] — what waits to reach the server, cut into pushes, settled
@@ -19,7 +21,9 @@
 pub mod history;
 pub mod outbox;
 mod push_rules;
+mod reason;
 mod wire;
 
 pub use push_rules::*;
+pub use reason::{Reason, detail};
 pub use wire::*;

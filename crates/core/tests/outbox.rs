@@ -13,7 +13,7 @@ use zhibu_core::roster::{FieldValue, MemberDraft, MemberFields};
 use zhibu_core::rounds::{Nomination, Objection, Voter};
 use zhibu_core::sync::outbox::{self, Batch, Outbox};
 use zhibu_core::sync::{
-    BallotPush, BallotResult, EventResult, MAX_PUSH_BALLOTS, Outcome, Principal, PushResponse, Role,
+    BallotPush, BallotResult, EventResult, MAX_PUSH_BALLOTS, Outcome, Principal, PushResponse, Reason, Role,
 };
 use zhibu_core::visibility::REDACTED;
 
@@ -60,7 +60,8 @@ fn answer(ids: &[(&Event, Outcome)], cursor: u64) -> PushResponse {
         .map(|(e, outcome)| EventResult {
             id: e.id.to_string(),
             outcome: *outcome,
-            reason: (*outcome == Outcome::Rejected).then(|| "no".to_owned()),
+            reason: (*outcome == Outcome::Rejected).then_some(Reason::NotAllowed),
+            detail: (*outcome == Outcome::Rejected).then(|| "no".to_owned()),
         })
         .collect();
     PushResponse { events, ballots: Vec::new(), cursor }
@@ -74,6 +75,7 @@ fn accepted(ballots: &[BallotPush]) -> Vec<BallotResult> {
             slot: b.slot.clone(),
             outcome: Outcome::Accepted,
             reason: None,
+            detail: None,
         })
         .collect()
 }
@@ -98,7 +100,11 @@ fn only_what_the_server_answered_is_settled() {
     let done = outbox::settle(&batches[0], &response);
     assert_eq!(done.confirmed, vec![e[0].id.clone(), e[1].id.clone()]);
     assert_eq!(done.rejected.len(), 1);
-    assert_eq!((done.rejected[0].kind.as_str(), done.rejected[0].reason.as_str()), ("member_added", "no"));
+    let rejected = &done.rejected[0];
+    assert_eq!(
+        (rejected.kind.as_str(), rejected.reason, rejected.detail.as_deref()),
+        ("member_added", Reason::NotAllowed, Some("no"))
+    );
     waiting.settle(&done);
     assert_eq!(waiting.events.keys().collect::<Vec<_>>(), [&e[3].id], "the unanswered one is sent again");
     // An answer naming other ids confirms nothing.

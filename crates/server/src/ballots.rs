@@ -14,7 +14,7 @@ use axum::Json;
 use axum::extract::State;
 use zhibu_core::ids::{MemberId, RoundId};
 use zhibu_core::rounds::{self, Mode, Round, Stage, Voter};
-use zhibu_core::sync::{BallotPush, BallotResult, BoxResponse, Outcome, Principal};
+use zhibu_core::sync::{BallotPush, BallotResult, BoxResponse, Outcome, Principal, Reason};
 use zhibu_core::{ballot, code_batches};
 
 use crate::app::App;
@@ -57,32 +57,9 @@ impl Boxes {
     }
 }
 
-fn words(problem: rounds::RoundProblem) -> String {
-    use rounds::RoundProblem as P;
-    match problem {
-        P::WrongStage { needed, actual } => format!("the round is at stage {actual:?}, not {needed:?}"),
-        P::WrongMode => "the round does not vote this way".into(),
-        P::NotEntitled => "not entitled to vote in this round".into(),
-        P::AlreadyVoted => {
-            "already voted in this round (a revision replaces the ballot without a new roll entry)".into()
-        }
-        P::NotCandidate => "a choice is not a candidate".into(),
-        P::Duplicate => "a candidate is chosen twice".into(),
-        P::TooMany(k) => format!("more than {k} choices"),
-        P::SelfVote => "this round does not allow voting for oneself".into(),
-        P::NoRevision => "this ballot may not be revised (only a voter's own, in a round that allows it)".into(),
-        P::KeyRequired => "a revision must present its slot's key (update the app: sync protocol 2)".into(),
-        P::WrongKey => "the key does not open this ballot's slot".into(),
-        P::StaleRevision => "a revision must have a higher revision number".into(),
-        P::SlotTaken => "a first ballot needs a new slot".into(),
-        P::UnknownCode => "not one of this round's codes".into(),
-        P::UsedCode => "this code has been used".into(),
-        P::VoidedCode => "this ballot code has been voided (a new batch was issued)".into(),
-        P::DropsUsedCode => {
-            "the new batch drops a code already used here: sync, then void the unused codes again".into()
-        }
-        other => format!("{other:?}"),
-    }
+/// A round rule's problem, as the answer names it.
+fn reason(problem: rounds::RoundProblem) -> Reason {
+    Reason::from(&problem)
 }
 
 /// A slot is an opaque id the voter's device made: short and plain.
@@ -90,12 +67,12 @@ fn slot_ok(slot: &str) -> bool {
     (8..=64).contains(&slot.len()) && slot.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-fn voting_open(round: &Round, b: &ServerBox) -> Result<(), String> {
+fn voting_open(round: &Round, b: &ServerBox) -> Result<(), Reason> {
     if b.closed {
-        return Err("voting is closed on the server".into());
+        return Err(Reason::VotingClosed);
     }
     if round.stage() != Stage::Voting {
-        return Err(words(rounds::RoundProblem::WrongStage { needed: Stage::Voting, actual: round.stage() }));
+        return Err(Reason::WrongStage);
     }
     Ok(())
 }
@@ -104,17 +81,17 @@ fn voting_open(round: &Round, b: &ServerBox) -> Result<(), String> {
 /// round's stage now (an offline one that arrives after the stage moved
 /// on is refused, as a late vote is). The organizer's own records are not
 /// re-judged: they may carry a round's whole history.
-pub fn admit_round_act(branch: &Branch, event: &zhibu_core::event::Event) -> Result<(), String> {
+pub fn admit_round_act(branch: &Branch, event: &zhibu_core::event::Event) -> Result<(), Reason> {
     use zhibu_core::event::Payload;
     let state = &branch.state;
     match &event.payload {
         Payload::Nominated { round, record, .. } => {
-            let round = state.round(round).ok_or("no such round")?;
-            rounds::nominate(state, &round, &record.by, &record.nominee, &record.deeds).map(|_| ()).map_err(words)
+            let round = state.round(round).ok_or(Reason::NoSuchRound)?;
+            rounds::nominate(state, &round, &record.by, &record.nominee, &record.deeds).map(|_| ()).map_err(reason)
         }
         Payload::ObjectionFiled { round, record, .. } => {
-            let round = state.round(round).ok_or("no such round")?;
-            rounds::object(&round, record.about.as_ref(), &record.text).map(|_| ()).map_err(words)
+            let round = state.round(round).ok_or(Reason::NoSuchRound)?;
+            rounds::object(&round, record.about.as_ref(), &record.text).map(|_| ()).map_err(reason)
         }
         _ => Ok(()),
     }
@@ -123,10 +100,10 @@ pub fn admit_round_act(branch: &Branch, event: &zhibu_core::event::Event) -> Res
 /// The organizer's new batch of codes: one that would win its register
 /// must keep every code this server has counted (their ballots are in the
 /// box for good; `code_batches`).
-pub fn admit_codes(branch: &Branch, event: &zhibu_core::event::Event) -> Result<(), String> {
+pub fn admit_codes(branch: &Branch, event: &zhibu_core::event::Event) -> Result<(), Reason> {
     let zhibu_core::event::Payload::RoundSaved { round, changes } = &event.payload else { return Ok(()) };
     let stamp = event.stamp();
-    changes.iter().try_for_each(|c| code_batches::check_write(&branch.state, round, c, &stamp).map_err(words))
+    changes.iter().try_for_each(|c| code_batches::check_write(&branch.state, round, c, &stamp).map_err(reason))
 }
 
 /// Checks a roll entry. A named one (from the voter's own device, as
@@ -142,37 +119,37 @@ pub fn admit_vote(
     voter: &Voter,
     pushed: &[BallotPush],
     answers: &mut [Option<BallotResult>],
-) -> Result<(), String> {
+) -> Result<(), Reason> {
     let state = &branch.state;
-    let round = state.round(round_id).ok_or("no such round")?;
+    let round = state.round(round_id).ok_or(Reason::NoSuchRound)?;
     voting_open(&round, boxes.get(branch, round_id))?;
     let member = match voter {
         Voter::Member(member) if who.member.as_ref() == Some(member) => member,
         Voter::Paper(member) if who.role.keeps_records() => member,
-        Voter::Member(_) | Voter::Paper(_) => return Err(zhibu_core::sync::Refusal::OwnDeviceOnly.to_string()),
+        Voter::Member(_) | Voter::Paper(_) => return Err(Reason::OwnDeviceOnly),
         // The app's rule (a voided code is refused, the void wins).
-        Voter::Code(hash) => return code_batches::check_hash(state, &round, hash).map_err(words),
+        Voter::Code(hash) => return code_batches::check_hash(state, &round, hash).map_err(reason),
     };
-    rounds::may_vote(state, &round, member).map_err(words)?;
+    rounds::may_vote(state, &round, member).map_err(reason)?;
     let in_box = boxes.get(branch, round_id);
     let (i, ballot) = pushed
         .iter()
         .enumerate()
         .find(|(i, b)| &b.round == round_id && answers[*i].is_none() && !in_box.ballots.contains_key(&b.slot))
-        .ok_or("a vote must come with its ballot, in a new slot, in the same push")?;
+        .ok_or(Reason::BallotMissing)?;
     let checked = (|| {
         if !slot_ok(&ballot.slot) {
-            return Err("the ballot's slot is malformed".to_owned());
+            return Err(Reason::BadSlot);
         }
         // A paper ballot is entered once: it has no key to revise with.
         if matches!(voter, Voter::Paper(_)) && ballot.rev != 0 {
-            return Err("a paper ballot has revision 0".to_owned());
+            return Err(Reason::FirstRevision);
         }
         // Paper entries pushed together pair with their ballots in slot
         // order, not by who wrote which (the keeper's device checked the
         // self-vote rule at entry): judge a paper ballot for nobody.
         let judged_for = if matches!(voter, Voter::Paper(_)) { None } else { Some(member) };
-        rounds::check_choices(state, &round, judged_for, &ballot.choices).map_err(words)
+        rounds::check_choices(state, &round, judged_for, &ballot.choices).map_err(reason)
     })();
     let choices = match checked {
         Ok(choices) => choices,
@@ -182,7 +159,8 @@ pub fn admit_vote(
                 round: round_id.0.clone(),
                 slot: ballot.slot.clone(),
                 outcome: Outcome::Rejected,
-                reason: Some(why.clone()),
+                reason: Some(why),
+                detail: None,
             });
             return Err(why);
         }
@@ -193,6 +171,7 @@ pub fn admit_vote(
         slot: ballot.slot.clone(),
         outcome: Outcome::Accepted,
         reason: None,
+        detail: None,
     });
     Ok(())
 }
@@ -200,11 +179,12 @@ pub fn admit_vote(
 /// A ballot not paired with a vote of this push: a re-sent one (duplicate),
 /// a revision (with its key), or a code's ballot from the kiosk.
 pub fn admit_unpaired(branch: &Branch, boxes: &mut Boxes, who: &Principal, ballot: &BallotPush) -> BallotResult {
-    let answer = |outcome, reason: Option<String>| BallotResult {
+    let answer = |outcome, reason: Option<Reason>| BallotResult {
         round: ballot.round.0.clone(),
         slot: ballot.slot.clone(),
         outcome,
         reason,
+        detail: None,
     };
     match admit_unpaired_inner(branch, boxes, who, ballot) {
         Ok(outcome) => answer(outcome, None),
@@ -217,11 +197,11 @@ fn admit_unpaired_inner(
     boxes: &mut Boxes,
     who: &Principal,
     ballot: &BallotPush,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, Reason> {
     let state = &branch.state;
-    let round = state.round(&ballot.round).ok_or("no such round")?;
+    let round = state.round(&ballot.round).ok_or(Reason::NoSuchRound)?;
     if !slot_ok(&ballot.slot) {
-        return Err("the ballot's slot is malformed".into());
+        return Err(Reason::BadSlot);
     }
     let mut sorted = ballot.choices.clone();
     sorted.sort();
@@ -234,24 +214,24 @@ fn admit_unpaired_inner(
         // A revision: by a voter on the roll from their own device, with
         // the key behind the slot (so knowing a slot gives no power).
         Some((rev, _)) => {
-            let me = who.member.as_ref().ok_or_else(|| words(rounds::RoundProblem::NoRevision))?;
-            rounds::may_revise(state, &round, me).map_err(words)?;
+            let me = who.member.as_ref().ok_or(Reason::NoRevision)?;
+            rounds::may_revise(state, &round, me).map_err(reason)?;
             ballot::check_revision(&ballot.round, &ballot.slot, ballot.rev, ballot.key.as_deref(), rev)
-                .map_err(words)?;
-            rounds::check_choices(state, &round, Some(me), &ballot.choices).map_err(words)?
+                .map_err(reason)?;
+            rounds::check_choices(state, &round, Some(me), &ballot.choices).map_err(reason)?
         }
         None => {
             if round.rules.mode != Mode::Codes || !who.role.keeps_records() {
-                return Err("a ballot must come with its vote in the same push".into());
+                return Err(Reason::VoteMissing);
             }
             let (on_roll, _) = rounds::turnout(state, &round);
             if boxes.get(branch, &ballot.round).ballots.len() >= on_roll {
-                return Err("the box would hold more ballots than voters on the roll".into());
+                return Err(Reason::BoxFull);
             }
             if ballot.rev != 0 {
-                return Err("a first ballot has revision 0".into());
+                return Err(Reason::FirstRevision);
             }
-            rounds::check_choices(state, &round, None, &ballot.choices).map_err(words)?
+            rounds::check_choices(state, &round, None, &ballot.choices).map_err(reason)?
         }
     };
     boxes.put(branch, &ballot.round, &ballot.slot, ballot.rev, choices);

@@ -15,7 +15,7 @@ use zhibu_core::document::{self, DocError};
 use zhibu_core::event::{Event, Payload};
 use zhibu_core::sync::{
     self, BallotPush, BallotResult, EventResult, MAX_PULL_BYTES, MAX_PULL_EVENTS, MAX_PUSH_BALLOTS, MAX_PUSH_EVENTS,
-    Outcome, Principal, PullResponse, PushRequest, PushResponse, Role,
+    Outcome, Principal, PullResponse, PushRequest, PushResponse, Reason, Role,
 };
 
 use crate::app::App;
@@ -31,46 +31,53 @@ use crate::visibility;
 /// How often a push re-validates after another instance committed first.
 const RETRIES: usize = 8;
 
-/// An event after the checks that need no state.
-pub(crate) type Checked = Result<Event, (String, String)>;
+/// An event after the checks that need no state, or its id (as pushed,
+/// cut) and why it was refused.
+pub(crate) type Checked = Result<Event, (String, Refused)>;
+
+/// A refusal as the answer gives it: the code the app words, and the
+/// particulars for people reading the API.
+#[derive(Clone, Debug)]
+pub struct Refused {
+    reason: Reason,
+    detail: Option<String>,
+}
+
+impl Refused {
+    fn new(reason: Reason, detail: impl std::fmt::Display) -> Refused {
+        Refused { reason, detail: Some(sync::detail(&detail.to_string())) }
+    }
+}
+
+impl From<Reason> for Refused {
+    fn from(reason: Reason) -> Refused {
+        Refused { reason, detail: None }
+    }
+}
 
 fn check(value: &serde_json::Value, who: &Principal) -> Checked {
     // Named in the answer, never echoed whole (ids are refused above
-    // `bounds::MAX_ID` bytes, and a parser's message may quote a value).
+    // `bounds::MAX_ID` bytes, and a parser's message may quote a value:
+    // `sync::detail` cuts it).
     let id = bounds::echo(value.get("i").and_then(|v| v.as_str()).unwrap_or_default()).to_owned();
-    let event: Event = serde_json::from_value(value.clone())
-        .map_err(|e| (id.clone(), format!("malformed: {}", cut(&e.to_string(), MAX_REASON))))?;
-    document::check_event(0, &event).map_err(|e| {
-        let reason = match e {
-            DocError::Invalid { message, .. } => message,
-            other => other.to_string(),
-        };
-        (id.clone(), reason)
-    })?;
-    sync::may_push(who, &event).map_err(|r| (id, r.to_string()))?;
+    let event: Event =
+        serde_json::from_value(value.clone()).map_err(|e| (id.clone(), Refused::new(Reason::Malformed, e)))?;
+    document::check_event(0, &event).map_err(|e| (id.clone(), refused(&e)))?;
+    sync::may_push(who, &event).map_err(|r| (id, Refused::new(Reason::from(&r), &r)))?;
     Ok(event)
 }
 
-/// Longest reason given for a malformed event, in bytes.
-const MAX_REASON: usize = 300;
-
-/// `text` cut to at most `max` bytes, at a character boundary.
-fn cut(text: &str, max: usize) -> String {
-    let mut end = text.len().min(max);
-    while !text.is_char_boundary(end) {
-        end -= 1;
+/// What `document::check_event` refused, as the answer names it.
+fn refused(e: &DocError) -> Refused {
+    match e {
+        DocError::Bounds { problem, .. } => Refused::new(Reason::OutOfBounds, problem),
+        DocError::Content { problem, .. } => Refused::new(Reason::from(problem), problem),
+        DocError::InvalidEvent { .. } => Refused::new(Reason::InvalidFields, e),
+        // Not among what `check_event` gives an event already read.
+        DocError::NotJson { .. } | DocError::NotZhibu | DocError::TooNew { .. } | DocError::Invalid { .. } => {
+            Refused::new(Reason::Malformed, e)
+        }
     }
-    if end < text.len() { format!("{}…", &text[..end]) } else { text.to_owned() }
-}
-
-/// A clock too far above the branch's: worded for the pushing device.
-fn clock_ahead(ahead: bounds::ClockAhead) -> String {
-    format!(
-        "clock {} is more than {} above the branch's highest clock (at most {} now)",
-        ahead.clock,
-        bounds::MAX_CLOCK_STEP,
-        ahead.limit
-    )
 }
 
 /// What a push will store, decided against the branch's state.
@@ -84,8 +91,13 @@ struct Plan {
     stateless: bool,
 }
 
-fn result(id: &str, outcome: Outcome, reason: Option<String>) -> EventResult {
-    EventResult { id: id.to_owned(), outcome, reason }
+fn result(id: &str, outcome: Outcome) -> EventResult {
+    EventResult { id: id.to_owned(), outcome, reason: None, detail: None }
+}
+
+fn rejected(id: &str, why: impl Into<Refused>) -> EventResult {
+    let Refused { reason, detail } = why.into();
+    EventResult { id: id.to_owned(), outcome: Outcome::Rejected, reason: Some(reason), detail }
 }
 
 /// Folds the acceptable events into `branch.state` (in request order, so an
@@ -105,24 +117,23 @@ fn plan(branch: &mut Branch, who: &Principal, checked: &[Checked], pushed: &[Bal
     let highest = branch.state.max_clock;
     for item in checked {
         let event = match item {
-            Err((id, reason)) => {
-                plan.events.push(result(id, Outcome::Rejected, Some(reason.clone())));
+            Err((id, why)) => {
+                plan.events.push(rejected(id, why.clone()));
                 continue;
             }
             Ok(event) => event,
         };
         let id = event.id.as_str();
         if branch.ids.contains(&event.id) || !seen.insert(event.id.clone()) {
-            plan.events.push(result(id, Outcome::Duplicate, None));
+            plan.events.push(result(id, Outcome::Duplicate));
             continue;
         }
         if let Err(ahead) = bounds::clock_step(highest, event.clock) {
-            plan.events.push(result(id, Outcome::Rejected, Some(clock_ahead(ahead))));
+            plan.events.push(rejected(id, Refused::new(Reason::ClockAhead, ahead)));
             continue;
         }
         if !branch.share_phones && sync::carries_phone(event) {
-            let why = "this branch does not keep phone numbers on the server";
-            plan.events.push(result(id, Outcome::Rejected, Some(why.into())));
+            plan.events.push(rejected(id, Reason::PhonesNotKept));
             continue;
         }
         if matches!(event.payload, Payload::Voted { .. }) {
@@ -130,7 +141,7 @@ fn plan(branch: &mut Branch, who: &Principal, checked: &[Checked], pushed: &[Bal
             // The same roll entry under another id (a phone's history,
             // unfolded after it connects again) is the same write.
             if branch.state.covers(event) {
-                plan.events.push(result(id, Outcome::Duplicate, None));
+                plan.events.push(result(id, Outcome::Duplicate));
                 continue;
             }
         }
@@ -138,23 +149,23 @@ fn plan(branch: &mut Branch, who: &Principal, checked: &[Checked], pushed: &[Bal
             && let Err(why) = ballots::admit_round_act(branch, event)
         {
             plan.stateless = false;
-            plan.events.push(result(id, Outcome::Rejected, Some(why)));
+            plan.events.push(rejected(id, why));
             continue;
         }
         if let Err(why) = ballots::admit_codes(branch, event) {
-            plan.events.push(result(id, Outcome::Rejected, Some(why)));
+            plan.events.push(rejected(id, why));
             continue;
         }
         if let Payload::Voted { round, voter } = &event.payload
             && let Err(why) = ballots::admit_vote(branch, &mut plan.boxes, who, round, voter, pushed, &mut plan.ballots)
         {
-            plan.events.push(result(id, Outcome::Rejected, Some(why)));
+            plan.events.push(rejected(id, why));
             continue;
         }
         branch.state.apply(event);
         plan.rows.push((id.to_owned(), serde_json::to_string(event).expect("an event serializes")));
         plan.ids.push(event.id.clone());
-        plan.events.push(result(id, Outcome::Accepted, None));
+        plan.events.push(result(id, Outcome::Accepted));
     }
     for (i, ballot) in pushed.iter().enumerate() {
         if plan.ballots[i].is_none() {

@@ -21,7 +21,9 @@ use zhibu_core::roster::{FieldValue, MemberDraft};
 use zhibu_core::rounds::{Handling, Mode, Objection, Stage, Voter};
 use zhibu_core::settings::Setting;
 use zhibu_core::study::{SelfStudy, StudyDecision};
-use zhibu_core::sync::{self, BallotPush, BoxResponse, Device, Outcome, Principal, PushResponse, Role, Session};
+use zhibu_core::sync::{
+    self, BallotPush, BoxResponse, Device, Outcome, Principal, PushResponse, Reason, Role, Session,
+};
 use zhibu_core::training::ClassValue;
 use zhibu_server::auth;
 use zhibu_server::store::InvitationRow;
@@ -58,22 +60,18 @@ fn ballot_outcomes(r: &PushResponse) -> Vec<Outcome> {
     r.ballots.iter().map(|b| b.outcome).collect()
 }
 
-/// Panics unless the event was rejected with a reason containing `words`.
+/// Panics unless the event was rejected for `reason`.
 #[track_caller]
-fn rejected_because(r: &PushResponse, i: usize, words: &str) {
+fn rejected_because(r: &PushResponse, i: usize, reason: Reason) {
     let e = &r.events[i];
-    assert_eq!(e.outcome, Outcome::Rejected, "event {i} should be rejected ({words}): {r:?}");
-    let reason = e.reason.as_deref().unwrap_or_default();
-    assert!(reason.contains(words), "event {i}: reason {reason:?} should say {words:?}");
+    assert_eq!((e.outcome, e.reason), (Outcome::Rejected, Some(reason)), "event {i}: {r:?}");
 }
 
-/// Panics unless the ballot was rejected with a reason containing `words`.
+/// Panics unless the ballot was rejected for `reason`.
 #[track_caller]
-fn ballot_rejected_because(r: &PushResponse, i: usize, words: &str) {
+fn ballot_rejected_because(r: &PushResponse, i: usize, reason: Reason) {
     let b = &r.ballots[i];
-    assert_eq!(b.outcome, Outcome::Rejected, "ballot {i} should be rejected ({words}): {r:?}");
-    let reason = b.reason.as_deref().unwrap_or_default();
-    assert!(reason.contains(words), "ballot {i}: reason {reason:?} should say {words:?}");
+    assert_eq!((b.outcome, b.reason), (Outcome::Rejected, Some(reason)), "ballot {i}: {r:?}");
 }
 
 /// An organizer's branch with a few members already pushed.
@@ -265,14 +263,17 @@ async fn one_bad_event_does_not_refuse_the_others(engine: Engine) {
     let got = outcomes(&r);
     use Outcome::{Accepted as A, Rejected as R};
     assert_eq!(got, [A, R, A, R, R, R, R, A], "{r:#?}");
+    let reasons: Vec<Option<Reason>> = r.events.iter().map(|e| e.reason).collect();
+    use Reason::{InvalidFields, Malformed, OutOfBounds, TooLong};
+    let want =
+        [None, Some(Malformed), None, Some(InvalidFields), Some(TooLong), Some(Malformed), Some(OutOfBounds), None];
+    assert_eq!(reasons, want, "{r:#?}");
     for i in [1, 3, 4, 5, 6] {
-        assert!(r.events[i].reason.as_deref().is_some_and(|s| !s.is_empty()), "a reason for {i}: {r:?}");
+        assert!(r.events[i].detail.as_deref().is_some_and(|s| !s.is_empty()), "particulars for {i}: {r:?}");
     }
-    assert!(r.events[1].reason.as_deref().unwrap().contains("malformed"), "{:?}", r.events[1]);
     assert_eq!(r.events[1].id, "01BADSHAPE0000000000000000", "the id is read even from a malformed event");
     assert_eq!(r.events[3].id, field_id);
     assert_eq!(r.events[4].id, long.id.0);
-    assert!(r.events[4].reason.as_deref().unwrap().contains("longer"), "{:?}", r.events[4]);
     assert_eq!(r.events[5].id, "", "an event without an id answers with an empty one");
     assert_eq!(r.events[0].reason, None);
 
@@ -291,7 +292,7 @@ async fn phones_stay_off_the_server_unless_shared(engine: Engine) {
     };
     let e = b.book.draft(&b.laptop, with_phone("钱七"));
     let r = server.push(&b.organizer.token, std::slice::from_ref(&e), &[]).await;
-    rejected_because(&r, 0, "phone");
+    rejected_because(&r, 0, Reason::PhonesNotKept);
     let settings = server.get("/api/branch", Some(&b.organizer.token)).await;
     settings.expect(200);
     assert_eq!(settings.json, json!({"share_phones": false}));
@@ -990,7 +991,7 @@ async fn event_kinds_by_role(engine: Engine) {
                 format!("{role:?}"),
                 format!("{expected:?}"),
                 format!("{:?}", got.outcome),
-                got.reason.as_deref().unwrap_or(""),
+                got.reason.map_or(String::new(), |r| format!("{r:?}")),
                 if ok { "" } else { "   <-- WRONG" }
             );
         }
@@ -1123,7 +1124,7 @@ async fn revocation_and_role_changes(engine: Engine) {
     let writer = Writer::phone(&m3);
     let meeting = book.draft(&writer, meeting_saved(&new_meeting()));
     let r = server.push(&phone.token, std::slice::from_ref(&meeting), &[]).await;
-    rejected_because(&r, 0, "meeting_saved");
+    rejected_because(&r, 0, Reason::NotAllowed);
     server
         .put(&format!("/api/devices/{}/role", phone.device), Some(&org.token), &json!({"role": "committee"}))
         .await
@@ -1157,7 +1158,7 @@ async fn revocation_and_role_changes(engine: Engine) {
         .expect(204);
     let again = book.draft(&writer, meeting_saved(&new_meeting()));
     let r = server.push(&phone.token, &[again], &[]).await;
-    rejected_because(&r, 0, "meeting_saved");
+    rejected_because(&r, 0, Reason::NotAllowed);
 }
 
 // ---------------------------------------------------------------------------
@@ -1195,7 +1196,7 @@ async fn named_round_across_phones(engine: Engine) {
     // refused under the round's rules, as the app would.
     let late = b.book.draft(&wa.acting_as(Some(&a)), nominated(&round, &a, &bb));
     let r = server.push(&phone_a.token, &[late], &[]).await;
-    rejected_because(&r, 0, "stage");
+    rejected_because(&r, 0, Reason::WrongStage);
 
     // The box is not shown while voting is open.
     server.get(&format!("/api/rounds/{round}/box"), Some(&phone_a.token)).await.expect_error(409, "conflict");
@@ -1209,7 +1210,7 @@ async fn named_round_across_phones(engine: Engine) {
     // Again, with a new roll entry: already voted; its ballot goes with it.
     let again = b.book.draft(&wa, voted(&round, Voter::Member(a.clone())));
     let r = server.push(&phone_a.token, &[again], &[ballot(&round, std::slice::from_ref(&c))]).await;
-    rejected_because(&r, 0, "already voted");
+    rejected_because(&r, 0, Reason::AlreadyVoted);
     assert_eq!(ballot_outcomes(&r), [Outcome::Rejected], "{r:?}");
     // The same vote and ballot re-sent (a lost answer): both duplicate.
     let r = server.push(&phone_a.token, std::slice::from_ref(&vote_a), std::slice::from_ref(&ballot_a)).await;
@@ -1218,23 +1219,23 @@ async fn named_round_across_phones(engine: Engine) {
     // B's vote without a ballot, then a ballot without a vote: refused.
     let lonely = b.book.draft(&wb, voted(&round, Voter::Member(bb.clone())));
     let r = server.push(&phone_b.token, &[lonely], &[]).await;
-    rejected_because(&r, 0, "ballot");
+    rejected_because(&r, 0, Reason::BallotMissing);
     let r = server.push(&phone_b.token, &[], &[ballot(&round, std::slice::from_ref(&c))]).await;
-    ballot_rejected_because(&r, 0, "vote");
+    ballot_rejected_because(&r, 0, Reason::VoteMissing);
     // A ballot with a malformed slot or a non-candidate: vote and ballot refused.
     let vote_b = b.book.draft(&wb, voted(&round, Voter::Member(bb.clone())));
     let mut bad_slot = ballot(&round, std::slice::from_ref(&c));
     bad_slot.slot = "short".into();
     let r = server.push(&phone_b.token, std::slice::from_ref(&vote_b), &[bad_slot]).await;
-    rejected_because(&r, 0, "slot");
-    ballot_rejected_because(&r, 0, "slot");
+    rejected_because(&r, 0, Reason::BadSlot);
+    ballot_rejected_because(&r, 0, Reason::BadSlot);
     let r =
         server.push(&phone_b.token, std::slice::from_ref(&vote_b), &[ballot(&round, std::slice::from_ref(&bb))]).await;
-    rejected_because(&r, 0, "candidate");
+    rejected_because(&r, 0, Reason::NotCandidate);
     let r = server
         .push(&phone_b.token, std::slice::from_ref(&vote_b), &[ballot(&round, &[a.clone(), c.clone(), d.clone()])])
         .await;
-    rejected_because(&r, 0, "more than 2");
+    rejected_because(&r, 0, Reason::TooManyChoices);
     // B votes properly.
     let ballot_b = ballot(&round, std::slice::from_ref(&c));
     let r = server.push(&phone_b.token, std::slice::from_ref(&vote_b), std::slice::from_ref(&ballot_b)).await;
@@ -1244,8 +1245,8 @@ async fn named_round_across_phones(engine: Engine) {
     // C may not choose themself.
     let self_vote = b.book.draft(&wc, voted(&round, Voter::Member(c.clone())));
     let r = server.push(&phone_c.token, &[self_vote], &[ballot(&round, std::slice::from_ref(&c))]).await;
-    rejected_because(&r, 0, "oneself");
-    ballot_rejected_because(&r, 0, "oneself");
+    rejected_because(&r, 0, Reason::SelfVote);
+    ballot_rejected_because(&r, 0, Reason::SelfVote);
 
     // E joins after voting opened: not entitled.
     let (e, added) = b.book.add_member(&b.laptop, "戊");
@@ -1253,12 +1254,12 @@ async fn named_round_across_phones(engine: Engine) {
     let phone_e = server.join(&b.organizer, &e, Role::Member).await;
     let late = b.book.draft(&Writer::phone(&e), voted(&round, Voter::Member(e.clone())));
     let r = server.push(&phone_e.token, &[late], &[ballot(&round, std::slice::from_ref(&c))]).await;
-    rejected_because(&r, 0, "not entitled");
+    rejected_because(&r, 0, Reason::NotEntitled);
 
     // Voting by code in a named round: refused.
     let code_vote = b.book.draft(&b.laptop, voted(&round, Voter::Code("0".repeat(32))));
     let r = server.push(&b.organizer.token, &[code_vote], &[]).await;
-    rejected_because(&r, 0, "does not vote this way");
+    rejected_because(&r, 0, Reason::WrongMode);
 
     // Members may not close the box; the organizer closes it and gets every ballot.
     server
@@ -1294,12 +1295,12 @@ async fn named_round_across_phones(engine: Engine) {
     let after = b.book.draft(&Writer::phone(&d), voted(&round, Voter::Member(d.clone())));
     let phone_d = server.join(&b.organizer, &d, Role::Member).await;
     let r = server.push(&phone_d.token, &[after], &[ballot(&round, std::slice::from_ref(&c))]).await;
-    rejected_because(&r, 0, "closed");
-    ballot_rejected_because(&r, 0, "closed");
+    rejected_because(&r, 0, Reason::VotingClosed);
+    ballot_rejected_because(&r, 0, Reason::VotingClosed);
     let paper = b.book.draft(&b.laptop, voted(&round, Voter::Paper(d.clone())));
     let r = server.push(&b.organizer.token, &[paper], &[ballot(&round, std::slice::from_ref(&c))]).await;
-    rejected_because(&r, 0, "closed");
-    ballot_rejected_because(&r, 0, "closed");
+    rejected_because(&r, 0, Reason::VotingClosed);
+    ballot_rejected_because(&r, 0, Reason::VotingClosed);
     // The re-sent vote and ballot are still duplicates, not errors.
     let r = server.push(&phone_a.token, &[vote_a], &[ballot_a]).await;
     assert_eq!((outcomes(&r), ballot_outcomes(&r)), (vec![Outcome::Duplicate], vec![Outcome::Duplicate]), "{r:?}");
@@ -1335,24 +1336,24 @@ async fn code_round(engine: Engine) {
     assert_eq!(ballot_outcomes(&resp), [Outcome::Accepted, Outcome::Accepted], "{resp:?}");
     // A third ballot with no third code on the roll: more ballots than voters.
     let resp = server.push(&b.organizer.token, &[], &[ballot(&round, std::slice::from_ref(&a))]).await;
-    ballot_rejected_because(&resp, 0, "more ballots than voters");
+    ballot_rejected_because(&resp, 0, Reason::BoxFull);
     // An unknown code, a used code.
     let unknown = b.book.draft(&b.laptop, voted(&round, Voter::Code("ab".repeat(16))));
     let used = b.book.draft(&b.laptop, voted(&round, Voter::Code(hashes[0].clone())));
     let resp = server.push(&b.organizer.token, &[unknown, used], &[]).await;
-    rejected_because(&resp, 0, "not one of this round's codes");
-    rejected_because(&resp, 1, "used");
+    rejected_because(&resp, 0, Reason::UnknownCode);
+    rejected_because(&resp, 1, Reason::UsedCode);
     // A malformed hash.
     let malformed = b.book.draft(&b.laptop, voted(&round, Voter::Code("XYZ".into())));
     let resp = server.push(&b.organizer.token, &[malformed], &[]).await;
-    rejected_because(&resp, 0, "malformed");
+    rejected_because(&resp, 0, Reason::BadCodeHash);
     // A phone may not put a code on the roll, nor vote by name in a code round.
     let by_phone = b.book.draft(&Writer::phone(&a), voted(&round, Voter::Code(hashes[2].clone())));
     let resp = server.push(&phone_a.token, &[by_phone], &[ballot(&round, std::slice::from_ref(&c))]).await;
-    rejected_because(&resp, 0, "voted");
+    rejected_because(&resp, 0, Reason::NotAllowed);
     let named = b.book.draft(&Writer::phone(&a), voted(&round, Voter::Member(a.clone())));
     let resp = server.push(&phone_a.token, &[named], &[ballot(&round, std::slice::from_ref(&c))]).await;
-    rejected_because(&resp, 0, "does not vote this way");
+    rejected_because(&resp, 0, Reason::WrongMode);
     // The third code with its ballot, then the box holds three.
     let v3 = b.book.record(&b.laptop, voted(&round, Voter::Code(hashes[2].clone())));
     let b3 = ballot(&round, std::slice::from_ref(&a));
@@ -1965,7 +1966,7 @@ async fn two_instances_share_one_database(engine: Engine) {
     // A second vote through the other instance is still a second vote.
     let again = b.book.draft(&Writer::phone(&a), voted(&round, Voter::Member(a.clone())));
     let r = two.push(&phone_a.token, &[again], &[ballot(&round, std::slice::from_ref(&d))]).await;
-    rejected_because(&r, 0, "already voted");
+    rejected_because(&r, 0, Reason::AlreadyVoted);
     // Closed through one instance, closed for the other.
     let closed: BoxResponse =
         two.post(&format!("/api/rounds/{round}/box"), Some(&b.organizer.token), &json!({})).await.body();
@@ -1973,7 +1974,7 @@ async fn two_instances_share_one_database(engine: Engine) {
     assert_eq!(slots, ballots.iter().map(|x| x.slot.clone()).collect());
     let late = b.book.draft(&b.laptop, voted(&round, Voter::Paper(d.clone())));
     let r = one.push(&b.organizer.token, &[late], &[ballot(&round, std::slice::from_ref(&a))]).await;
-    rejected_because(&r, 0, "closed");
+    rejected_because(&r, 0, Reason::VotingClosed);
     let seen: BoxResponse = one.get(&format!("/api/rounds/{round}/box"), Some(&phone_b.token)).await.body();
     assert_eq!(seen, closed);
 }

@@ -9,12 +9,13 @@ mod common;
 
 use common::*;
 use serde_json::{Value, json};
+use zhibu_core::bounds::{ClockAhead, OutOfBounds};
 use zhibu_core::document;
 use zhibu_core::event::{Event, ImportedMember, Payload};
 use zhibu_core::ids::{DeviceId, EventId, MemberId};
 use zhibu_core::records::{EventStamp, Records};
 use zhibu_core::roster::MemberDraft;
-use zhibu_core::sync::{BallotPush, Outcome, PushResponse, Role, Session};
+use zhibu_core::sync::{BallotPush, MAX_DETAIL, Outcome, PushResponse, Reason, Role, Session};
 
 both_engines!(
     a_leaping_clock_is_refused,
@@ -28,12 +29,13 @@ both_engines!(
 /// The clock the probe used: the largest the server used to accept.
 const POISON: u64 = 1 << 53;
 
+/// Panics unless the event was rejected for `reason`, with the
+/// particulars of `detail` (the core's value that says what was wrong).
 #[track_caller]
-fn rejected_because(r: &PushResponse, i: usize, words: &str) {
+fn rejected_because(r: &PushResponse, i: usize, reason: Reason, detail: impl std::fmt::Display) {
     let e = &r.events[i];
-    assert_eq!(e.outcome, Outcome::Rejected, "event {i} should be rejected ({words}): {r:?}");
-    let reason = e.reason.as_deref().unwrap_or_default();
-    assert!(reason.contains(words), "event {i}: reason {reason:?} should say {words:?}");
+    let detail = detail.to_string();
+    assert_eq!((e.outcome, e.reason, e.detail.as_deref()), (Outcome::Rejected, Some(reason), Some(&*detail)), "{r:?}");
 }
 
 /// A branch with one member, that member's phone, and the organizer's book.
@@ -84,8 +86,9 @@ async fn a_leaping_clock_is_refused(engine: Engine) {
     let mut too_far = s.book.draft(&phone, leave_requested(&meeting, &s.member));
     too_far.clock = highest + 1_000_001;
     let r = server.push(&s.phone.token, &[poison, too_far], &[]).await;
-    rejected_because(&r, 0, "above the branch's highest clock");
-    rejected_because(&r, 1, "at most 1000002 now");
+    // Both against the branch's highest before the push: at most 1000002.
+    rejected_because(&r, 0, Reason::ClockAhead, ClockAhead { clock: POISON, limit: 1_000_002 });
+    rejected_because(&r, 1, Reason::ClockAhead, ClockAhead { clock: 1_000_003, limit: 1_000_002 });
 
     // A phone that was offline a long time is a step ahead at most: accepted.
     let mut far = s.book.draft(&phone, checked_in(&meeting, &s.member));
@@ -162,12 +165,13 @@ async fn oversized_ids_are_refused_and_not_echoed(engine: Engine) {
         assert_eq!(r.events[i].outcome, Outcome::Rejected, "event {i}: {:?}", r.events[i]);
         assert!(r.events[i].id.len() <= 64, "event {i}'s id is cut");
     }
-    rejected_because(&r, 0, "id is 1048576 bytes long (at most 64)");
-    rejected_because(&r, 1, "device is 1048576 bytes long");
-    rejected_because(&r, 2, "actor is 65 bytes long");
-    rejected_because(&r, 3, "member is 1048576 bytes long");
+    let id = |what, len| OutOfBounds::Id { what, len };
+    rejected_because(&r, 0, Reason::OutOfBounds, id("id", 1 << 20));
+    rejected_because(&r, 1, Reason::OutOfBounds, id("device", 1 << 20));
+    rejected_because(&r, 2, Reason::OutOfBounds, id("actor", 65));
+    rejected_because(&r, 3, Reason::OutOfBounds, id("member", 1 << 20));
     assert_eq!(r.events[4].id, "支".repeat(21), "cut at a character boundary");
-    rejected_because(&r, 5, "id is empty");
+    rejected_because(&r, 5, Reason::OutOfBounds, id("id", 0));
     assert_eq!(r.events[6].outcome, Outcome::Accepted, "{:?}", r.events[6]);
 
     // Free strings too: a check-in token padded to a megabyte.
@@ -177,7 +181,7 @@ async fn oversized_ids_are_refused_and_not_echoed(engine: Engine) {
         check.proof = zhibu_core::checkin::Proof::Token(format!("{}#/c/x.y.z", " ".repeat(1 << 20)));
     }
     let r = server.push(&s.phone.token, &[padded], &[]).await;
-    rejected_because(&r, 0, &format!("proof is {} bytes long (at most 1024)", (1 << 20) + 9));
+    rejected_because(&r, 0, Reason::OutOfBounds, OutOfBounds::Text { what: "proof", len: (1 << 20) + 9 });
 
     // A ballot names its round and slot as pushed: cut, not echoed.
     let ballot = BallotPush { round: mega.as_str().into(), slot: mega.clone(), rev: 0, key: None, choices: vec![] };
@@ -209,7 +213,7 @@ async fn an_oversized_event_is_refused(engine: Engine) {
     assert!(size > 1 << 20 && size < 3 << 20, "one event just over the limit: {size} bytes");
     let r = server.push(&s.organizer.token, &[small, big], &[]).await;
     assert_eq!(r.events[0].outcome, Outcome::Accepted, "{:?}", r.events[0]);
-    rejected_because(&r, 1, &format!("the event is {size} bytes long (at most 1048576)"));
+    rejected_because(&r, 1, Reason::OutOfBounds, OutOfBounds::TooLarge(size));
 }
 
 async fn malformed_answers_are_short(engine: Engine) {
@@ -221,8 +225,9 @@ async fn malformed_answers_are_short(engine: Engine) {
     let reply = server.post("/api/sync/push", Some(&s.organizer.token), &body).await;
     reply.expect(200);
     let r: PushResponse = reply.body();
-    rejected_because(&r, 0, "malformed: invalid type: string");
-    assert!(r.events[0].reason.as_deref().unwrap_or_default().len() < 400, "the reason is cut: {:?}", r.events[0]);
+    assert_eq!((r.events[0].outcome, r.events[0].reason), (Outcome::Rejected, Some(Reason::Malformed)), "{r:?}");
+    let detail = r.events[0].detail.as_deref().unwrap_or_default();
+    assert!(detail.len() <= MAX_DETAIL && detail.ends_with('…'), "the particulars are cut: {detail:?}");
 }
 
 /// The schema of one property of a component.
@@ -251,6 +256,8 @@ async fn openapi_states_the_lengths_the_server_checks(engine: Engine) {
         ("EventResult", "id", None, MAX_ID),
         ("BallotResult", "round", None, MAX_ID),
         ("BallotResult", "slot", None, MAX_ID),
+        ("EventResult", "detail", None, MAX_DETAIL),
+        ("BallotResult", "detail", None, MAX_DETAIL),
         ("Device", "label", None, MAX_NAME),
     ];
     for (component, field, min, max) in expect {

@@ -13,7 +13,7 @@ use crate::ballot::{self, Boxes};
 use crate::document;
 use crate::event::{Event, Payload};
 use crate::ids::{EventId, RoundId};
-use crate::sync::{self, BallotPush, Outcome, Principal, PushResponse};
+use crate::sync::{self, BallotPush, Outcome, Principal, PushResponse, Reason};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -93,8 +93,12 @@ pub struct Rejection {
     pub id: Option<EventId>,
     /// The event's kind (`voted`, …) or `ballot`.
     pub kind: String,
-    /// Why, as the server said it.
-    pub reason: String,
+    /// Why (one stored before reasons were codes reads as `Unknown`).
+    #[serde(default)]
+    pub reason: Reason,
+    /// The server's particulars (English; not shown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// What a push (or the cut before it) settled.
@@ -180,7 +184,8 @@ pub fn batches(outbox: &Outbox, boxes: &Boxes, who: &Principal, share_phones: bo
                 settled.rejected.push(Rejection {
                     id: Some(event.id.clone()),
                     kind: sync::kind(&event.payload).to_owned(),
-                    reason: refusal.to_string(),
+                    reason: Reason::from(&refusal),
+                    detail: Some(refusal.to_string()),
                 });
             } else {
                 // Record keeping this phone only holds (the organizer's, as
@@ -272,7 +277,8 @@ pub fn settle(batch: &Batch, response: &PushResponse) -> Settled {
             Outcome::Rejected => settled.rejected.push(Rejection {
                 id: Some(event.id.clone()),
                 kind: sync::kind(&event.payload).to_owned(),
-                reason: result.reason.clone().unwrap_or_default(),
+                reason: result.reason.unwrap_or_default(),
+                detail: result.detail.clone(),
             }),
         }
     }
@@ -280,8 +286,8 @@ pub fn settle(batch: &Batch, response: &PushResponse) -> Settled {
         && batch.ballots.iter().zip(&response.ballots).all(|(b, r)| r.slot == b.slot && r.round == b.round.as_str());
     if answered {
         for result in response.ballots.iter().filter(|r| r.outcome == Outcome::Rejected) {
-            let reason = result.reason.clone().unwrap_or_default();
-            settled.rejected.push(Rejection { id: None, kind: "ballot".into(), reason });
+            let (reason, detail) = (result.reason.unwrap_or_default(), result.detail.clone());
+            settled.rejected.push(Rejection { id: None, kind: "ballot".into(), reason, detail });
         }
         settled.rounds.extend(batch.rounds.iter().cloned());
     }

@@ -3,6 +3,7 @@
 
 use crate::event::Event;
 use crate::ids::{MemberId, RoundId};
+use crate::sync::Reason;
 use serde::{Deserialize, Serialize};
 
 /// Version of this protocol; the server answers `/api/health` with it.
@@ -29,6 +30,9 @@ pub const MIN_PASSWORD: usize = 8;
 /// Longest branch name, login or device label, in characters. The OpenAPI
 /// schemas repeat these limits as literals (a server test compares them).
 pub const MAX_NAME: usize = 100;
+/// Longest `detail` of a push's answer, in bytes (so in characters too):
+/// a parser's message may quote what it could not read.
+pub const MAX_DETAIL: usize = 300;
 /// Longest login: a name the organizer asked for plus the server's
 /// `-123456`.
 pub const MAX_LOGIN: usize = MAX_NAME + 7;
@@ -102,7 +106,7 @@ pub enum Outcome {
     Accepted,
     /// The server already had it (a re-sent batch): nothing changed.
     Duplicate,
-    /// Refused; `reason` says why. Sending it again will not help.
+    /// Refused; `reason` says why (and `detail` more). Sending it again will not help.
     Rejected,
 }
 
@@ -116,9 +120,14 @@ pub struct EventResult {
     pub id: String,
     /// Its fate.
     pub outcome: Outcome,
-    /// Why it was rejected.
+    /// Why it was rejected: a stable code ([`Reason`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
+    /// The particulars, for people reading the API (English; the app words
+    /// `reason` itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
+    pub detail: Option<String>,
 }
 
 /// The answer for one ballot.
@@ -133,9 +142,14 @@ pub struct BallotResult {
     pub slot: String,
     /// Its fate.
     pub outcome: Outcome,
-    /// Why it was rejected.
+    /// Why it was rejected: a stable code ([`Reason`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
+    /// The particulars, for people reading the API (English; the app words
+    /// `reason` itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
+    pub detail: Option<String>,
 }
 
 /// The answer to a push: one result per event and per ballot, in order.
