@@ -70,8 +70,8 @@ fn session(branch_name: String, token: String, row: &TokenRow, login: Option<Str
     }
 }
 
-fn token_template(branch: &str, role: Role, member: Option<String>, label: String, days: u32) -> TokenRow {
-    let now = auth::now_ms();
+fn token_template(app: &App, branch: &str, role: Role, member: Option<String>, label: String, days: u32) -> TokenRow {
+    let now = app.now();
     TokenRow {
         id: auth::random(12),
         branch: branch.to_owned(),
@@ -115,7 +115,7 @@ pub async fn create_branch(
             name: name.clone(),
             login: login.clone(),
             password_hash: password_hash.clone(),
-            created_at: auth::now_ms(),
+            created_at: app.now(),
         };
         match app.db.create_branch(&row).await {
             Ok(()) => break login,
@@ -127,7 +127,7 @@ pub async fn create_branch(
             Err(other) => return Err(other.into()),
         }
     };
-    let template = token_template(&branch, Role::Organizer, None, "组织员".into(), app.config.session_days);
+    let template = token_template(&app, &branch, Role::Organizer, None, "组织员".into(), app.config.session_days);
     let (token, row) = issue(&app, template).await?;
     tracing::info!(branch = %branch, "branch created");
     Ok((StatusCode::CREATED, Json(session(name, token, &row, Some(login)))))
@@ -163,7 +163,7 @@ pub async fn login(
     }
     let account = account.expect("verified against a stored hash");
     let branch = app.db.branch(&account.branch).await?.ok_or(Failure::NotFound("no such branch"))?;
-    let template = token_template(&branch.id, Role::Organizer, None, "组织员".into(), app.config.session_days);
+    let template = token_template(&app, &branch.id, Role::Organizer, None, "组织员".into(), app.config.session_days);
     let (token, row) = issue(&app, template).await?;
     Ok(Json(session(branch.name, token, &row, Some(login.login.trim().to_owned()))))
 }
@@ -227,7 +227,7 @@ pub async fn invite(
         }
     }
     let code = auth::random(16);
-    let now = auth::now_ms();
+    let now = app.now();
     let expires_at = now + i64::from(app.config.invitation_hours) * 3600 * 1000;
     let row = InvitationRow {
         hash: auth::hash(&code),
@@ -257,12 +257,12 @@ pub async fn accept(
     }
     let label = if accept.label.trim().is_empty() { "手机".to_owned() } else { text(&accept.label, "the label")? };
     // Branch, member and role come from the invitation.
-    let template = token_template("", Role::Member, None, label, app.config.device_days);
+    let template = token_template(&app, "", Role::Member, None, label, app.config.device_days);
     let token = auth::new_token();
     let template = TokenRow { hash: auth::hash(&token), ..template };
     let row = app
         .db
-        .redeem_invitation(&auth::hash(code), auth::now_ms(), template)
+        .redeem_invitation(&auth::hash(code), app.now(), template)
         .await?
         .ok_or(Failure::Unauthorized("this invitation is not valid: unknown, already used or expired"))?;
     let branch = app.db.branch(&row.branch).await?.ok_or(Failure::NotFound("no such branch"))?;

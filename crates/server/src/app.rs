@@ -36,4 +36,9 @@ impl App {
     pub fn new(db: Db, config: Config) -> App {
         App(Arc::new(Inner { db, branches: Branches::default(), limits: Limits::new(&config), config }))
     }
+
+    /// Now, Unix milliseconds, by the configured clock.
+    pub fn now(&self) -> i64 {
+        self.config.clock.now_ms()
+    }
 }

@@ -67,7 +67,8 @@ pub async fn verify_password(password: String, stored: Option<String>) -> bool {
     .unwrap_or(false)
 }
 
-/// Now, Unix milliseconds.
+/// The system's time, Unix milliseconds. The server reads its clock
+/// (`App::now`, `clock::Clock::System` by default); tests stamp rows with this.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
@@ -127,7 +128,7 @@ impl FromRequestParts<App> for Caller {
         let hashed = hash(token);
         app.limits.per_token(&hashed)?;
         let row = app.db.token(&hashed).await?.ok_or(Failure::Unauthorized("the token is not valid"))?;
-        let now = now_ms();
+        let now = app.now();
         if row.revoked {
             return Err(Failure::Unauthorized("this device was revoked"));
         }

@@ -1,6 +1,7 @@
 //! Configuration: flags, each with an environment variable (`--help`
 //! lists both).
 
+use crate::clock::Clock;
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -90,6 +91,11 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "ZHIBU_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+
+    /// Where the server reads the time: not a flag (the system's; a test
+    /// sets its own, `clock::ManualClock`).
+    #[arg(skip)]
+    pub clock: Clock,
 }
 
 /// How logs are written (the level comes from RUST_LOG, default info).

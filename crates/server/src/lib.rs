@@ -17,6 +17,7 @@ pub mod app;
 pub mod auth;
 pub mod ballots;
 pub mod branches;
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod headers;

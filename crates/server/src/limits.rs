@@ -8,18 +8,25 @@ use std::num::NonZeroU32;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
 use serde::de::DeserializeOwned;
 
 use crate::app::App;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::Failure;
 
+/// A rate limiter per key, on the server's clock.
+type Limiter<K> = RateLimiter<K, DefaultKeyedStateStore<K>, Clock, NoOpMiddleware<Nanos>>;
+
 /// The server's rate limiters.
 pub struct Limits {
-    token: Option<DefaultKeyedRateLimiter<String>>,
-    address: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    login: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    token: Option<Limiter<String>>,
+    address: Option<Limiter<IpAddr>>,
+    login: Option<Limiter<IpAddr>>,
     /// Whether X-Forwarded-For names the client.
     pub trust_proxy: bool,
 }
@@ -32,10 +39,14 @@ fn per_second(n: u32) -> Option<Quota> {
 impl Limits {
     /// Limiters as configured (0 turns one off).
     pub fn new(config: &Config) -> Limits {
+        fn keyed<K: std::hash::Hash + Eq + Clone>(quota: Quota, clock: &Clock) -> Limiter<K> {
+            RateLimiter::new(quota, DefaultKeyedStateStore::default(), clock.clone())
+        }
+        let clock = &config.clock;
         Limits {
-            token: per_second(config.rate_per_token).map(RateLimiter::keyed),
-            address: per_second(config.rate_per_address).map(RateLimiter::keyed),
-            login: NonZeroU32::new(config.rate_login).map(|n| RateLimiter::keyed(Quota::per_minute(n).allow_burst(n))),
+            token: per_second(config.rate_per_token).map(|q| keyed(q, clock)),
+            address: per_second(config.rate_per_address).map(|q| keyed(q, clock)),
+            login: NonZeroU32::new(config.rate_login).map(|n| keyed(Quota::per_minute(n).allow_burst(n), clock)),
             trust_proxy: config.trust_proxy,
         }
     }

@@ -26,6 +26,7 @@ use zhibu_core::sync::{
 };
 use zhibu_core::training::ClassValue;
 use zhibu_server::auth;
+use zhibu_server::clock::ManualClock;
 use zhibu_server::store::InvitationRow;
 
 both_engines!(
@@ -1058,10 +1059,12 @@ async fn invitations_are_one_time_and_expire(engine: Engine) {
     // Expired through the configuration (0 hours: expires at once).
     let mut config = test_config();
     config.invitation_hours = 0;
+    let clock = ManualClock::at(now_ms());
+    config.clock = clock.clock();
     let server = Server::start(&engine, config).await;
     let z = branch_with_members(&server, "零小时", &["甲"]).await;
     let invitation = server.invite(&z.organizer, &z.members[0], Role::Member).await;
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    clock.advance(1);
     server
         .post("/api/invitations/accept", None, &json!({"code": invitation.code}))
         .await
@@ -1545,6 +1548,9 @@ async fn sqlite_files_hold_no_earlier_box() {
 async fn rate_limit_per_token_and_address(engine: Engine) {
     let mut config = test_config();
     config.rate_per_token = 1; // burst 2
+    // The server's time, moved by hand: recovery is tested without a sleep.
+    let clock = ManualClock::at(now_ms());
+    config.clock = clock.clock();
     let server = Server::start(&engine, config).await;
     let org = server.create_branch("限流支部").await;
     let mut statuses = Vec::new();
@@ -1563,8 +1569,10 @@ async fn rate_limit_per_token_and_address(engine: Engine) {
     // Another token is not limited by this one.
     let other = server.mint(&org.branch, Role::Organizer, None, now_ms() + 60_000, false).await;
     server.get("/api/session", Some(&other)).await.expect(200);
-    // Recovers after a while.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // Not before its time (one request a second), then it recovers.
+    clock.advance(500);
+    server.get("/api/session", Some(&org.token)).await.expect_error(429, "rate_limited");
+    clock.advance(1100);
     server.get("/api/session", Some(&org.token)).await.expect(200);
 
     // Per address, on every /api request.
