@@ -2,7 +2,8 @@
 //! fresh temporary directory per test, PostgreSQL at `ZHIBU_TEST_PG_URL`
 //! (`cargo xtask test` starts a local PostgreSQL and sets it; `cargo xtask
 //! postgres` starts one for running these tests by hand). Without the
-//! variable the PostgreSQL tests fail in CI and are skipped elsewhere.
+//! variable the PostgreSQL tests fail, unless `ZHIBU_SKIP_POSTGRES=1` skips
+//! them on purpose (`postgres_env`).
 //!
 //! Every test makes its own branches, tokens and invitations with ids unique
 //! to the run, so tests share one PostgreSQL database, run in parallel and
@@ -16,7 +17,7 @@ use std::time::Duration;
 use zhibu_core::sync::Role;
 use zhibu_server::store::{BoxRow, Committed, Db, InvitationRow, NewBranchRow, StoreError, StoredEvent, TokenRow};
 
-const PG_URL: &str = "ZHIBU_TEST_PG_URL";
+mod postgres_env;
 
 /// Where a test's database lives; `open` may be called more than once.
 enum Engine {
@@ -29,27 +30,10 @@ impl Engine {
         Engine::Sqlite(tempfile::tempdir().expect("a temporary directory"))
     }
 
-    /// The shared test database, or `None` (after saying why) when it is
-    /// not configured outside CI.
+    /// The shared test database; `None` only when skipped on purpose
+    /// (`postgres_env`: a missing URL fails the test).
     fn postgres(test: &str) -> Option<Engine> {
-        match std::env::var(PG_URL) {
-            Ok(url) if !url.trim().is_empty() => Some(Engine::Postgres(url)),
-            _ if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) => panic!(
-                "{PG_URL} is not set, and in CI the PostgreSQL store tests must run: \
-                 `cargo xtask test` starts PostgreSQL and sets it"
-            ),
-            _ => {
-                // Straight to stderr: the harness would hide `eprintln!`
-                // of a passing test.
-                use std::io::Write;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "skipping postgres::{test}: {PG_URL} is not set \
-                     (`cargo xtask postgres` starts a local PostgreSQL and prints the variable)"
-                );
-                None
-            }
-        }
+        postgres_env::pg_url(test).map(Engine::Postgres)
     }
 
     async fn open(&self) -> Db {
@@ -333,6 +317,22 @@ fn with_database(url: &str, name: &str) -> String {
         None => base,
     };
     format!("{host}/{name}{query}")
+}
+
+/// Without a URL a PostgreSQL test fails rather than passing unrun; it is
+/// skipped only when asked to, and never under CI.
+#[test]
+fn postgres_tests_fail_without_a_url_unless_skipped_on_purpose() {
+    use postgres_env::{Decision, decide};
+    let url = "postgres://u@127.0.0.1:5432/db";
+    assert_eq!(decide(Some(url), None, None), Decision::Run(url.into()));
+    assert_eq!(decide(Some(url), Some("1"), Some("true")), Decision::Run(url.into()), "a URL always runs");
+    for (url, skip, ci) in [(None, None, None), (Some("  "), None, None), (None, Some("yes"), None)] {
+        assert!(matches!(decide(url, skip, ci), Decision::Fail(_)), "{url:?} {skip:?} {ci:?}");
+    }
+    assert_eq!(decide(None, Some("1"), None), Decision::Skip);
+    assert_eq!(decide(None, Some("1"), Some("")), Decision::Skip);
+    assert!(matches!(decide(None, Some("1"), Some("true")), Decision::Fail(_)), "never skipped under CI");
 }
 
 #[test]

@@ -8,8 +8,8 @@
 //! a fresh database made through that URL's connection and dropped after
 //! (or, if the role may not create databases, the URL's own database,
 //! isolated by the random branch ids every test makes). Without the
-//! variable the PostgreSQL tests fail in CI (`CI` set) and are skipped
-//! elsewhere, with a note.
+//! variable the PostgreSQL tests fail, unless `ZHIBU_SKIP_POSTGRES=1`
+//! skips them on purpose (`postgres_env`).
 //!
 //! Each test file uses a part of this module.
 #![allow(dead_code)]
@@ -33,8 +33,9 @@ use zhibu_core::sync::{BallotPush, Invitation, Outcome, PullResponse, PushRespon
 use zhibu_server::store::{Db, TokenRow};
 use zhibu_server::{App, Config, auth};
 
-/// The variable naming the PostgreSQL server the tests use.
-pub const PG_URL: &str = "ZHIBU_TEST_PG_URL";
+#[path = "../postgres_env/mod.rs"]
+mod postgres_env;
+pub use postgres_env::PG_URL;
 
 // ---------------------------------------------------------------------------
 // Engines and storage
@@ -50,23 +51,11 @@ pub enum Engine {
 }
 
 impl Engine {
-    /// PostgreSQL from `ZHIBU_TEST_PG_URL`, or `None` after a note (outside
-    /// CI) when it is not set. In CI a missing variable fails the test.
+    /// PostgreSQL from `ZHIBU_TEST_PG_URL`; `None` only when the tests
+    /// are skipped on purpose, and a failure when it is simply missing
+    /// (`postgres_env`).
     pub fn postgres(test: &str) -> Option<Engine> {
-        match std::env::var(PG_URL) {
-            Ok(url) if !url.trim().is_empty() => Some(Engine::Postgres(url)),
-            _ if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) => panic!(
-                "{PG_URL} is not set, and in CI the PostgreSQL tests must run: \
-                 `cargo xtask test` starts PostgreSQL and sets it"
-            ),
-            _ => {
-                eprintln!(
-                    "skipping postgres::{test}: {PG_URL} is not set \
-                     (`cargo xtask test` starts a local PostgreSQL and sets it)"
-                );
-                None
-            }
-        }
+        postgres_env::pg_url(test).map(Engine::Postgres)
     }
 
     /// `sqlite` or `postgres`.

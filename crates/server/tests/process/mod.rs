@@ -271,19 +271,13 @@ pub fn free_port() -> SocketAddr {
 // PostgreSQL
 // ---------------------------------------------------------------------------
 
-/// The PostgreSQL server for the tests, from `ZHIBU_TEST_PG_URL`. Without
-/// it: a note and `None` (skip), or a failure under CI.
+#[path = "../postgres_env/mod.rs"]
+mod postgres_env;
+
+/// The PostgreSQL server for the tests, from `ZHIBU_TEST_PG_URL`; `None`
+/// only when skipped on purpose, a failure when missing (`postgres_env`).
 pub fn pg_admin_url(test: &str) -> Option<String> {
-    match std::env::var("ZHIBU_TEST_PG_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("{test}: ZHIBU_TEST_PG_URL is not set; under CI the PostgreSQL tests must run")
-        }
-        _ => {
-            note(&format!("{test}: skipped (no PostgreSQL): set ZHIBU_TEST_PG_URL=postgres://user@host:port/db"));
-            None
-        }
-    }
+    postgres_env::pg_url(test)
 }
 
 /// A database made for one test on the server at the admin URL, named
