@@ -460,3 +460,35 @@ fn every_table_is_joined_and_clocked() {
         }
     }
 }
+
+// --- The domain tests need nothing outside the repository. ---------------
+
+/// A plain `cargo test` in a clone runs the crates' tests: none of them
+/// reads `../shared` (the end-to-end specs still do, for the import walk).
+#[test]
+fn crate_tests_read_nothing_outside_the_repository() {
+    for file in rust_files("crates") {
+        for (n, line) in read(&file).lines().enumerate() {
+            let outside = line.contains("shared/fixtures") || line.contains("\"/../../../");
+            assert!(!outside, "{file}:{}: reads outside the repository: {}", n + 1, line.trim());
+        }
+    }
+}
+
+/// The domain tests' fixtures are the shared roster exports, byte for byte
+/// (compared where `../shared` is beside the repository, as `cargo xtask
+/// test` has it).
+#[test]
+fn the_fixture_copies_are_the_shared_exports() {
+    let shared = root().join("../shared/fixtures");
+    if !shared.is_dir() {
+        let note = format!("the_fixture_copies_are_the_shared_exports: no {}, nothing to compare\n", shared.display());
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), note.as_bytes());
+        return;
+    }
+    for name in ["roster-excel-gb18030.csv", "roster-utf8-bom.csv"] {
+        let copy = std::fs::read(root().join("crates/core/tests/fixtures").join(name)).expect("the copy");
+        let original = std::fs::read(shared.join(name)).expect("the shared export");
+        assert!(copy == original, "crates/core/tests/fixtures/{name} differs from ../shared/fixtures/{name}");
+    }
+}

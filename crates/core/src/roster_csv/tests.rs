@@ -3,9 +3,8 @@ use crate::roster::{Role, Status};
 use proptest::prelude::*;
 
 const GB18030_FILE: &[u8] =
-    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/roster-excel-gb18030.csv"));
-const UTF8_BOM_FILE: &[u8] =
-    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/roster-utf8-bom.csv"));
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/roster-excel-gb18030.csv"));
+const UTF8_BOM_FILE: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/roster-utf8-bom.csv"));
 const FIXTURE_NAMES: [&str; 12] =
     ["王建国", "李秀英", "张伟", "刘芳", "陈明", "杨丽", "赵磊", "黄敏", "周强", "吴桂兰", "徐浩然", "孙晓燕"];
 
