@@ -366,7 +366,7 @@ const MAX_LINES: usize = 400;
 
 /// Files still over [`MAX_LINES`], each with the most it may have: the list
 /// only shrinks (a file that is split must leave it; none may grow).
-const OVER_THE_LIMIT: &[(&str, usize)] = &[("crates/core/src/document.rs", 417)];
+const OVER_THE_LIMIT: &[(&str, usize)] = &[];
 
 #[test]
 fn no_source_file_is_over_the_limit() {
