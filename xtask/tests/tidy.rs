@@ -440,6 +440,19 @@ fn every_payload_is_applied() {
     assert!(missing.is_empty(), "State::apply does not name {missing:?}");
 }
 
+/// Every event from outside is checked by its feature (`content::check`):
+/// the dispatcher names each `Payload` variant, with no catch-all, so a
+/// new kind of event cannot arrive unchecked.
+#[test]
+fn every_payload_has_a_content_check() {
+    let payloads = variants(&read("crates/core/src/event.rs"), "Payload");
+    let content = read("crates/core/src/content.rs");
+    let check = fn_body(&content, "pub fn check(event: &Event)");
+    assert!(!check.contains("_ =>"), "content::check has a catch-all arm");
+    let missing: Vec<_> = payloads.iter().filter(|p| !check.contains(&format!("P::{p} "))).collect();
+    assert!(missing.is_empty(), "content::check does not name {missing:?}");
+}
+
 /// Every table of `Extras` is joined (merge) and has its clocks read (the
 /// next clock after a snapshot); the ballot box alone has no clock, by
 /// design: a ballot carries no time.
