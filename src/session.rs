@@ -104,12 +104,17 @@ impl Session {
     /// Records a command's events (in order, as their actors, now) and
     /// saves them once; returns the command's value. A failed save keeps
     /// the events in memory and is reported by [`Session::saved`].
-    pub fn apply<T>(&mut self, change: Change<T>) -> T {
+    fn apply<T>(&mut self, change: Change<T>) -> T {
+        self.apply_at(change, platform::now_ms())
+    }
+
+    /// [`Session::apply`] with the events stamped at `now_ms`.
+    pub(crate) fn apply_at<T>(&mut self, change: Change<T>, now_ms: i64) -> T {
         if change.events.is_empty() {
             return change.value;
         }
         let writer = self.store.writer.clone();
-        let (events, value) = self.records.record_change(&writer, platform::now_ms(), &mut platform::random16, change);
+        let (events, value) = self.records.record_change(&writer, now_ms, &mut platform::random16, change);
         for event in events {
             if self.connected {
                 self.outbox.events.insert(event.id.clone(), event.clone());

@@ -342,7 +342,6 @@ pub fn round_problem(lang: Lang, problem: &RoundProblem) -> String {
         RoundProblem::NoWinner => "rproblem.no_winner",
         RoundProblem::HasResult => "rproblem.has_result",
         RoundProblem::ObjectionsOpen(n) => return format(lang, "rproblem.objections_open", &[("n", n)]),
-        RoundProblem::NotSaved => "rproblem.not_saved",
         RoundProblem::OwnDeviceOnly => "rproblem.own_device",
         RoundProblem::NoRevision => "rproblem.no_revision",
         RoundProblem::KeyRequired => "rproblem.key_required",

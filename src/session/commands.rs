@@ -40,10 +40,12 @@ impl Session {
         by: Option<MemberId>,
         command: impl FnOnce(&zhibu_core::state::State, &mut Act) -> Result<Change<T>, P>,
     ) -> Result<T, P> {
+        let now_ms = platform::now_ms();
         let mut random = platform::random16;
-        let mut act = Act::new(by, platform::now_ms(), &mut random);
+        let mut act = Act::new(by, now_ms, &mut random);
         let change = command(self.records.state(), &mut act)?;
-        Ok(self.apply(change))
+        // Stamped at the moment the command decided (a mark's time is its event's).
+        Ok(self.apply_at(change, now_ms))
     }
 
     /// Adds a member (fields as the form checked them); returns the new id.

@@ -12,8 +12,14 @@ use crate::sheet;
 use crate::state::State;
 use crate::token::{SecretKey, Token};
 
-fn meeting(state: &State, id: &MeetingId) -> Option<Meeting> {
-    state.meeting(id)
+fn meeting(state: &State, id: &MeetingId) -> Result<Meeting, CheckInProblem> {
+    state.meeting(id).ok_or(CheckInProblem::UnknownMeeting)
+}
+
+/// The meeting, if the member is among those it expects (a member's own act).
+fn expecting(state: &State, id: &MeetingId, member: &MemberId) -> Result<Meeting, CheckInProblem> {
+    let meeting = meeting(state, id)?;
+    if meeting.expected(state).contains(member) { Ok(meeting) } else { Err(CheckInProblem::NotExpected) }
 }
 
 /// The organizer's mark as it stands now. After the check-in window it is
@@ -25,7 +31,7 @@ pub fn mark(
     status: AttendanceStatus,
     late_confirmed: bool,
 ) -> Result<Change, MarkProblem> {
-    let meeting = meeting(state, id).ok_or(MarkProblem::UnknownMeeting)?;
+    let meeting = state.meeting(id).ok_or(MarkProblem::UnknownMeeting)?;
     let payloads = marking::mark(&meeting, &state.settings(), member, status, act.now(), late_confirmed)?;
     Ok(Change::keeper(payloads, ()))
 }
@@ -42,10 +48,7 @@ pub fn check_in_by_token(
     device: &str,
 ) -> Result<Change<String>, CheckInProblem> {
     let token = Token::parse(text).map_err(CheckInProblem::Token)?;
-    let meeting = meeting(state, &token.meeting).ok_or(CheckInProblem::UnknownMeeting)?;
-    if !meeting.expected(state).contains(member) {
-        return Err(CheckInProblem::NotExpected);
-    }
+    let meeting = expecting(state, &token.meeting, member)?;
     let check = checkin::by_token(&meeting, &state.settings(), &token, now, device)?;
     let payload = Payload::CheckedIn { meeting: meeting.id.clone(), member: member.clone(), check };
     Ok(Change::one(Some(member.clone()), payload, meeting.topic))
@@ -60,10 +63,7 @@ pub fn check_in_by_code(
     now: i64,
     device: &str,
 ) -> Result<Change, CheckInProblem> {
-    let meeting = meeting(state, id).ok_or(CheckInProblem::UnknownMeeting)?;
-    if !meeting.expected(state).contains(member) {
-        return Err(CheckInProblem::NotExpected);
-    }
+    let meeting = expecting(state, id, member)?;
     let check = checkin::by_code(&meeting, &state.settings(), code, now, device)?;
     let payload = Payload::CheckedIn { meeting: id.clone(), member: member.clone(), check };
     Ok(Change::one(Some(member.clone()), payload, ()))
@@ -76,10 +76,7 @@ pub fn request_leave(
     reason: &str,
     now: i64,
 ) -> Result<Change, CheckInProblem> {
-    let meeting = meeting(state, id).ok_or(CheckInProblem::UnknownMeeting)?;
-    if !meeting.expected(state).contains(member) {
-        return Err(CheckInProblem::NotExpected);
-    }
+    let meeting = expecting(state, id, member)?;
     let request = checkin::leave(&meeting, reason, now)?;
     let payload = Payload::LeaveRequested { meeting: id.clone(), member: member.clone(), request };
     Ok(Change::one(Some(member.clone()), payload, ()))
@@ -91,7 +88,7 @@ pub fn decide_leave(
     (id, member): (&MeetingId, &MemberId),
     approved: bool,
 ) -> Result<Change, CheckInProblem> {
-    meeting(state, id).ok_or(CheckInProblem::UnknownMeeting)?;
+    meeting(state, id)?;
     if !state.leave_requests.0.contains_key(&(id.clone(), member.clone())) {
         return Err(CheckInProblem::NoLeaveRequest);
     }
@@ -119,7 +116,7 @@ pub fn make_up(
     form: &MakeUpEntry,
     secret: Option<&SecretKey>,
 ) -> Result<Change, CheckInProblem> {
-    let meeting = meeting(state, id).ok_or(CheckInProblem::UnknownMeeting)?;
+    let meeting = meeting(state, id)?;
     let settings = state.settings();
     let row = sheet::sheet(state, &meeting, &settings, secret).rows.into_iter().find(|r| &r.member == member);
     let missed = row.and_then(|r| r.status).is_some_and(|s| !sheet::attended(s));

@@ -192,8 +192,6 @@ pub enum RoundProblem {
     HasResult,
     /// Objections not yet handled (表彰 waits for them).
     ObjectionsOpen(usize),
-    /// The change could not be saved; nothing was recorded.
-    NotSaved,
     /// A named ballot comes only from the voter's own device (no proxy
     /// voting; a paper ballot is entered as one).
     OwnDeviceOnly,

@@ -270,8 +270,7 @@ impl From<&RoundProblem> for Reason {
             | P::NoRunoff
             | P::NoWinner
             | P::HasResult
-            | P::ObjectionsOpen(_)
-            | P::NotSaved => Reason::RoundRules,
+            | P::ObjectionsOpen(_) => Reason::RoundRules,
         }
     }
 }
