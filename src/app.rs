@@ -20,9 +20,8 @@ use zhibu_core::ids::{ClassId, DeviceId, MeetingId, MemberId, RoundId};
 /// Folds logs into the snapshot under the cross-tab lock.
 pub fn compact_soon(session: SessionSignal) {
     storage::with_lock("zhibu-compact", move || {
-        session.update(|s| {
-            let _ = s.compact();
-        })
+        // A failure is `Session::saved`, which the notices show.
+        session.update(|s| s.compact())
     });
 }
 

@@ -223,13 +223,12 @@ impl Session {
 
     /// Folds all logs into the snapshot. Call only under the compaction lock
     /// (`app::compact_soon`).
-    pub fn compact(&mut self) -> Result<(), SaveError> {
+    pub fn compact(&mut self) {
         self.saved = self.store.compact(&mut self.records, &mut self.own);
         if self.saved.is_ok() {
             self.snapshot_dirty = false;
         }
         self.set_aside = storage::set_aside_list();
-        self.saved.clone()
     }
 
     /// Whether a compaction is due: a long log, or merged data (an import)

@@ -131,6 +131,9 @@ impl Connection {
 pub fn update_connection(token: &str, f: impl FnOnce(&mut Connection)) -> Option<Connection> {
     let mut connection = Connection::load().filter(|c| c.session.token == token)?;
     f(&mut connection);
+    // Not saved (storage full) only repeats work at the next sync: a pull
+    // from the older cursor, a push the server already settled — both
+    // idempotent. The records' own save failure is what the notice shows.
     let _ = connection.save();
     Some(connection)
 }

@@ -5,6 +5,7 @@ use crate::i18n::{Lang, format, text};
 use crate::storage::SaveError;
 use zhibu_core::attendance::AttendanceStatus;
 use zhibu_core::checkin::CheckInProblem;
+use zhibu_core::commands::roster::RosterProblem;
 use zhibu_core::date::Date;
 use zhibu_core::held::UndoProblem;
 use zhibu_core::join::CardError;
@@ -272,6 +273,14 @@ pub fn study_problem(lang: Lang, problem: &StudyProblem) -> String {
     }
 }
 
+/// Why a roster change was refused.
+pub fn roster_problem(lang: Lang, problem: &RosterProblem) -> String {
+    match problem {
+        RosterProblem::Fields(errors) => errors.iter().map(|e| field_error(lang, e)).collect::<Vec<_>>().join("；"),
+        RosterProblem::UnknownMember => text(lang, "sproblem.member"),
+    }
+}
+
 /// Why a class form was refused.
 pub fn class_problem(lang: Lang, problem: &ClassProblem) -> String {
     match problem {
@@ -355,6 +364,8 @@ pub fn round_problem(lang: Lang, problem: &RoundProblem) -> String {
 /// Why a sync (or a request to the sync server) failed, in plain words.
 pub fn sync_failure(lang: Lang, failure: &crate::sync::api::Failure) -> String {
     use crate::sync::api::Failure as F;
+    // The server's and the browser's own words are English: only the
+    // English texts have a `{why}` to show them in.
     let message = |m: &str| match (m.is_empty(), lang) {
         (true, _) => String::new(),
         (false, Lang::Zh) => format!("（{m}）"),

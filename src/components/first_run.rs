@@ -19,7 +19,8 @@ pub fn FirstRun() -> impl IntoView {
     });
     let name = RwSignal::new(String::new());
     let parent = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<branch_identity::NameProblem>);
+    // `Err(())`: the core refused the setting (a bug; said, not hidden).
+    let problem = RwSignal::new(None::<Result<branch_identity::NameProblem, ()>>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let outcome = session.with_untracked(|s| {
@@ -33,11 +34,11 @@ pub fn FirstRun() -> impl IntoView {
             Ok(changes) => {
                 problem.set(None);
                 // The name was checked by `name_branch`; a refusal here would be a bug.
-                if let Some(Err(key)) = session.try_update(|s| s.set_settings(changes)) {
-                    debug_assert!(false, "a checked branch name was refused: {key:?}");
+                if let Some(Err(_)) = session.try_update(|s| s.set_settings(changes)) {
+                    problem.set(Some(Err(())));
                 }
             }
-            Err(p) => problem.set(Some(p)),
+            Err(p) => problem.set(Some(Ok(p))),
         }
     };
     move || {
@@ -73,7 +74,14 @@ pub fn FirstRun() -> impl IntoView {
                             />
                         </div>
                         <p id="first-run-problem" class="field-error" role="alert">
-                            {move || problem.get().map(|p| words::name_problem(i18n.lang.get(), &p))}
+                            {move || {
+                                problem
+                                    .get()
+                                    .map(|p| match p {
+                                        Ok(p) => words::name_problem(i18n.lang.get(), &p),
+                                        Err(()) => words::setting_refused(i18n.lang.get()),
+                                    })
+                            }}
                         </p>
                         <button type="submit" class="button button-primary" data-testid="first-run-save">
                             {i18n.t("firstrun.save")}

@@ -33,6 +33,8 @@ pub fn HoursCard(member: MemberId, year: i32) -> impl IntoView {
     let zone = session.with_untracked(|s| s.records().state().settings().zone);
     let own = session.with_untracked(|s| s.me()).as_ref() == Some(&member);
     let id = member.clone();
+    // A withdrawal refused (decided meanwhile on another device, say).
+    let refused = RwSignal::new(None::<study::StudyProblem>);
     let card = Memo::new(move |_| {
         session.with(|s| {
             let state = s.records().state();
@@ -154,10 +156,8 @@ pub fn HoursCard(member: MemberId, year: i32) -> impl IntoView {
                                             class="link-button"
                                             data-testid="withdraw-study"
                                             on:click=move |_| {
-                                                // Its own pending record, listed here: nothing to refuse.
-                                                if let Some(Err(p)) = session.try_update(|s| s.withdraw_study(&by, &id)) {
-                                                    debug_assert!(false, "withdrawing one's own record: {p:?}");
-                                                }
+                                                let outcome = session.try_update(|s| s.withdraw_study(&by, &id));
+                                                refused.set(outcome.and_then(Result::err));
                                             }
                                         >
                                             {i18n.t("study.withdraw")}
@@ -168,6 +168,9 @@ pub fn HoursCard(member: MemberId, year: i32) -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
+                <p class="error" role="alert" data-testid="withdraw-refused">
+                    {move || refused.get().map(|p| words::study_problem(i18n.lang.get(), &p))}
+                </p>
             }
             .into_any()
         }}

@@ -23,6 +23,7 @@ pub fn MemberForm(member: Option<MemberId>, #[prop(into)] on_done: Callback<()>)
     let baseline = baseline.map(|m| m.fields);
     let draft = RwSignal::new(initial);
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    let unknown = RwSignal::new(false);
     let groups = move || {
         session.with(|s| {
             zhibu_core::roster_order::group_names(s.records().state().members().into_iter().map(|m| m.fields.group))
@@ -59,7 +60,7 @@ pub fn MemberForm(member: Option<MemberId>, #[prop(into)] on_done: Callback<()>)
                     Some(Err(RosterProblem::Fields(found))) => errors.set(found),
                     // Members are archived, never removed: an unknown one
                     // is a form opened on another branch's records.
-                    Some(Err(RosterProblem::UnknownMember)) => errors.set(Vec::new()),
+                    Some(Err(RosterProblem::UnknownMember)) => unknown.set(true),
                     Some(Ok(())) | None => on_done.run(()),
                 }
             }
@@ -176,6 +177,9 @@ pub fn MemberForm(member: Option<MemberId>, #[prop(into)] on_done: Callback<()>)
                     <label for="member-exempt">{move || words::field(i18n.lang.get(), Field::Exempt)}</label>
                 </div>
                 <p class="hint">{i18n.t("form.phone_hint")}</p>
+                <p class="error" role="alert">
+                    {move || unknown.get().then(|| words::roster_problem(i18n.lang.get(), &RosterProblem::UnknownMember))}
+                </p>
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" data-testid="save-member">
                         {i18n.t("form.save")}

@@ -86,10 +86,9 @@ pub fn SheetRow(
                                     class="link-button no-print"
                                     data-testid="confirm-device"
                                     on:click=move |_| {
-                                        // The row's member, on this sheet: known.
-                                        if let Some(Err(p)) = session.try_update(|s| s.confirm_device(&d, &who)) {
-                                            debug_assert!(false, "confirming a listed member's phone: {p:?}");
-                                        }
+                                        let outcome = session.try_update(|s| s.confirm_device(&d, &who));
+                                        let lang = i18n.lang.get_untracked();
+                                        notice.set(outcome.and_then(Result::err).map(|p| words::roster_problem(lang, &p)));
                                     }
                                 >
                                     {i18n.t("device.confirm")}

@@ -51,8 +51,11 @@ fn Invite() -> impl IntoView {
         error.set(None);
         made.set(None);
         leptos::task::spawn_local(async move {
-            // The member must be in the server's roster: push first.
-            let _ = sync.sync_and_wait().await;
+            // The member must be in the server's roster: push first, and
+            // say why if that failed (the invitation would only be refused).
+            if let Err(e) = sync.sync_and_wait().await {
+                return error.set(Some(words::sync_failure(i18n.lang.get_untracked(), &e)));
+            }
             let body = NewInvitation { member: MemberId(chosen), role: role.get_untracked() };
             match c.server().send_json::<_, Invitation>("POST", "/api/invitations", &body).await {
                 Ok(inv) => made.set(Some((format!("{}/#/invite/{}", c.server, inv.code), inv.expires_at))),

@@ -8,6 +8,7 @@ use crate::i18n::{Lang, text, use_i18n};
 use crate::platform;
 use crate::words;
 use leptos::prelude::*;
+use zhibu_core::commands::roster::RosterProblem;
 use zhibu_core::import_rejects;
 use zhibu_core::roster_csv::{self, ImportError, ImportPreview, ImportRow};
 
@@ -37,6 +38,9 @@ enum Stage {
     Reading,
     Refused(ImportError),
     Preview(ImportPreview),
+    /// The accepted rows were refused (another tab changed the roster
+    /// since the preview): nothing imported.
+    NotImported(RosterProblem),
     /// Imported: how many, and the rows left out with their CSV.
     Done {
         imported: usize,
@@ -77,10 +81,9 @@ pub fn ImportPage() -> impl IntoView {
         let Stage::Preview(preview) = stage.get_untracked() else { return };
         let members = preview.valid_members();
         let imported = members.len();
-        // A failed save keeps the rows in memory; the notice says so. The
-        // preview's rows passed the same checks, so a refusal is a bug.
+        // A failed save keeps the rows in memory; the notice says so.
         if let Some(Err(p)) = session.try_update(|s| s.import_members(members)) {
-            debug_assert!(false, "previewed rows refused: {p:?}");
+            return stage.set(Stage::NotImported(p));
         }
         let csv = import_rejects::rejected_csv(&preview);
         let rejected = import_rejects::rejected(&preview).cloned().collect();
@@ -113,6 +116,14 @@ pub fn ImportPage() -> impl IntoView {
                     view! {
                         <p class="error" role="alert" data-testid="import-error">
                             {move || import_error(i18n.lang.get(), &error)}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Stage::NotImported(problem) => {
+                    view! {
+                        <p class="error" role="alert" data-testid="import-error">
+                            {move || i18n.fmt("import.not_imported", &[("why", &words::roster_problem(i18n.lang.get(), &problem))])}
                         </p>
                     }
                         .into_any()

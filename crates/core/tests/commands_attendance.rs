@@ -8,7 +8,7 @@ mod branch;
 
 use branch::{Branch, one_meeting, phone, start};
 use zhibu_core::attendance::AttendanceStatus as A;
-use zhibu_core::checkin::{CheckInProblem as P, Proof};
+use zhibu_core::checkin::{CheckInProblem as P, LeaveRequest, Proof};
 use zhibu_core::commands::attendance::{
     MakeUpEntry, check_in_by_code, check_in_by_token, decide_leave, make_up, mark, request_leave,
 };
@@ -128,6 +128,20 @@ fn leave_is_answered_only_where_it_was_asked() {
     b.decide_leave(&meeting, &member, true);
     let answered = b.state().leave_decisions.get(&(meeting.clone(), member.clone())).map(|d| d.approved);
     assert_eq!(answered, Some(true));
+}
+
+#[test]
+fn a_withdrawn_leave_request_has_nothing_to_answer() {
+    let (mut b, meeting, member, _) = branch();
+    b.ask_leave(&meeting, &member, "出差").unwrap();
+    // An older app's phone withdrew it (this app has no withdrawal yet).
+    let request = LeaveRequest { reason: "出差".into(), withdrawn: true };
+    b.foreign(
+        &phone(&member),
+        Some(&member),
+        Payload::LeaveRequested { meeting: meeting.clone(), member: member.clone(), request },
+    );
+    assert_eq!(b.command(None, |s, _| decide_leave(s, (&meeting, &member), true)).err(), Some(P::NoLeaveRequest));
 }
 
 #[test]

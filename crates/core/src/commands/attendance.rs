@@ -89,7 +89,8 @@ pub fn decide_leave(
     approved: bool,
 ) -> Result<Change, CheckInProblem> {
     meeting(state, id)?;
-    if !state.leave_requests.0.contains_key(&(id.clone(), member.clone())) {
+    let asked = state.leave_requests.get(&(id.clone(), member.clone())).is_some_and(|r| !r.withdrawn);
+    if !asked {
         return Err(CheckInProblem::NoLeaveRequest);
     }
     let decision = LeaveDecision { approved, note: String::new() };
