@@ -62,6 +62,8 @@ pub enum Route {
     Rounds,
     /// New round form.
     NewRound,
+    /// New 民主评议 form.
+    NewAppraisal,
     /// A round.
     Round(RoundId, RoundView),
     /// Kiosk mode for a code round.
@@ -117,6 +119,7 @@ impl Route {
                 Route::Hours(MemberId(member.to_owned()), year)
             }
             "rounds" if rest == "new" => Route::NewRound,
+            "rounds" if rest == "appraisal" => Route::NewAppraisal,
             "rounds" => Route::Rounds,
             "round" if !rest.is_empty() => {
                 let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
@@ -143,7 +146,7 @@ impl Route {
             Route::Meetings | Route::NewMeeting | Route::Meeting(..) | Route::Year(_) => Tab::Meetings,
             Route::Me | Route::Join(_) | Route::CheckIn(_) | Route::Invite(_) => Tab::Me,
             Route::Study(_) | Route::NewClass | Route::Class(..) | Route::Hours(..) => Tab::Study,
-            Route::Rounds | Route::NewRound | Route::Round(..) | Route::Kiosk(_) => Tab::Rounds,
+            Route::Rounds | Route::NewRound | Route::NewAppraisal | Route::Round(..) | Route::Kiosk(_) => Tab::Rounds,
         }
     }
 }

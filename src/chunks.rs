@@ -93,7 +93,9 @@ impl Chunk {
         match route {
             Route::Roster | Route::Me | Route::Join(_) | Route::CheckIn(_) => None,
             Route::Meetings | Route::Meeting(..) => Some(Chunk::Meetings),
-            Route::Rounds | Route::NewRound | Route::Round(..) | Route::Kiosk(_) => Some(Chunk::Rounds),
+            Route::Rounds | Route::NewRound | Route::NewAppraisal | Route::Round(..) | Route::Kiosk(_) => {
+                Some(Chunk::Rounds)
+            }
             Route::Study(_) | Route::NewClass | Route::Class(..) | Route::Hours(..) => Some(Chunk::Study),
             Route::Year(_) => Some(Chunk::Year),
             Route::Import => Some(Chunk::Import),
@@ -240,12 +242,14 @@ enum Load {
 }
 
 fn rounds_screen(route: Route) -> AnyView {
+    use crate::components::appraisal_form::AppraisalForm;
     use crate::components::round_form::RoundForm;
     use crate::pages::kiosk::KioskPage;
     use crate::pages::round::RoundPage;
     use crate::pages::rounds::RoundsPage;
     match route {
         Route::NewRound => view! { <RoundForm round=None/> }.into_any(),
+        Route::NewAppraisal => view! { <AppraisalForm round=None/> }.into_any(),
         Route::Round(id, view) => view! { <RoundPage id view/> }.into_any(),
         Route::Kiosk(id) => view! { <KioskPage id/> }.into_any(),
         _ => view! { <RoundsPage/> }.into_any(),

@@ -1,6 +1,7 @@
 //! This tab's live records: the core's [`Records`] plus what storage said.
 //! Plain data (no signals), so browser tests drive it directly.
 
+mod appraisal;
 mod commands;
 mod files;
 mod rounds;

@@ -12,7 +12,6 @@ use zhibu_core::join::CardError;
 use zhibu_core::marking::MarkProblem;
 use zhibu_core::meetings::{Frequency, MeetingKind, MeetingProblem, MeetingStatus};
 use zhibu_core::roster::{Field, FieldError, Problem, Role, Status};
-use zhibu_core::rounds::{RoundProblem, Stage};
 use zhibu_core::sheet::Source;
 use zhibu_core::study::StudyProblem;
 use zhibu_core::token::TokenError;
@@ -20,7 +19,9 @@ use zhibu_core::training::ClassProblem;
 use zhibu_core::zone::Zone;
 
 mod refusals;
+mod rounds;
 pub use refusals::*;
+pub use rounds::*;
 
 /// 正式党员 / Full member.
 pub fn status(lang: Lang, status: Status) -> String {
@@ -293,72 +294,6 @@ pub fn class_problem(lang: Lang, problem: &ClassProblem) -> String {
         ClassProblem::SessionsOutside { count } => format(lang, "clproblem.outside", &[("n", count)]),
         ClassProblem::UnknownClass => text(lang, "mproblem.unknown_class"),
     }
-}
-
-/// 提名 / 投票 / …
-pub fn stage(lang: Lang, stage: Stage) -> String {
-    text(lang, &format!("stage.{}", stage.key()))
-}
-
-/// Why a round action was refused.
-pub fn round_problem(lang: Lang, problem: &RoundProblem) -> String {
-    let key = match problem {
-        RoundProblem::TitleRequired => "rproblem.title",
-        RoundProblem::TooLong { max } => return format(lang, "problem.too_long", &[("max", max)]),
-        RoundProblem::BadHonours => "rproblem.honours",
-        RoundProblem::BadK => "rproblem.k",
-        RoundProblem::BadNominationLimit => "rproblem.per_member",
-        RoundProblem::BadPublicity => "rproblem.days",
-        RoundProblem::BadYear => "rproblem.year",
-        RoundProblem::UnknownRound => "rproblem.unknown",
-        RoundProblem::RulesLocked => "rproblem.locked",
-        RoundProblem::WrongStage { needed, actual } => {
-            return format(
-                lang,
-                "rproblem.stage",
-                &[("needed", &stage(lang, *needed)), ("actual", &stage(lang, *actual))],
-            );
-        }
-        RoundProblem::NotNextStage => "rproblem.next",
-        RoundProblem::NoCandidates => "rproblem.no_candidates",
-        RoundProblem::Unreviewed(n) => return format(lang, "rproblem.unreviewed", &[("n", n)]),
-        RoundProblem::NoCodes => "rproblem.no_codes",
-        RoundProblem::NotNominable => "rproblem.not_nominable",
-        RoundProblem::NotMember => "rproblem.not_member",
-        RoundProblem::SelfNomination => "rproblem.self_nomination",
-        RoundProblem::NominationLimit(n) => return format(lang, "rproblem.limit", &[("n", n)]),
-        RoundProblem::AlreadyNominated => "rproblem.already_nominated",
-        RoundProblem::DeedsRequired => "rproblem.deeds",
-        RoundProblem::ReasonRequired => "rproblem.reason",
-        RoundProblem::NotNominated => "rproblem.not_nominated",
-        RoundProblem::NotEntitled => "rproblem.not_entitled",
-        RoundProblem::AlreadyVoted => "rproblem.already_voted",
-        RoundProblem::NotCandidate => "rproblem.not_candidate",
-        RoundProblem::TooMany(k) => return format(lang, "rproblem.too_many", &[("k", k)]),
-        RoundProblem::Duplicate => "rproblem.duplicate",
-        RoundProblem::SelfVote => "rproblem.self_vote",
-        RoundProblem::UnknownCode => "rproblem.unknown_code",
-        RoundProblem::UsedCode => "rproblem.used_code",
-        RoundProblem::VoidedCode => "rproblem.voided_code",
-        RoundProblem::CodeCount { max } => return format(lang, "rproblem.code_count", &[("max", max)]),
-        RoundProblem::NoCodesLeft => "rproblem.no_codes_left",
-        RoundProblem::DropsUsedCode => "rproblem.drops_used_code",
-        RoundProblem::WrongMode => "rproblem.mode",
-        RoundProblem::TextRequired => "problem.required",
-        RoundProblem::UnknownObjection => "rproblem.unknown_objection",
-        RoundProblem::CodesIssued => "rproblem.codes_issued",
-        RoundProblem::NoRunoff => "rproblem.no_runoff",
-        RoundProblem::NoWinner => "rproblem.no_winner",
-        RoundProblem::HasResult => "rproblem.has_result",
-        RoundProblem::ObjectionsOpen(n) => return format(lang, "rproblem.objections_open", &[("n", n)]),
-        RoundProblem::OwnDeviceOnly => "rproblem.own_device",
-        RoundProblem::NoRevision => "rproblem.no_revision",
-        RoundProblem::KeyRequired => "rproblem.key_required",
-        RoundProblem::WrongKey => "rproblem.wrong_key",
-        RoundProblem::StaleRevision => "rproblem.stale_revision",
-        RoundProblem::SlotTaken => "rproblem.slot_taken",
-    };
-    text(lang, key)
 }
 
 /// Why a sync (or a request to the sync server) failed, in plain words.

@@ -61,3 +61,34 @@ pub fn draft_area<T: Send + Sync + 'static>(
         </div>
     }
 }
+
+/// One option of [`draft_choice`]: its value, its label's key, whether the
+/// draft holds it, and how to put it there.
+pub type Choice<T> = (&'static str, &'static str, fn(&T) -> bool, fn(&mut T));
+
+/// `<label>` + `<select>` of `options` for a field of `draft` (the first
+/// option whose value is chosen is put into the draft).
+pub fn draft_choice<T: Send + Sync + 'static>(
+    i18n: I18n,
+    draft: RwSignal<T>,
+    (id, testid): (&'static str, &'static str),
+    label: &'static str,
+    options: Vec<Choice<T>>,
+) -> impl IntoView {
+    let puts: Vec<Choice<T>> = options.clone();
+    view! {
+        <div class="form-row">
+            <label for=id>{i18n.t(label)}</label>
+            <select id=id data-testid=testid on:change=move |ev| {
+                let chosen = event_target_value(&ev);
+                if let Some((.., put)) = puts.iter().find(|(v, ..)| *v == chosen) {
+                    draft.update(*put);
+                }
+            }>
+                {options.into_iter().map(|(value, key, is, _)| view! {
+                    <option value=value selected=move || draft.with(is)>{i18n.t(key)}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}

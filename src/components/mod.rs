@@ -1,5 +1,6 @@
 //! Pieces shared by pages.
 
+pub mod appraisal_form;
 pub mod attendance_sheet;
 pub mod audience_picker;
 pub mod ballot_form;
@@ -21,11 +22,14 @@ pub mod meeting_form;
 pub mod meeting_summary;
 pub mod member_form;
 pub mod minutes;
+pub mod my_appraisals;
 pub mod notices;
 pub mod qr;
+pub mod rating_ballot;
 pub mod receipt_intake;
 pub mod round_form;
 pub mod scanner;
+pub mod schedule_fields;
 pub mod sheet_row;
 pub mod study_form;
 pub mod sync_devices;

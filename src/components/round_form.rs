@@ -1,7 +1,8 @@
 //! The form that creates a "身边最美党员" round or changes its rules
 //! (until voting opens).
 
-use crate::components::draft_field::number_field;
+use crate::components::draft_field::{draft_choice, number_field};
+use crate::components::schedule_fields::ScheduleFields;
 use crate::context::{go, use_session};
 use crate::i18n::use_i18n;
 use crate::platform;
@@ -97,46 +98,22 @@ pub fn RoundForm(round: Option<RoundId>) -> impl IntoView {
                     {number("round-k", "rform.k", k)}
                     {number("round-per-member", "rform.per_member", per_member)}
                 </div>
-                <div class="form-row">
-                    <label for="round-voters">{i18n.t("rform.voters")}</label>
-                    <select id="round-voters" on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        rules.update(|r| r.voters = if v == "all" { Electorate::All } else { Electorate::Full })
-                    }>
-                        <option value="full" selected=move || rules.with(|r| r.voters == Electorate::Full)>{i18n.t("rform.full")}</option>
-                        <option value="all" selected=move || rules.with(|r| r.voters == Electorate::All)>{i18n.t("rform.all")}</option>
-                    </select>
-                </div>
-                <div class="form-row">
-                    <label for="round-nominees">{i18n.t("rform.nominees")}</label>
-                    <select id="round-nominees" on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        rules.update(|r| r.nominees = if v == "full" { Electorate::Full } else { Electorate::All })
-                    }>
-                        <option value="all" selected=move || rules.with(|r| r.nominees == Electorate::All)>{i18n.t("rform.all")}</option>
-                        <option value="full" selected=move || rules.with(|r| r.nominees == Electorate::Full)>{i18n.t("rform.full")}</option>
-                    </select>
-                </div>
-                <div class="form-row">
-                    <label for="round-mode">{i18n.t("rform.mode")}</label>
-                    <select id="round-mode" data-testid="round-mode" on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        rules.update(|r| r.mode = if v == "codes" { Mode::Codes } else { Mode::Named })
-                    }>
-                        <option value="named" selected=move || rules.with(|r| r.mode == Mode::Named)>{i18n.t("rform.named")}</option>
-                        <option value="codes" selected=move || rules.with(|r| r.mode == Mode::Codes)>{i18n.t("rform.codes")}</option>
-                    </select>
-                </div>
-                <div class="form-row">
-                    <label for="round-basis">{i18n.t("rform.basis")}</label>
-                    <select id="round-basis" on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        rules.update(|r| r.basis = if v == "cast" { Basis::Cast } else { Basis::Entitled })
-                    }>
-                        <option value="entitled" selected=move || rules.with(|r| r.basis == Basis::Entitled)>{i18n.t("rform.entitled")}</option>
-                        <option value="cast" selected=move || rules.with(|r| r.basis == Basis::Cast)>{i18n.t("rform.cast")}</option>
-                    </select>
-                </div>
+                {draft_choice(i18n, rules, ("round-voters", "round-voters"), "rform.voters", vec![
+                    ("full", "rform.full", |r| r.voters == Electorate::Full, |r| r.voters = Electorate::Full),
+                    ("all", "rform.all", |r| r.voters == Electorate::All, |r| r.voters = Electorate::All),
+                ])}
+                {draft_choice(i18n, rules, ("round-nominees", "round-nominees"), "rform.nominees", vec![
+                    ("all", "rform.all", |r| r.nominees == Electorate::All, |r| r.nominees = Electorate::All),
+                    ("full", "rform.full", |r| r.nominees == Electorate::Full, |r| r.nominees = Electorate::Full),
+                ])}
+                {draft_choice(i18n, rules, ("round-mode", "round-mode"), "rform.mode", vec![
+                    ("named", "rform.named", |r| r.mode == Mode::Named, |r| r.mode = Mode::Named),
+                    ("codes", "rform.codes", |r| r.mode == Mode::Codes, |r| r.mode = Mode::Codes),
+                ])}
+                {draft_choice(i18n, rules, ("round-basis", "round-basis"), "rform.basis", vec![
+                    ("entitled", "rform.entitled", |r| r.basis == Basis::Entitled, |r| r.basis = Basis::Entitled),
+                    ("cast", "rform.cast", |r| r.basis == Basis::Cast, |r| r.basis = Basis::Cast),
+                ])}
                 {check("round-self-nomination", "rform.self_nomination", |r| r.self_nomination, |r, v| r.self_nomination = v)}
                 {check("round-self-vote", "rform.self_vote", |r| r.self_vote, |r, v| r.self_vote = v)}
                 {check("round-revision", "rform.revision", |r| r.revision, |r, v| r.revision = v)}
@@ -151,32 +128,7 @@ pub fn RoundForm(round: Option<RoundId>) -> impl IntoView {
                         <textarea id="round-workdays" rows="2" prop:value=workdays on:input=move |ev| workdays.set(event_target_value(&ev))></textarea>
                     </div>
                 </div>
-                <fieldset>
-                    <legend>{i18n.t("rform.schedule")}</legend>
-                    {[Stage::Nomination, Stage::Review, Stage::Voting, Stage::Publicity, Stage::Final].into_iter().map(|stage| {
-                        let id = format!("round-date-{}", stage.key());
-                        view! {
-                            <div class="form-row form-inline">
-                                <label for=id.clone()>{move || words::stage(i18n.lang.get(), stage)}</label>
-                                <input
-                                    id=id
-                                    type="date"
-                                    prop:value=move || rules.with(|r| r.schedule.iter().find(|(s, _)| *s == stage).map(|(_, d)| d.to_string()).unwrap_or_default())
-                                    on:change=move |ev| {
-                                        let date = Date::parse(&event_target_value(&ev));
-                                        rules.update(|r| {
-                                            r.schedule.retain(|(s, _)| *s != stage);
-                                            if let Some(d) = date {
-                                                r.schedule.push((stage, d));
-                                                r.schedule.sort();
-                                            }
-                                        })
-                                    }
-                                />
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
+                <ScheduleFields rules stages=vec![Stage::Nomination, Stage::Review, Stage::Voting, Stage::Publicity, Stage::Final] appraisal=false/>
                 <p class="form-errors" role="alert" data-testid="round-errors">{move || problem.get()}</p>
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" data-testid="save-round">{i18n.t("form.save")}</button>

@@ -5,12 +5,14 @@
 
 use crate::components::ballot_form::BallotForm;
 use crate::components::ballot_receipt::BallotReceipt;
+use crate::components::rating_ballot::RatingBallot;
 use crate::context::use_session;
 use crate::i18n::use_i18n;
 use crate::pages::round::problem_text;
 use crate::platform;
 use leptos::prelude::*;
 use std::time::Duration;
+use zhibu_core::commands::ballots::Marks;
 use zhibu_core::ids::{MemberId, RoundId};
 use zhibu_core::rounds::{self, Stage};
 
@@ -79,9 +81,9 @@ pub fn KioskPage(id: RoundId) -> impl IntoView {
         }
     });
     let id_cast = id.clone();
-    let on_cast = Callback::new(move |chosen: Vec<MemberId>| {
+    let cast_marks = Callback::new(move |marks: Marks| {
         let Screen::Ballot(typed) = screen.get_untracked() else { return };
-        match session.try_update(|s| s.vote_code(&id_cast, &typed, &chosen)) {
+        match session.try_update(|s| s.vote_code(&id_cast, &typed, marks)) {
             Some(Ok(receipt)) => {
                 last_touch.set(platform::now_ms());
                 screen.set(Screen::Done(receipt));
@@ -93,6 +95,8 @@ pub fn KioskPage(id: RoundId) -> impl IntoView {
             None => {}
         }
     });
+    let on_cast = Callback::new(move |chosen: Vec<MemberId>| cast_marks.run(Marks::Choices(chosen)));
+    let on_rate = Callback::new(move |ratings| cast_marks.run(Marks::Ratings(ratings)));
     let id_choices = id.clone();
     view! {
         <section
@@ -117,6 +121,13 @@ pub fn KioskPage(id: RoundId) -> impl IntoView {
                     </form>
                 }
                 .into_any(),
+                Screen::Ballot(_) if session.with_untracked(|s| s.records().state().round(&id_choices)).is_some_and(|r| r.rules.is_appraisal()) => {
+                    let (people, cap) = session.with_untracked(|s| {
+                        let state = s.records().state();
+                        state.round(&id_choices).map(|r| crate::pages::appraisal::rating_ballot_of(state, &r)).unwrap_or_default()
+                    });
+                    view! { <RatingBallot people cap on_cast=on_rate/> }.into_any()
+                }
                 Screen::Ballot(_) => {
                     let (candidates, k) = session.with_untracked(|s| {
                         let state = s.records().state();

@@ -5,6 +5,7 @@
 
 use crate::chunks::LazyScanner;
 use crate::components::hours_card::HoursCard;
+use crate::components::my_appraisals::MyAppraisals;
 use crate::components::qr::QrCode;
 use crate::components::study_form::StudyForm;
 use crate::context::{go, use_session};
@@ -191,6 +192,7 @@ fn MyMeetings(member: MemberId, me: RwSignal<Option<MemberId>>, message: RwSigna
                     .into_any()
             }
         }}
+        <MyAppraisals member=hours_member.clone()/>
         <h3>{i18n.t("me.hours")}</h3>
         <HoursCard member=hours_member.clone() year=this_year/>
         <StudyForm member=hours_member/>

@@ -1,6 +1,7 @@
 //! One screen per file, or per folder for a screen of many parts
 //! (`round/`, `study/`).
 
+pub mod appraisal;
 pub mod class;
 pub mod hours;
 pub mod import;

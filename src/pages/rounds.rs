@@ -1,5 +1,5 @@
-//! 评选: the "身边最美党员" rounds (the rules form is
-//! `components::round_form`).
+//! 评选 and 民主评议: the "身边最美党员" rounds and the yearly appraisals
+//! (their forms are `components::round_form` and `appraisal_form`).
 
 use crate::context::use_session;
 use crate::i18n::use_i18n;
@@ -22,7 +22,8 @@ pub fn RoundsPage() -> impl IntoView {
                 .into_iter()
                 .map(|r| {
                     let (voted, entitled) = rounds::turnout(state, &r);
-                    (r.id, r.rules.title, r.rules.year, r.stage.stage, voted, entitled)
+                    let appraisal = r.rules.is_appraisal();
+                    (r.id, r.rules.title, r.rules.year, r.stage.stage, voted, entitled, appraisal)
                 })
                 .collect::<Vec<_>>()
         })
@@ -32,7 +33,10 @@ pub fn RoundsPage() -> impl IntoView {
             <div class="page-head">
                 <h2 id="rounds-title">{i18n.t("rounds.title")}</h2>
                 {move || organizer.get().then(|| view! {
-                    <a class="button button-primary" href="#/rounds/new" data-testid="new-round">{i18n.t("rounds.new")}</a>
+                    <div class="button-row">
+                        <a class="button button-primary" href="#/rounds/new" data-testid="new-round">{i18n.t("rounds.new")}</a>
+                        <a class="button" href="#/rounds/appraisal" data-testid="new-appraisal">{i18n.t("rounds.new_appraisal")}</a>
+                    </div>
                 })}
             </div>
             {move || {
@@ -42,13 +46,16 @@ pub fn RoundsPage() -> impl IntoView {
                 }
                 view! {
                     <ul class="meeting-list">
-                        {items.into_iter().map(|(id, title, year, stage, voted, entitled)| view! {
+                        {items.into_iter().map(|(id, title, year, stage, voted, entitled, appraisal)| view! {
                             <li>
-                                <a class="meeting-item" href=format!("#/round/{id}") data-testid="round-item">
-                                    <span class="meeting-kind">{move || i18n.fmt("rounds.year", &[("year", &year)])}</span>
+                                <a class="meeting-item" href=format!("#/round/{id}") data-testid="round-item" data-kind=if appraisal { "appraisal" } else { "selection" }>
+                                    <span class="meeting-kind">
+                                        {appraisal.then(|| view! { {i18n.t("appraisal.kind")} " · " })}
+                                        {move || i18n.fmt("rounds.year", &[("year", &year)])}
+                                    </span>
                                     <span class="meeting-topic">{title}</span>
                                     <span class="meeting-state">
-                                        <span class="badge">{move || words::stage(i18n.lang.get(), stage)}</span>
+                                        <span class="badge">{move || words::round_stage(i18n.lang.get(), appraisal, stage)}</span>
                                         {(stage >= Stage::Voting).then_some(move || i18n.fmt("round.turnout", &[("voted", &voted), ("entitled", &entitled)]))}
                                     </span>
                                 </a>

@@ -6,7 +6,7 @@ use super::Session;
 use super::commands::keeper;
 use crate::storage;
 use zhibu_core::ballot;
-use zhibu_core::commands::ballots::{self, Cast, Phone};
+use zhibu_core::commands::ballots::{self, Cast, Marks, Phone};
 use zhibu_core::commands::rounds as round_commands;
 use zhibu_core::ids::{MemberId, ObjectionId, RoundId};
 use zhibu_core::rounds::{RoundProblem, Rules, Stage};
@@ -76,12 +76,18 @@ impl Session {
         ballots::may_vote_named(self.records.state(), &self.phone(id, me.as_ref()), id, voter).map(drop)
     }
 
-    /// A named voter's ballot on their own phone. Returns the receipt.
-    pub fn vote_named(&mut self, id: &RoundId, voter: &MemberId, choices: &[MemberId]) -> Result<String, RoundProblem> {
+    /// A named voter's ballot (choices, or an appraisal's ratings) on
+    /// their own phone. Returns the receipt.
+    pub fn vote_named(
+        &mut self,
+        id: &RoundId,
+        voter: &MemberId,
+        marks: impl Into<Marks>,
+    ) -> Result<String, RoundProblem> {
         let me = self.me();
         let phone = self.phone(id, me.as_ref());
         let cast =
-            self.run(Some(voter.clone()), |state, act| ballots::vote_named(state, act, &phone, (id, voter), choices))?;
+            self.run(Some(voter.clone()), |state, act| ballots::vote_named(state, act, &phone, (id, voter), marks))?;
         Ok(self.put_ballot(cast))
     }
 
@@ -91,18 +97,18 @@ impl Session {
         &mut self,
         id: &RoundId,
         voter: &MemberId,
-        choices: &[MemberId],
+        marks: impl Into<Marks>,
     ) -> Result<String, RoundProblem> {
         let phone = self.phone(id, None);
         let keeper_member = storage::sync_principal().and_then(|p| p.member);
         let cast =
-            self.run(keeper_member, |state, act| ballots::enter_paper(state, act, &phone, (id, voter), choices))?;
+            self.run(keeper_member, |state, act| ballots::enter_paper(state, act, &phone, (id, voter), marks))?;
         Ok(self.put_ballot(cast))
     }
 
     /// A ballot by code (kiosk). Returns the receipt.
-    pub fn vote_code(&mut self, id: &RoundId, code: &str, choices: &[MemberId]) -> Result<String, RoundProblem> {
-        let cast = keeper(self, |state, act| ballots::vote_code(state, act, id, code, choices))?;
+    pub fn vote_code(&mut self, id: &RoundId, code: &str, marks: impl Into<Marks>) -> Result<String, RoundProblem> {
+        let cast = keeper(self, |state, act| ballots::vote_code(state, act, id, code, marks))?;
         Ok(self.put_ballot(cast))
     }
 

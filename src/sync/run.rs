@@ -38,7 +38,7 @@ impl Engine {
             update_connection(&token, |c| c.history = false);
         }
         self.pull(&server, &token, cursor, seq.unwrap_or(0), None).await?;
-        self.fetch_boxes(&server, &token).await
+        self.fetch_boxes(&server, &token, connection.keeps_records()).await
     }
 
     /// Pushes this tab's outbox, gone writers' outboxes and (the first
@@ -135,13 +135,16 @@ impl Engine {
     }
 
     /// Closed rounds' boxes from the server, once each, so every device
-    /// counts the same ballots.
-    async fn fetch_boxes(self, server: &Server, token: &str) -> Result<(), Failure> {
+    /// counts the same ballots. An appraisal's box is the committee's: the
+    /// server refuses it to a member's phone, which must not ask (a refusal
+    /// fails the run, every run).
+    async fn fetch_boxes(self, server: &Server, token: &str, keeper: bool) -> Result<(), Failure> {
         let fetched = Connection::load().map(|c| c.boxes).unwrap_or_default();
         let closed: Vec<RoundId> = self.session.with_untracked(|s| {
             let state = s.records().state();
-            let closed =
-                state.ext.rounds.keys().filter(|id| state.round(id).is_some_and(|r| r.stage() >= Stage::Closed));
+            let wanted =
+                |r: &zhibu_core::rounds::Round| r.stage() >= Stage::Closed && (keeper || !r.rules.is_appraisal());
+            let closed = state.ext.rounds.keys().filter(|id| state.round(id).is_some_and(|r| wanted(&r)));
             closed.filter(|id| !fetched.contains(*id)).cloned().collect()
         });
         for round in closed {
@@ -157,8 +160,9 @@ impl Engine {
 
     pub(super) fn take_box(self, token: &str, round: &RoundId, found: &BoxResponse) {
         self.session.update(|s| {
-            let ballots =
-                found.ballots.iter().map(|b| (b.slot.clone(), Ballot { rev: b.rev, choices: b.choices.clone() }));
+            let ballots = found.ballots.iter().map(|b| {
+                (b.slot.clone(), Ballot { rev: b.rev, choices: b.choices.clone(), ratings: b.ratings.clone() })
+            });
             s.merge_box(round, ballots);
         });
         update_connection(token, |c| {

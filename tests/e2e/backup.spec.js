@@ -14,8 +14,8 @@ test('export, clear, import gives back the identical roster', async ({ page }) =
 
   const file = await app.exportBackup();
   const backup = JSON.parse(fs.readFileSync(file, 'utf8'));
-  // The schema the app writes (document::SCHEMA; 7 since meetings name their 讲课人 and 记录人).
-  expect(backup.schema).toBe(7);
+  // The schema the app writes (document::SCHEMA; 8 since 民主评议, the appraisals).
+  expect(backup.schema).toBe(8);
 
   await page.evaluate(() => localStorage.clear());
   await page.reload();

@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const { test, expect } = require('@playwright/test');
 const { App, ROSTER_12 } = require('./app');
 const { newRound, advance, nominate, nomineeItem } = require('./rounds');
+const { storage } = require('./secrecy');
 
 const DEEDS_ZHAO = '扎根基层二十年，带头完成社区疫情防控。';
 
@@ -28,7 +29,6 @@ async function reviewedRound(page, title, mode) {
 }
 
 const slipCodes = async (page) => (await page.getByTestId('slip-code').allTextContents()).map((c) => c.trim());
-const storage = (page) => page.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
 const bare = (code) => code.replace('-', '');
 
 async function kioskVote(page, code, name) {

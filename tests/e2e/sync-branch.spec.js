@@ -21,6 +21,7 @@
 const { test, expect } = require('@playwright/test');
 const { App } = require('./app');
 const { useSyncServer } = require('./sync-server');
+const { storage, noSlotOutsideTheBox: noSlotOutside } = require('./secrecy');
 
 const PORT = Number(process.env.E2E_SYNC2_PORT || 8094);
 const server = useSyncServer(test, PORT, 'sync-branch-e2e');
@@ -29,9 +30,6 @@ const BASE = server.base;
 const ORGANIZER = { login: 'branch-organizer', password: 'a long enough password' };
 const MEETING_TOPIC = '党员大会：学习贯彻全会精神';
 const ROUND_TITLE = '身边最美党员（支部同步）';
-
-/** Everything in localStorage, as { key: value }. */
-const storage = (page) => page.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
 
 /** Events and marked rounds waiting in every stored outbox (`zhibu:out:*`). */
 const waiting = (page) =>
@@ -91,30 +89,10 @@ async function go(page, hash) {
   }, hash);
 }
 
-/** A stored value with its snapshot's ballot boxes left out (the rest of it must name no slot). */
-function withoutBallots(key, value) {
-  if (key !== 'zhibu:snap') return value;
-  const doc = JSON.parse(value);
-  if (doc.snapshot && doc.snapshot.ext) delete doc.snapshot.ext.bal;
-  return JSON.stringify(doc);
-}
-
-/** No ballot slot appears in localStorage outside `zhibu:box`; `expected` ballots are in the box. */
+/** Nothing was refused, and no ballot slot appears outside `zhibu:box` (`expected` ballots there). */
 async function noSlotOutsideTheBox(page, roundId, expected) {
-  const stored = await storage(page);
-  expect(JSON.parse(stored['zhibu:sync']).rejected, 'nothing was refused').toEqual([]);
-  const boxes = JSON.parse(stored['zhibu:box']).snapshot.ext.bal;
-  const slots = Object.keys(boxes[roundId] || {});
-  expect(slots).toHaveLength(expected);
-  for (const ballot of Object.values(boxes[roundId])) {
-    // A ballot is its choices (and revision) and nothing else.
-    expect(Object.keys(ballot).filter((k) => k !== 'rev')).toEqual(['choices']);
-  }
-  for (const [key, value] of Object.entries(stored)) {
-    if (key === 'zhibu:box') continue;
-    const rest = withoutBallots(key, value);
-    for (const s of slots) expect(rest.includes(s), `${key} names a ballot slot`).toBe(false);
-  }
+  expect(JSON.parse((await storage(page))['zhibu:sync']).rejected, 'nothing was refused').toEqual([]);
+  await noSlotOutside(page, roundId, expected);
 }
 
 test('a branch on the server: two phones join, check in (one offline), vote; one sheet and one count everywhere', async ({

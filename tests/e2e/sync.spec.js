@@ -11,13 +11,11 @@
 const { test, expect } = require('@playwright/test');
 const { App, ROSTER_12 } = require('./app');
 const { useSyncServer, createBranch } = require('./sync-server');
+const { storage, withoutBallots } = require('./secrecy');
 
 const PORT = Number(process.env.E2E_SYNC_PORT || 8093);
 const server = useSyncServer(test, PORT, 'sync-e2e');
 const BASE = server.base;
-
-/** Everything in localStorage, as { key: value }. */
-const storage = (page) => page.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
 
 const synced = async (page) => {
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'ok', { timeout: 20_000 });
@@ -110,14 +108,6 @@ test('organizer creates the branch, a phone joins by invitation, self-study reac
   await phoneContext.close();
   await laptop.close();
 });
-
-/** A stored value with its snapshot's ballot boxes left out (the rest of it must name no slot). */
-function withoutBallots(key, value) {
-  if (key !== 'zhibu:snap') return value;
-  const doc = JSON.parse(value);
-  if (doc.snapshot && doc.snapshot.ext) delete doc.snapshot.ext.bal;
-  return JSON.stringify(doc);
-}
 
 async function noSlotOutsideTheBox(page) {
   const stored = await storage(page);

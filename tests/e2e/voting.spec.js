@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const { test, expect } = require('@playwright/test');
 const { App, ROSTER_12 } = require('./app');
 const { newRound, advance, nominate, nomineeItem, tick } = require('./rounds');
+const { storage, withoutBallots } = require('./secrecy');
 
 const ROSTER = ROSTER_12;
 
@@ -22,17 +23,6 @@ async function paperBallot(page, voter, choice) {
   await expect(page.getByTestId('privacy')).toBeVisible();
   await page.getByTestId('next-voter').click();
 }
-
-/** A stored value with its snapshot's ballot boxes left out (the rest of it must name no slot). */
-function withoutBallots(key, value) {
-  if (key !== 'zhibu:snap') return value;
-  const doc = JSON.parse(value);
-  if (doc.snapshot && doc.snapshot.ext) delete doc.snapshot.ext.bal;
-  return JSON.stringify(doc);
-}
-
-/** Everything in localStorage, as { key: value }. */
-const storage = (page) => page.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
 
 test('a kiosk round with ballot codes: nominations, review, 8 ballots, a tie, run-off, 公示 and secrecy', async ({
   page,

@@ -13,6 +13,7 @@
 //! alphabet without look-alikes (no 0/O, 1/I/L), 50 bits. Only
 //! `code_hash(round, code)` is stored.
 
+use crate::appraisal::Rating;
 use crate::ids::{MemberId, RoundId};
 use crate::rounds::{Round, RoundProblem};
 use crate::state::State;
@@ -32,12 +33,28 @@ pub struct Ballot {
     /// Revision (0 first; a revised ballot replaces a lower one).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub rev: u32,
-    /// The chosen candidates, sorted (empty: blank).
+    /// The chosen candidates, sorted (empty: blank). Empty on an appraisal's ballot.
     pub choices: Vec<MemberId>,
+    /// An appraisal's ballot: a rating per appraised member it rates
+    /// (unrated: no opinion). Empty on a 评选 ballot.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ratings: BTreeMap<MemberId, Rating>,
 }
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
+}
+
+impl Ballot {
+    /// A 评选 ballot choosing `choices` (sorted by the caller's check).
+    pub fn of(rev: u32, choices: Vec<MemberId>) -> Ballot {
+        Ballot { rev, choices, ratings: BTreeMap::new() }
+    }
+
+    /// An appraisal's ballot.
+    pub fn rating(rev: u32, ratings: BTreeMap<MemberId, Rating>) -> Ballot {
+        Ballot { rev, choices: Vec::new(), ratings }
+    }
 }
 
 /// Ballot boxes by round, then slot.
@@ -195,7 +212,13 @@ pub fn random_slot(random: &[u8; 16]) -> String {
 /// without showing what it says.
 pub fn receipt(round: &RoundId, slot: &str, ballot: &Ballot) -> String {
     let ids: Vec<&str> = ballot.choices.iter().map(MemberId::as_str).collect();
-    let text = format!("zhibu-receipt\n{round}\n{slot}\n{}\n{}", ballot.rev, ids.join(","));
+    let mut text = format!("zhibu-receipt\n{round}\n{slot}\n{}\n{}", ballot.rev, ids.join(","));
+    // An appraisal's ratings are what its receipt vouches for (a 评选
+    // ballot's receipt stays as it always was).
+    if !ballot.ratings.is_empty() {
+        let rated: Vec<String> = ballot.ratings.iter().map(|(m, r)| format!("{m}={}", r.key())).collect();
+        text.push_str(&format!("\n{}", rated.join(",")));
+    }
     let h = hex(&Sha256::digest(text.as_bytes())[..8]).to_uppercase();
     format!("{}-{}-{}-{}", &h[..4], &h[4..8], &h[8..12], &h[12..])
 }

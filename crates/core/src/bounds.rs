@@ -232,6 +232,10 @@ fn visit(event: &Event, f: &mut impl FnMut(&'static str, &str, bool)) {
                             id("round", of.as_str());
                         }
                         members(rules.candidates.as_deref().unwrap_or_default(), &mut id);
+                        // Excused members' notes are the rules' own check's.
+                        for (member, _) in rules.appraisal.iter().flat_map(|a| &a.excused) {
+                            id("member", member.as_str());
+                        }
                     }
                     RoundValue::Stage(stage) => {
                         members(stage.entitled.as_deref().unwrap_or_default(), &mut id);
@@ -272,6 +276,16 @@ fn visit(event: &Event, f: &mut impl FnMut(&'static str, &str, bool)) {
         Payload::ObjectionHandled { round, objection, .. } => {
             id("round", round.as_str());
             id("objection", objection.as_str());
+        }
+        // Their texts' lengths are the appraisal's own checks (`content`).
+        Payload::SelfAssessed { round, member, .. } | Payload::AppraisalDecided { round, member, .. } => {
+            id("round", round.as_str());
+            id("member", member.as_str());
+        }
+        Payload::Commented { round, by, about, .. } => {
+            id("round", round.as_str());
+            id("member", by.as_str());
+            id("member", about.as_str());
         }
     }
     for (what, s) in frees {

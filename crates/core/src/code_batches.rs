@@ -81,7 +81,7 @@ pub fn live(state: &State, round: &Round) -> usize {
 /// Most codes a new batch may have: the voters less the codes used, so
 /// there are never more live codes than voters.
 pub fn room(state: &State, round: &Round) -> usize {
-    round.entitled(state).len().saturating_sub(used(state, round).len())
+    crate::appraisal::raters(state, round).saturating_sub(used(state, round).len())
 }
 
 fn round_of(state: &State, id: &RoundId) -> Result<Round, RoundProblem> {
@@ -117,7 +117,7 @@ pub fn issue(state: &State, id: &RoundId, randomness: &[[u8; 16]]) -> Result<Bat
     if !round.codes.is_empty() {
         return Err(RoundProblem::CodesIssued);
     }
-    let room = round.entitled(state).len();
+    let room = crate::appraisal::raters(state, &round);
     make(&round, Vec::new(), randomness, room)
 }
 

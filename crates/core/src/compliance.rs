@@ -8,7 +8,7 @@
 //! meeting meets a requirement; a planned one is listed beside it ("已安排"),
 //! a cancelled one not at all.
 
-use crate::ids::MeetingId;
+use crate::ids::{MeetingId, RoundId};
 use crate::meetings::{Audience, Frequency, Meeting, MeetingKind, MeetingStatus};
 use crate::settings::Settings;
 use crate::state::State;
@@ -64,10 +64,13 @@ impl Period {
 /// Where a period stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CellStatus {
-    /// Held meetings of the kind (and group) started inside it.
+    /// Held meetings of the kind (and group) started inside it, or for
+    /// 民主评议 an appraisal whose 组织评定 was made final inside it.
     Met {
         /// Those meetings, by start.
         meetings: Vec<MeetingId>,
+        /// Those appraisals (民主评议 only), by when they were decided.
+        appraisals: Vec<RoundId>,
     },
     /// Over by `now`, with no held meeting.
     Overdue,
@@ -148,6 +151,12 @@ pub fn active_groups(state: &State) -> Vec<String> {
 pub fn calendar(state: &State, year: i32, now: i64, settings: &Settings) -> Calendar {
     let meetings = state.meetings();
     let groups = active_groups(state);
+    // An appraisal counts as held when its decision is recorded (final).
+    let decided: Vec<(RoundId, i64)> = crate::rounds::rounds(state)
+        .into_iter()
+        .filter(|r| r.rules.is_appraisal() && r.stage() == crate::rounds::Stage::Final)
+        .map(|r| (r.id, r.stage.at))
+        .collect();
     let mut rows = Vec::new();
     for kind in MeetingKind::ALL {
         let frequency = settings.frequency(kind);
@@ -167,9 +176,10 @@ pub fn calendar(state: &State, year: i32, now: i64, settings: &Settings) -> Cale
                         }
                 })
                 .collect();
+            let decided = if kind == MeetingKind::Appraisal { decided.as_slice() } else { &[] };
             let cells = Period::of_year(year, frequency, settings.zone)
                 .into_iter()
-                .map(|period| cell(period, &of_row, now))
+                .map(|period| cell(period, &of_row, decided, now))
                 .collect();
             rows.push(Requirement { kind, group, frequency, cells });
         }
@@ -200,12 +210,15 @@ pub fn calendar(state: &State, year: i32, now: i64, settings: &Settings) -> Cale
     Calendar { year, rows, score_permille, gaps, next_due }
 }
 
-fn cell(period: Period, meetings: &[&Meeting], now: i64) -> Cell {
+fn cell(period: Period, meetings: &[&Meeting], decided: &[(RoundId, i64)], now: i64) -> Cell {
     let inside = || meetings.iter().filter(|m| period.contains(m.start));
     let held: Vec<MeetingId> = inside().filter(|m| m.is_held()).map(|m| m.id.clone()).collect();
     let planned = inside().filter(|m| matches!(m.status, MeetingStatus::Planned)).map(|m| m.id.clone()).collect();
-    let status = if !held.is_empty() {
-        CellStatus::Met { meetings: held }
+    let mut appraisals: Vec<&(RoundId, i64)> = decided.iter().filter(|(_, at)| period.contains(*at)).collect();
+    appraisals.sort_by_key(|(id, at)| (*at, id.clone()));
+    let appraisals: Vec<RoundId> = appraisals.into_iter().map(|(id, _)| id.clone()).collect();
+    let status = if !held.is_empty() || !appraisals.is_empty() {
+        CellStatus::Met { meetings: held, appraisals }
     } else if now >= period.end {
         CellStatus::Overdue
     } else if now >= period.start {

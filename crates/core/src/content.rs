@@ -7,6 +7,7 @@
 //! Problems are [`ContentProblem`]s: the app words them (`words.rs`), the
 //! server names them in a push's answer (`sync::Reason`).
 
+mod appraisal;
 mod checkin;
 mod meetings;
 mod roster;
@@ -104,6 +105,7 @@ pub fn check(event: &Event) -> Result<(), ContentProblem> {
         | P::Voted { .. }
         | P::ObjectionFiled { .. }
         | P::ObjectionHandled { .. } => rounds::check(event),
+        P::SelfAssessed { .. } | P::Commented { .. } | P::AppraisalDecided { .. } => appraisal::check(event),
     }
 }
 

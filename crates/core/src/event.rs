@@ -4,6 +4,7 @@
 //! branch's ten-year log must fit in a phone browser's 5 MB; the payload is
 //! internally tagged by `t` so each event names its own kind.
 
+use crate::appraisal::{Comment, Decision, SelfAssessment};
 use crate::attendance::Attendance;
 use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
 use crate::clock::Stamp;
@@ -255,5 +256,35 @@ pub enum Payload {
         objection: ObjectionId,
         /// Upheld or dismissed, and what was done.
         handling: Handling,
+    },
+    /// A member's 自评 in an appraisal (written by them, or entered from
+    /// paper by a record keeper).
+    SelfAssessed {
+        /// The appraisal.
+        round: RoundId,
+        /// Whose.
+        member: MemberId,
+        /// What they wrote.
+        assessment: SelfAssessment,
+    },
+    /// A 互评 comment, signed by its author (always the event's actor).
+    Commented {
+        /// The appraisal.
+        round: RoundId,
+        /// The author.
+        by: MemberId,
+        /// About whom.
+        about: MemberId,
+        /// The comment (empty: taken back).
+        comment: Comment,
+    },
+    /// The committee's 组织评定 of one member.
+    AppraisalDecided {
+        /// The appraisal.
+        round: RoundId,
+        /// Of whom.
+        member: MemberId,
+        /// The grade and why.
+        decision: Decision,
     },
 }

@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod alerts;
+pub mod appraisal;
 pub mod attendance;
 pub mod ballot;
 pub mod bounds;

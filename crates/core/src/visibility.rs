@@ -6,7 +6,8 @@
 //! nominations, reviews, the roll (who voted; ballots are not events) and
 //! 公示's objections and their handling — and the member's own records:
 //! check-ins, marks, leave and its answers, make-up study, the phone's
-//! confirmation, self-study and its answer. Another member's own records
+//! confirmation, self-study and its answer, and in an appraisal their
+//! 自评, their own 互评 comments and their own 组织评定. Another member's own records
 //! are withheld. Another member's objection comes **redacted**: the same
 //! event with its author and writer replaced by [`REDACTED`], so the
 //! round's honours and audit log still fold, and nothing says who filed
@@ -72,6 +73,10 @@ pub fn visibility(who: &Principal, event: &Event, study_owner: impl Fn(&StudyId)
         | Payload::MadeUp { member, .. }
         | Payload::DeviceConfirmed { member, .. } => own(member),
         Payload::SelfStudyRecorded { record, .. } => own(&record.member),
+        // An appraisal's signed records are the committee's: a member gets
+        // their own 自评, their own comments and their own grade only.
+        Payload::SelfAssessed { member, .. } | Payload::AppraisalDecided { member, .. } => own(member),
+        Payload::Commented { by, .. } => own(by),
         Payload::SelfStudyDecided { study, .. } => study_owner(study).map_or(Visibility::Withheld, |m| own(&m)),
         Payload::ObjectionFiled { .. } => {
             if event.actor.as_ref().is_some_and(mine) {

@@ -36,7 +36,7 @@ fn tally_rules() -> impl Strategy<Value = TallyRules> {
 fn a_ballot() -> impl Strategy<Value = Ballot> {
     (prop_oneof![3 => Just(0u32), 1 => 1..3u32], prop::collection::vec(pid(), 0..3)).prop_map(|(rev, mut choices)| {
         choices.sort();
-        Ballot { rev, choices }
+        Ballot::of(rev, choices)
     })
 }
 

@@ -52,7 +52,7 @@ fn statuses(cells: &[Cell]) -> Vec<CellStatus> {
 }
 
 fn met(ids: &[&MeetingId]) -> CellStatus {
-    CellStatus::Met { meetings: ids.iter().map(|id| (*id).clone()).collect() }
+    CellStatus::Met { meetings: ids.iter().map(|id| (*id).clone()).collect(), appraisals: Vec::new() }
 }
 
 fn period(year: i32, span: Span, zone: Zone) -> Period {

@@ -157,7 +157,7 @@ fn a_box(round: &RoundId, n: u32) -> Boxes {
     for i in 0..n {
         let mut random = [0u8; 16];
         random[..4].copy_from_slice(&i.to_le_bytes());
-        boxes.put(round, &ballot::random_slot(&random), Ballot { rev: 0, choices: vec![m("b")] });
+        boxes.put(round, &ballot::random_slot(&random), Ballot::of(0, vec![m("b")]));
     }
     boxes
 }
@@ -224,7 +224,14 @@ fn a_phone_sends_only_its_own_acts_and_says_what_it_will_not() {
 fn a_revision_carries_the_key_of_its_own_slot_only() {
     let round = RoundId("r".into());
     let secret = [9u8; 16];
-    let push = |slot: String, rev| BallotPush { round: round.clone(), slot, rev, choices: Vec::new(), key: None };
+    let push = |slot: String, rev| BallotPush {
+        ratings: Default::default(),
+        round: round.clone(),
+        slot,
+        rev,
+        choices: Vec::new(),
+        key: None,
+    };
     let own = ballot::slot_of_secret(&round, &secret);
     let ballots = vec![push(own.clone(), 1), push(own, 0), push(ballot::random_slot(&[7; 16]), 1)];
     let keyed = outbox::with_keys(ballots, |r| (*r == round).then_some(secret));

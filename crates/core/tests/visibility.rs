@@ -3,6 +3,7 @@
 //! and its own, another member's objection without who filed it. Every
 //! payload kind has a sample and an expected answer here.
 
+use zhibu_core::appraisal::{Comment, Decision, Rating, SelfAssessment};
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
 use zhibu_core::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp, Proof};
 use zhibu_core::date::Date;
@@ -173,9 +174,34 @@ fn samples(subject: &str) -> Vec<Event> {
         event(
             None,
             Payload::ObjectionHandled {
-                round,
+                round: round.clone(),
                 objection: ObjectionId::from("objection"),
                 handling: Handling { upheld: false, note: "异议不成立".into() },
+            },
+        ),
+        event(
+            Some(subject),
+            Payload::SelfAssessed {
+                round: round.clone(),
+                member: who.clone(),
+                assessment: SelfAssessment { text: "按时参加组织生活".into(), on_paper: false },
+            },
+        ),
+        event(
+            Some(subject),
+            Payload::Commented {
+                round: round.clone(),
+                by: who.clone(),
+                about: m("n"),
+                comment: Comment { text: "工作积极".into() },
+            },
+        ),
+        event(
+            None,
+            Payload::AppraisalDecided {
+                round,
+                member: who.clone(),
+                decision: Decision { grade: Rating::Competent, reason: String::new(), follow_up: String::new() },
             },
         ),
     ]
@@ -211,13 +237,16 @@ fn for_another_member(payload: &Payload) -> Visibility {
         // 公示 is public, the objector is not.
         Payload::ObjectionFiled { .. } => Redacted,
         Payload::ObjectionHandled { .. } => Whole,
+        // An appraisal's signed records are the committee's: 自评, 互评
+        // (its author's), the grade (its member's).
+        Payload::SelfAssessed { .. } | Payload::Commented { .. } | Payload::AppraisalDecided { .. } => Withheld,
     }
 }
 
 #[test]
 fn every_payload_kind_has_a_sample() {
     let kinds: std::collections::BTreeSet<&str> = samples("a").iter().map(|e| sync::kind(&e.payload)).collect();
-    assert_eq!(kinds.len(), 22, "one sample per payload kind: {kinds:?}");
+    assert_eq!(kinds.len(), 25, "one sample per payload kind: {kinds:?}");
     for e in samples("a") {
         document::check_event(0, &e).unwrap_or_else(|err| panic!("the sample {:?} is invalid: {err}", e.payload));
     }

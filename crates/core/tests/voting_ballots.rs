@@ -99,11 +99,7 @@ fn one_vote_per_member_unless_revision() {
     let revised = b.vote_with(&r, &ms[4], &ms[1..2], Some(secret)).unwrap();
     assert_eq!((revised.slot.as_str(), revised.ballot.rev, revised.keep_secret), (mine.as_str(), 1, None));
     assert_eq!(b.state().roll.0, roll_before, "no second roll entry");
-    assert_eq!(
-        ballot::box_of(b.state(), &r),
-        vec![Ballot { rev: 1, choices: ms[1..2].to_vec() }],
-        "replaced, not added"
-    );
+    assert_eq!(ballot::box_of(b.state(), &r), vec![Ballot::of(1, ms[1..2].to_vec())], "replaced, not added");
     assert_eq!(rounds::turnout(b.state(), &b.round(&r)), (1, 6));
     let t = rounds::count(b.state(), &b.round(&r));
     assert_eq!((t.cast, t.votes(&ms[0]), t.votes(&ms[1])), (1, 0, 1));
@@ -181,7 +177,7 @@ fn a_revision_needs_the_key_behind_its_slot() {
         Err(P::WrongStage { needed: Stage::Voting, actual: Stage::Closed }),
         "no revision after the close"
     );
-    assert_eq!(ballot::box_of(b.state(), &r), vec![Ballot { rev: 1, choices: vec![] }]);
+    assert_eq!(ballot::box_of(b.state(), &r), vec![Ballot::of(1, vec![])]);
     // Without revision in the rules, nobody revises.
     let (mut b, r, ms) = voting_round(6, 2, rules(1));
     b.vote(&r, &ms[3], &ms[..1]).unwrap();
@@ -232,7 +228,7 @@ fn a_backup_carries_ballots_cast_since_the_last_compaction() {
     // Not compacted: the ballot lives only in the state, yet the backup has it.
     let doc = document::parse(&document::to_json(&b.records)).unwrap();
     let snapshot = doc.snapshot.clone().expect("a snapshot");
-    assert_eq!(ballot::box_of(&snapshot, &r), vec![Ballot { rev: 0, choices: vec![ms[0].clone()] }]);
+    assert_eq!(ballot::box_of(&snapshot, &r), vec![Ballot::of(0, vec![ms[0].clone()])]);
     let mut restored = Records::default();
     doc.merge_into(&mut restored);
     assert_eq!(ballot::box_of(restored.state(), &r).len(), 1);

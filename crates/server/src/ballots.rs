@@ -12,10 +12,12 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
+use zhibu_core::ballot::Ballot;
+use zhibu_core::commands::ballots::{Marks, checked};
 use zhibu_core::ids::{MemberId, RoundId};
 use zhibu_core::rounds::{self, Mode, Round, Stage, Voter};
 use zhibu_core::sync::{BallotPush, BallotResult, BoxResponse, Outcome, Principal, Reason};
-use zhibu_core::{ballot, code_batches};
+use zhibu_core::{appraisal, ballot, code_batches};
 
 use crate::app::App;
 use crate::auth::Caller;
@@ -37,8 +39,8 @@ impl Boxes {
             .0
     }
 
-    fn put(&mut self, branch: &Branch, round: &RoundId, slot: &str, rev: u32, choices: Vec<MemberId>) {
-        self.get(branch, round).ballots.insert(slot.to_owned(), (rev, choices));
+    fn put(&mut self, branch: &Branch, round: &RoundId, slot: &str, ballot: Ballot) {
+        self.get(branch, round).ballots.insert(slot.to_owned(), ballot);
         self.0.get_mut(round).expect("just read").1 = true;
     }
 
@@ -62,6 +64,19 @@ fn reason(problem: rounds::RoundProblem) -> Reason {
     Reason::from(&problem)
 }
 
+/// A pushed ballot judged as the app judges it: choices for a 评选,
+/// ratings for an appraisal (`commands::ballots::checked`).
+fn judge(
+    state: &zhibu_core::state::State,
+    round: &Round,
+    voter: Option<&MemberId>,
+    ballot: &BallotPush,
+    rev: u32,
+) -> Result<Ballot, Reason> {
+    let marks = Marks::of(&ballot.choices, &ballot.ratings).map_err(reason)?;
+    checked(state, round, voter, marks, rev).map_err(reason)
+}
+
 /// A slot is an opaque id the voter's device made: short and plain.
 fn slot_ok(slot: &str) -> bool {
     (8..=64).contains(&slot.len()) && slot.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -75,6 +90,11 @@ fn voting_open(round: &Round, b: &ServerBox) -> Result<(), Reason> {
         return Err(Reason::WrongStage);
     }
     Ok(())
+}
+
+/// 自评 and 互评 end when the ballot closes, and this server closes it first.
+fn writing_open(branch: &Branch, round: &RoundId) -> Result<(), Reason> {
+    if branch.boxes.get(round).is_some_and(|b| b.closed) { Err(Reason::WrongStage) } else { Ok(()) }
 }
 
 /// A phone's nomination or objection, under the app's rules for the
@@ -92,6 +112,21 @@ pub fn admit_round_act(branch: &Branch, event: &zhibu_core::event::Event) -> Res
         Payload::ObjectionFiled { round, record, .. } => {
             let round = state.round(round).ok_or(Reason::NoSuchRound)?;
             rounds::object(&round, record.about.as_ref(), &record.text).map(|_| ()).map_err(reason)
+        }
+        // An appraisal's 自评 and 互评 while they are open (an offline one
+        // arriving after the ballot closed is refused, as a late vote is:
+        // from the box's close on this server, before the close is recorded).
+        Payload::SelfAssessed { round, member, assessment } => {
+            writing_open(branch, round)?;
+            let round = state.round(round).ok_or(Reason::NoSuchRound)?;
+            appraisal::self_assess(state, &round, member, &assessment.text, assessment.on_paper)
+                .map(|_| ())
+                .map_err(reason)
+        }
+        Payload::Commented { round, by, about, comment } => {
+            writing_open(branch, round)?;
+            let round = state.round(round).ok_or(Reason::NoSuchRound)?;
+            appraisal::comment(state, &round, by, about, &comment.text).map(|_| ()).map_err(reason)
         }
         _ => Ok(()),
     }
@@ -149,10 +184,10 @@ pub fn admit_vote(
         // order, not by who wrote which (the keeper's device checked the
         // self-vote rule at entry): judge a paper ballot for nobody.
         let judged_for = if matches!(voter, Voter::Paper(_)) { None } else { Some(member) };
-        rounds::check_choices(state, &round, judged_for, &ballot.choices).map_err(reason)
+        judge(state, &round, judged_for, ballot, ballot.rev)
     })();
-    let choices = match checked {
-        Ok(choices) => choices,
+    let judged = match checked {
+        Ok(judged) => judged,
         Err(why) => {
             // The vote and its ballot stand or fall together.
             answers[i] = Some(BallotResult {
@@ -165,7 +200,7 @@ pub fn admit_vote(
             return Err(why);
         }
     };
-    boxes.put(branch, round_id, &ballot.slot, ballot.rev, choices);
+    boxes.put(branch, round_id, &ballot.slot, judged);
     answers[i] = Some(BallotResult {
         round: round_id.0.clone(),
         slot: ballot.slot.clone(),
@@ -206,19 +241,20 @@ fn admit_unpaired_inner(
     let mut sorted = ballot.choices.clone();
     sorted.sort();
     let current = boxes.get(branch, &ballot.round).ballots.get(&ballot.slot).cloned();
-    if current.as_ref() == Some(&(ballot.rev, sorted)) {
+    let same = Ballot { rev: ballot.rev, choices: sorted, ratings: ballot.ratings.clone() };
+    if current.as_ref() == Some(&same) {
         return Ok(Outcome::Duplicate);
     }
     voting_open(&round, boxes.get(branch, &ballot.round))?;
-    let choices = match current {
+    let judged = match current {
         // A revision: by a voter on the roll from their own device, with
         // the key behind the slot (so knowing a slot gives no power).
-        Some((rev, _)) => {
+        Some(Ballot { rev, .. }) => {
             let me = who.member.as_ref().ok_or(Reason::NoRevision)?;
             rounds::may_revise(state, &round, me).map_err(reason)?;
             ballot::check_revision(&ballot.round, &ballot.slot, ballot.rev, ballot.key.as_deref(), rev)
                 .map_err(reason)?;
-            rounds::check_choices(state, &round, Some(me), &ballot.choices).map_err(reason)?
+            judge(state, &round, Some(me), ballot, ballot.rev)?
         }
         None => {
             if round.rules.mode != Mode::Codes || !who.role.keeps_records() {
@@ -231,10 +267,10 @@ fn admit_unpaired_inner(
             if ballot.rev != 0 {
                 return Err(Reason::FirstRevision);
             }
-            rounds::check_choices(state, &round, None, &ballot.choices).map_err(reason)?
+            judge(state, &round, None, ballot, 0)?
         }
     };
-    boxes.put(branch, &ballot.round, &ballot.slot, ballot.rev, choices);
+    boxes.put(branch, &ballot.round, &ballot.slot, judged);
     Ok(Outcome::Accepted)
 }
 
@@ -287,7 +323,9 @@ pub async fn close(
     Err(Failure::Conflict("the branch is busy; try again".into()))
 }
 
-/// A closed round's box, for every device of the branch to count.
+/// A closed round's box, for every device of the branch to count; an
+/// appraisal's for record keepers only (how each member was rated is the
+/// committee's, and a member's phone shows only its own final grade).
 #[utoipa::path(get, path = "/api/rounds/{round}/box", tag = "ballots",
     params(("round" = String, Path, description = "The round's id")),
     responses((status = 200, body = BoxResponse), (status = 409, description = "Voting is still open", body = zhibu_core::sync::ApiError),
@@ -303,6 +341,9 @@ pub async fn fetch(
     let mut branch = entry.lock().await;
     branch.catch_up(&app.db, caller.branch()).await?;
     let Some(r) = branch.state.round(&round) else { return Err(Failure::NotFound("no such round")) };
+    if r.rules.is_appraisal() {
+        caller.keeper()?;
+    }
     let b = branch.boxes.get(&round).cloned().unwrap_or_default();
     if !b.closed && r.stage() < Stage::Closed {
         return Err(Failure::Conflict("voting is still open: the box is shown once it closes".into()));

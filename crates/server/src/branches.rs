@@ -7,8 +7,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
+use zhibu_core::ballot::Ballot;
 use zhibu_core::event::Event;
-use zhibu_core::ids::{EventId, MemberId, RoundId};
+use zhibu_core::ids::{EventId, RoundId};
 use zhibu_core::state::State;
 use zhibu_core::sync::BoxedBallot;
 
@@ -22,8 +23,8 @@ const CATCH_UP_BYTES: usize = 4 << 20;
 /// A round's box on the server: ballots by slot, and whether it is closed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServerBox {
-    /// Ballots by slot: (revision, choices).
-    pub ballots: BTreeMap<String, (u32, Vec<MemberId>)>,
+    /// Ballots by slot: revision and choices (or an appraisal's ratings).
+    pub ballots: BTreeMap<String, Ballot>,
     /// No more ballots.
     pub closed: bool,
 }
@@ -42,14 +43,20 @@ impl ServerBox {
     pub fn list(&self) -> Vec<BoxedBallot> {
         self.ballots
             .iter()
-            .map(|(slot, (rev, choices))| BoxedBallot { slot: slot.clone(), rev: *rev, choices: choices.clone() })
+            .map(|(slot, b)| BoxedBallot {
+                slot: slot.clone(),
+                rev: b.rev,
+                choices: b.choices.clone(),
+                ratings: b.ratings.clone(),
+            })
             .collect()
     }
 
     fn from_row(row: &BoxRow) -> Result<ServerBox, Failure> {
         let list: Vec<BoxedBallot> = serde_json::from_str(&row.ballots)
             .map_err(|e| Failure::Unavailable(format!("a stored ballot box is unreadable: {e}")))?;
-        Ok(ServerBox { ballots: list.into_iter().map(|b| (b.slot, (b.rev, b.choices))).collect(), closed: row.closed })
+        let ballots = list.into_iter().map(|b| (b.slot, Ballot { rev: b.rev, choices: b.choices, ratings: b.ratings }));
+        Ok(ServerBox { ballots: ballots.collect(), closed: row.closed })
     }
 }
 

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
+use zhibu_core::appraisal::{Comment, Decision, Rating, SelfAssessment};
 use zhibu_core::attendance::{Attendance, AttendanceStatus};
 use zhibu_core::ballot::Ballot;
 use zhibu_core::checkin::{LeaveDecision, MakeUp};
@@ -18,7 +19,7 @@ use zhibu_core::date::Date;
 use zhibu_core::event::{Event, ImportedMember, Payload};
 use zhibu_core::ids::{ClassId, MemberId, ObjectionId, RoundId, StudyId};
 use zhibu_core::roster::{FieldValue, MemberDraft};
-use zhibu_core::rounds::{Handling, Mode, Objection, Stage, Voter};
+use zhibu_core::rounds::{Handling, Mode, Objection, Rules, Stage, Voter};
 use zhibu_core::settings::Setting;
 use zhibu_core::study::{SelfStudy, StudyDecision};
 use zhibu_core::sync::{
@@ -50,30 +51,6 @@ both_engines!(
     openapi_lists_routes_and_matches_bodies,
     two_instances_share_one_database,
 );
-
-/// The outcomes of a push's events.
-fn outcomes(r: &PushResponse) -> Vec<Outcome> {
-    r.events.iter().map(|e| e.outcome).collect()
-}
-
-/// The outcomes of a push's ballots.
-fn ballot_outcomes(r: &PushResponse) -> Vec<Outcome> {
-    r.ballots.iter().map(|b| b.outcome).collect()
-}
-
-/// Panics unless the event was rejected for `reason`.
-#[track_caller]
-fn rejected_because(r: &PushResponse, i: usize, reason: Reason) {
-    let e = &r.events[i];
-    assert_eq!((e.outcome, e.reason), (Outcome::Rejected, Some(reason)), "event {i}: {r:?}");
-}
-
-/// Panics unless the ballot was rejected for `reason`.
-#[track_caller]
-fn ballot_rejected_because(r: &PushResponse, i: usize, reason: Reason) {
-    let b = &r.ballots[i];
-    assert_eq!((b.outcome, b.reason), (Outcome::Rejected, Some(reason)), "ballot {i}: {r:?}");
-}
 
 /// An organizer's branch with a few members already pushed.
 struct Branch {
@@ -780,6 +757,8 @@ struct Ctx {
     nominating: RoundId,
     /// A round in 公示 (a phone's objection is judged by it).
     publicity: RoundId,
+    /// An appraisal at 自评互评 (a phone's 自评 and comments are judged by it).
+    appraisal: RoundId,
     nominee: MemberId,
 }
 
@@ -854,6 +833,22 @@ fn sample(kind: &str, subject: &MemberId, ctx: &Ctx) -> Option<Payload> {
             objection: ObjectionId::generate(now_ms() as u64, random16()),
             handling: Handling { upheld: false, note: "经核实，异议不成立".into() },
         },
+        "self_assessed" => Payload::SelfAssessed {
+            round: ctx.appraisal.clone(),
+            member: subject.clone(),
+            assessment: SelfAssessment { text: "对照党章党规查找差距".into(), on_paper: false },
+        },
+        "commented" => Payload::Commented {
+            round: ctx.appraisal.clone(),
+            by: subject.clone(),
+            about: ctx.nominee.clone(),
+            comment: Comment { text: "工作认真负责".into() },
+        },
+        "appraisal_decided" => Payload::AppraisalDecided {
+            round: ctx.appraisal.clone(),
+            member: subject.clone(),
+            decision: Decision { grade: Rating::Competent, reason: String::new(), follow_up: String::new() },
+        },
         other => panic!("no sample for payload kind `{other}`: add one"),
     })
 }
@@ -862,13 +857,28 @@ fn sample(kind: &str, subject: &MemberId, ctx: &Ctx) -> Option<Payload> {
 fn acted_by_subject(kind: &str) -> bool {
     matches!(
         kind,
-        "checked_in" | "leave_requested" | "self_study_recorded" | "nominated" | "self_study_decided" | "voted"
+        "checked_in"
+            | "leave_requested"
+            | "self_study_recorded"
+            | "nominated"
+            | "self_study_decided"
+            | "voted"
+            | "self_assessed"
+            | "commented"
     )
 }
 
 /// What the brief (and the protocol's documentation) says a phone may push as itself.
-const PHONE_KINDS: [&str; 6] =
-    ["checked_in", "leave_requested", "self_study_recorded", "nominated", "objection_filed", "voted"];
+const PHONE_KINDS: [&str; 8] = [
+    "checked_in",
+    "leave_requested",
+    "self_study_recorded",
+    "nominated",
+    "objection_filed",
+    "voted",
+    "self_assessed",
+    "commented",
+];
 
 async fn event_kinds_by_role(engine: Engine) {
     let server = Server::start_default(&engine).await;
@@ -894,14 +904,16 @@ async fn event_kinds_by_role(engine: Engine) {
         rules("公示中", Mode::Named, 1, 1),
         &[(other.clone(), nominee.clone())],
     );
-    let mut events = vec![saved, open];
+    let (appraisal, appraisal_saved) = b.book.new_round(&b.laptop, Rules::appraisal("年度民主评议", 2025));
+    let assessing = b.book.advance(&b.laptop, &appraisal, Stage::Assessment);
+    let mut events = vec![saved, open, appraisal_saved, assessing];
     events.extend(p.events);
     // The nominee elected on five paper ballots of six (公示 needs a winner).
     let mut papers = Vec::new();
     for voter in [&me, &other, &keeper, &d, &e] {
         events.push(b.book.record(&b.laptop, voted(&p.round, Voter::Paper(voter.clone()))));
         let paper = ballot(&p.round, std::slice::from_ref(&nominee));
-        b.book.state.cast(&p.round, &paper.slot, Ballot { rev: 0, choices: paper.choices.clone() });
+        b.book.state.cast(&p.round, &paper.slot, Ballot::of(0, paper.choices.clone()));
         papers.push(paper);
     }
     events.push(b.book.advance(&b.laptop, &p.round, Stage::Closed));
@@ -909,10 +921,11 @@ async fn event_kinds_by_role(engine: Engine) {
     let pushed = server.push(&b.organizer.token, &events, &papers).await;
     assert!(pushed.events.iter().all(|r| r.outcome == Outcome::Accepted), "{:?}", pushed.events);
     assert!(pushed.ballots.iter().all(|r| r.outcome == Outcome::Accepted), "{:?}", pushed.ballots);
-    let ctx = Ctx { meeting, round: r.round.clone(), nominating, publicity: p.round, nominee: nominee.clone() };
+    let ctx =
+        Ctx { meeting, round: r.round.clone(), nominating, publicity: p.round, appraisal, nominee: nominee.clone() };
 
     let kinds = all_kinds();
-    assert_eq!(kinds.len(), 22, "payload kinds in sync::kind: {kinds:?}");
+    assert_eq!(kinds.len(), 25, "payload kinds in sync::kind: {kinds:?}");
     #[derive(Clone, Copy, Debug)]
     enum As {
         MemberSelf,
@@ -1431,33 +1444,9 @@ async fn ballot_secrecy_in_database_and_logs(engine: Engine) {
     assert_eq!(server.storage.columns("boxes").await, ["ballots", "branch", "closed", "round"]);
     let dump = server.storage.dump().await;
     assert!(!dump.is_empty());
-    let mut problems = Vec::new();
-    for (table, row) in &dump {
-        let voter = all_voters.iter().find(|v| row.contains(v.as_str()));
-        let slot = slots.iter().find(|s| row.contains(s.as_str()));
-        if let (Some(v), Some(s)) = (voter, slot) {
-            problems.push(format!("{table}: a row holds voter {v} and slot {s}: {row}"));
-        }
-        if table != "boxes" && slot.is_some() {
-            problems.push(format!("{table}: a slot outside the boxes table: {row}"));
-        }
-        for token in &tokens {
-            if row.contains(token.as_str()) {
-                problems.push(format!("{table}: a token or code in clear: {row}"));
-            }
-        }
-        if table == "events" && row.contains("\\\"voted\\\"") && (row.contains("choices") || row.contains("slot")) {
-            problems.push(format!("events: a roll entry with a ballot's parts: {row}"));
-        }
-    }
+    let problems = secrecy_problems(&dump, &all_voters, &slots, &tokens);
     // The box row: slots and sorted choices only.
-    let box_rows: Vec<&String> =
-        dump.iter().filter(|(t, r)| t == "boxes" && r.contains(round.as_str())).map(|(_, r)| r).collect();
-    assert_eq!(box_rows.len(), 1, "one row per round's box");
-    let row: Value = serde_json::from_str(box_rows[0]).unwrap();
-    let keys: BTreeSet<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, BTreeSet::from(["ballots", "branch", "closed", "round"]));
-    let inner: Vec<Value> = serde_json::from_str(row["ballots"].as_str().unwrap()).unwrap();
+    let (_, inner) = stored_box(&dump, &round);
     for ballot in &inner {
         let keys: BTreeSet<&str> = ballot.as_object().unwrap().keys().map(String::as_str).collect();
         assert!(
@@ -1523,6 +1512,7 @@ async fn sqlite_files_hold_no_earlier_box() {
         slot: first.slot.clone(),
         rev: 0,
         choices: first.choices.clone(),
+        ratings: Default::default(),
     }])
     .unwrap();
     let dir = server.storage.sqlite_file().unwrap().parent().unwrap().to_path_buf();

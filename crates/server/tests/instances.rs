@@ -328,7 +328,14 @@ fn vote(round: &RoundId, voter: &str, choice: &str) -> (Value, BallotPush) {
     };
     let event = Records::default().record(stamp, Payload::Voted { round: round.clone(), voter: Voter::Member(me) });
     let slot: String = random_bytes().iter().map(|b| format!("{b:02x}")).collect();
-    let ballot = BallotPush { round: round.clone(), slot, rev: 0, choices: vec![MemberId(choice.into())], key: None };
+    let ballot = BallotPush {
+        ratings: Default::default(),
+        round: round.clone(),
+        slot,
+        rev: 0,
+        choices: vec![MemberId(choice.into())],
+        key: None,
+    };
     (serde_json::to_value(event).expect("an event serializes"), ballot)
 }
 

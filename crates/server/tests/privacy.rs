@@ -182,7 +182,7 @@ async fn setup(engine: &Engine) -> Setup {
     for voter in [&a, &b, &k] {
         public.push(book.record(&laptop, voted(&p.round, Voter::Paper(voter.clone()))));
         let paper = ballot(&p.round, std::slice::from_ref(&n));
-        book.state.cast(&p.round, &paper.slot, Ballot { rev: 0, choices: paper.choices.clone() });
+        book.state.cast(&p.round, &paper.slot, Ballot::of(0, paper.choices.clone()));
         papers.push(paper);
     }
     public.push(book.advance(&laptop, &p.round, Stage::Closed));

@@ -184,7 +184,14 @@ async fn oversized_ids_are_refused_and_not_echoed(engine: Engine) {
     rejected_because(&r, 0, Reason::OutOfBounds, OutOfBounds::Text { what: "proof", len: (1 << 20) + 9 });
 
     // A ballot names its round and slot as pushed: cut, not echoed.
-    let ballot = BallotPush { round: mega.as_str().into(), slot: mega.clone(), rev: 0, key: None, choices: vec![] };
+    let ballot = BallotPush {
+        ratings: Default::default(),
+        round: mega.as_str().into(),
+        slot: mega.clone(),
+        rev: 0,
+        key: None,
+        choices: vec![],
+    };
     let body = Server::push_body(&[], &[ballot]);
     let reply = server.post("/api/sync/push", Some(&s.phone.token), &body).await;
     reply.expect(200);

@@ -9,7 +9,7 @@ use zhibu_core::ids::MemberId;
 use zhibu_core::rounds::{AuditEntry, Audited};
 
 #[component]
-pub(super) fn AuditLog(entries: Vec<AuditEntry>) -> impl IntoView {
+pub(crate) fn AuditLog(entries: Vec<AuditEntry>, #[prop(optional)] appraisal: bool) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let zone = session.with_untracked(|s| s.records().state().settings().zone);
@@ -28,13 +28,15 @@ pub(super) fn AuditLog(entries: Vec<AuditEntry>) -> impl IntoView {
                         let who = name(&e.actor);
                         let what = match &e.what {
                             Audited::Rules(f) => i18n.fmt("audit.rules", &[("f", f)]),
-                            Audited::Stage(s) => i18n.fmt("audit.stage", &[("stage", &words::stage(i18n.lang.get_untracked(), *s))]),
+                            Audited::Stage(s) => i18n.fmt("audit.stage", &[("stage", &words::round_stage(i18n.lang.get_untracked(), appraisal, *s))]),
                             Audited::Codes(n) => i18n.fmt("audit.codes", &[("n", n)]),
                             Audited::Nominated(m) => i18n.fmt("audit.nominated", &[("name", &name(&Some(m.clone())))]),
                             Audited::Reviewed(m, ok) => i18n.fmt(if *ok { "audit.approved" } else { "audit.rejected" }, &[("name", &name(&Some(m.clone())))]),
                             Audited::Objection(_) => i18n.now("audit.objection"),
                             Audited::Handled(_, up) => i18n.now(if *up { "audit.upheld" } else { "audit.dismissed" }),
                             Audited::Paper(m) => i18n.fmt("audit.paper", &[("name", &name(&Some(m.clone())))]),
+                            Audited::SelfAssessed(m) => i18n.fmt("audit.self_assessed", &[("name", &name(&Some(m.clone())))]),
+                            Audited::Decided(m) => i18n.fmt("audit.decided", &[("name", &name(&Some(m.clone())))]),
                         };
                         view! {
                             <tr data-testid="audit-row">

@@ -8,21 +8,21 @@
 //! notice and commendation list). What they show is `view::View`.
 
 mod audit;
-mod codes;
+pub(crate) mod codes;
 mod nominations;
 mod notice;
 mod publicity;
 mod results;
 mod view;
-mod vote;
-mod voting;
+pub(crate) mod vote;
+pub(crate) mod voting;
 
 use crate::components::round_form::RoundForm;
 use crate::context::use_session;
 use crate::i18n::{I18n, use_i18n};
 use crate::sync::engine::use_sync;
 use crate::words;
-use audit::AuditLog;
+pub(crate) use audit::AuditLog;
 use leptos::prelude::*;
 use nominations::Nominations;
 use notice::Notice;
@@ -32,7 +32,7 @@ use voting::Voting;
 use zhibu_core::ids::RoundId;
 use zhibu_core::rounds::{Mode, Round, RoundProblem, Stage};
 
-pub(crate) use view::{choices, view_of};
+pub(crate) use view::{View, choices, view_of};
 
 /// What a round route shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,30 +52,38 @@ pub enum RoundView {
     Honours,
 }
 
-/// The round route.
+/// The round route (an appraisal's is `pages::appraisal`).
 #[component]
 pub fn RoundPage(id: RoundId, view: RoundView) -> impl IntoView {
-    match view {
-        RoundView::Edit => view! { <RoundForm round=Some(id)/> }.into_any(),
-        RoundView::Vote => view! { <vote::NamedVote id/> }.into_any(),
-        RoundView::Codes => view! { <codes::CodeSlips id/> }.into_any(),
-        RoundView::Notice => view! { <Notice id honours=false/> }.into_any(),
-        RoundView::Honours => view! { <Notice id honours=true/> }.into_any(),
-        RoundView::Page => view! { <RoundMain id/> }.into_any(),
+    let session = use_session();
+    let id_kind = id.clone();
+    // Tracked: a phone can open the route before the round has synced, and
+    // must turn to the appraisal's page when the round arrives as one.
+    let appraisal = Memo::new(move |_| {
+        session.with(|s| s.records().state().round(&id_kind)).is_some_and(|r| r.rules.is_appraisal())
+    });
+    move || {
+        let (id, view) = (id.clone(), view.clone());
+        if appraisal.get() {
+            return view! { <crate::pages::appraisal::AppraisalPage id view/> }.into_any();
+        }
+        match view {
+            RoundView::Edit => view! { <RoundForm round=Some(id)/> }.into_any(),
+            RoundView::Vote => view! { <vote::NamedVote id/> }.into_any(),
+            RoundView::Codes => view! { <codes::CodeSlips id/> }.into_any(),
+            RoundView::Notice => view! { <Notice id honours=false/> }.into_any(),
+            RoundView::Honours => view! { <Notice id honours=true/> }.into_any(),
+            RoundView::Page => view! { <RoundMain id/> }.into_any(),
+        }
     }
 }
 
-#[component]
-fn RoundMain(id: RoundId) -> impl IntoView {
+/// Moves a round (or an appraisal) to a stage, saying why where it is
+/// refused. Closing while connected first fetches the server's box.
+pub(crate) fn advance_callback(id: RoundId, message: RwSignal<Option<String>>) -> Callback<Stage> {
     let i18n = use_i18n();
     let session = use_session();
-    let organizer = Memo::new(move |_| session.with(|s| s.is_organizer()));
-    let id_data = id.clone();
-    let data = Memo::new(move |_| session.with(|s| view_of(s.records().state(), &id_data)));
-    // A sheet of codes goes once voting closes, whichever device closed it.
-    Effect::new(move |_| session.with(|s| crate::storage::sheets::sweep(s.records().state())));
-    let message = RwSignal::new(None::<String>);
-    let id_adv = id.clone();
+    let id_adv = id;
     let step = move |id: &RoundId, to: Stage| {
         let result = session.try_update(|s| s.advance_round(id, to));
         message.set(match result {
@@ -84,7 +92,7 @@ fn RoundMain(id: RoundId) -> impl IntoView {
         });
     };
     let sync = use_sync();
-    let advance = Callback::new(move |to: Stage| {
+    Callback::new(move |to: Stage| {
         if to != Stage::Closed || !session.with_untracked(|s| s.is_connected()) {
             return step(&id_adv, to);
         }
@@ -107,7 +115,20 @@ fn RoundMain(id: RoundId) -> impl IntoView {
                 }
             }
         });
-    });
+    })
+}
+
+#[component]
+fn RoundMain(id: RoundId) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let organizer = Memo::new(move |_| session.with(|s| s.is_organizer()));
+    let id_data = id.clone();
+    let data = Memo::new(move |_| session.with(|s| view_of(s.records().state(), &id_data)));
+    // A sheet of codes goes once voting closes, whichever device closed it.
+    Effect::new(move |_| session.with(|s| crate::storage::sheets::sweep(s.records().state())));
+    let message = RwSignal::new(None::<String>);
+    let advance = advance_callback(id.clone(), message);
     view! {
         {move || match data.get() {
             None => view! { <section class="page"><p class="empty">{i18n.t("round.missing")}</p></section> }.into_any(),

@@ -25,10 +25,10 @@ pub struct View {
     pub(crate) excess: bool,
     /// Fewer ballots than voters on the roll (a ballot not saved).
     pub(crate) short: bool,
-    pub(super) audit: Vec<AuditEntry>,
+    pub(crate) audit: Vec<AuditEntry>,
     pub(super) objections: Vec<(ObjectionId, Objection, Option<Handling>)>,
     pub(super) honoured: Vec<MemberId>,
-    pub(super) branch: String,
+    pub(crate) branch: String,
     /// Whom objections go to: the branch's 委员会, by name once it has one.
     pub(super) committee: Option<String>,
     /// What the count allows next (the core's word; the page only shows it).

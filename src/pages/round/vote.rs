@@ -2,15 +2,18 @@
 //! round allows it, with the key this phone kept), or, on the organizer's
 //! device, paper ballots handed in by members without a phone, entered one
 //! after another and recorded openly as paper. Nothing of a ballot stays
-//! on screen after it is cast.
+//! on screen after it is cast. An appraisal's ballot is the rating ballot,
+//! cast the same way.
 
 use super::problem_text;
 use super::view::{choices, name_of, view_of};
 use crate::components::ballot_form::BallotForm;
 use crate::components::ballot_receipt::BallotReceipt;
+use crate::components::rating_ballot::RatingBallot;
 use crate::context::use_session;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
+use zhibu_core::commands::ballots::Marks;
 use zhibu_core::ids::{MemberId, RoundId};
 use zhibu_core::rounds;
 
@@ -29,11 +32,10 @@ pub fn NamedVote(id: RoundId) -> impl IntoView {
     // The organizer's device never casts a named ballot: it enters paper ones.
     let paper = session.with_untracked(|s| s.is_organizer());
     let id_cast = id.clone();
-    let on_cast = Callback::new(move |chosen: Vec<MemberId>| {
+    let cast_marks = Callback::new(move |marks: Marks| {
         let Some(v) = voter.get_untracked() else { return };
-        let cast = session.try_update(|s| {
-            if paper { s.enter_paper(&id_cast, &v, &chosen) } else { s.vote_named(&id_cast, &v, &chosen) }
-        });
+        let cast = session
+            .try_update(|s| if paper { s.enter_paper(&id_cast, &v, marks) } else { s.vote_named(&id_cast, &v, marks) });
         match cast {
             Some(Ok(r)) => {
                 voter.set(None);
@@ -50,6 +52,8 @@ pub fn NamedVote(id: RoundId) -> impl IntoView {
             None => {}
         }
     });
+    let on_cast = Callback::new(move |chosen: Vec<MemberId>| cast_marks.run(Marks::Choices(chosen)));
+    let on_rate = Callback::new(move |ratings| cast_marks.run(Marks::Ratings(ratings)));
     let id_back = id.clone();
     view! {
         <section class="page" data-testid="named-vote">
@@ -101,6 +105,10 @@ pub fn NamedVote(id: RoundId) -> impl IntoView {
                             }>{i18n.t(if paper { "round.paper_start" } else { "round.start_ballot" })}</button>
                         }
                         .into_any()
+                    }
+                    Some(_) if v.round.rules.is_appraisal() => {
+                        let (people, cap) = session.with_untracked(|s| crate::pages::appraisal::rating_ballot_of(s.records().state(), &v.round));
+                        view! { <RatingBallot people cap on_cast=on_rate/> }.into_any()
                     }
                     Some(_) => {
                         let candidates = session.with_untracked(|s| choices(s.records().state(), &v));

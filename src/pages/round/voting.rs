@@ -10,7 +10,7 @@ use zhibu_core::rounds::{self, Mode, Stage};
 
 /// Turnout, codes and where to vote.
 #[component]
-pub(super) fn Voting(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) -> impl IntoView {
+pub(crate) fn Voting(view: View, organizer: Memo<bool>, message: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let stage = view.round.stage();

@@ -38,7 +38,7 @@ pub fn make(ballots: u32, k: u32, candidates: u32) -> BallotBox {
             }
             let mut choices: Vec<MemberId> = order[..k].iter().map(|&i| ids[i].clone()).collect();
             choices.sort();
-            Ballot { rev: 0, choices }
+            Ballot::of(0, choices)
         })
         .collect::<Vec<_>>();
     let rules = TallyRules { honours: k, k, basis: Basis::Cast, entitled: ballots.len() };

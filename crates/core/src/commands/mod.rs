@@ -9,6 +9,7 @@
 //! print, a receipt), and [`crate::records::Records::record_change`]
 //! stamps and applies it.
 
+pub mod appraisal;
 pub mod attendance;
 pub mod ballots;
 pub mod meetings;

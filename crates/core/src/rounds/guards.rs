@@ -24,11 +24,17 @@ pub fn advance(state: &State, round: &Round, to: Stage, now: i64) -> Result<Roun
     let from = round.stage();
     // A run-off has its candidates: it goes from set-up straight to voting.
     let skips = round.rules.candidates.is_some() && from == Stage::Setup && to == Stage::Voting;
-    let ends = from == Stage::Closed && to == Stage::NoResult;
-    if from.next() != Some(to) && !skips && !ends {
+    let ends = from == Stage::Closed && to == Stage::NoResult && !round.rules.is_appraisal();
+    if from.next_on(round.path()) != Some(to) && !skips && !ends {
         return Err(RoundProblem::NotNextStage);
     }
-    crate::outcome::check_advance(state, round, to)?;
+    if round.rules.is_appraisal() {
+        if to == Stage::Final {
+            crate::appraisal::check_final(state, round)?;
+        }
+    } else {
+        crate::outcome::check_advance(state, round, to)?;
+    }
     let mut change =
         StageChange { stage: to, at: now, entitled: None, candidates: None, publicity_at: None, sealed: None };
     match to {

@@ -46,6 +46,8 @@ pub const MAX_OBJECTION: usize = 1000;
 pub enum Stage {
     /// 筹备: rules being set.
     Setup,
+    /// 自评互评: an appraisal's self-assessments and comments (appraisals only).
+    Assessment,
     /// 提名
     Nomination,
     /// 资格审查
@@ -73,6 +75,7 @@ impl Stage {
     pub fn key(self) -> &'static str {
         match self {
             Stage::Setup => "setup",
+            Stage::Assessment => "assessment",
             Stage::Nomination => "nomination",
             Stage::Review => "review",
             Stage::Voting => "voting",
@@ -92,9 +95,14 @@ impl Stage {
         if self == Stage::NoResult { &Stage::ENDED } else { &Stage::ALL }
     }
 
-    /// The stage after this one.
+    /// The stage after this one on a 评选 round's path.
     pub fn next(self) -> Option<Stage> {
         Stage::ALL.iter().position(|s| *s == self).and_then(|i| Stage::ALL.get(i + 1)).copied()
+    }
+
+    /// The stage after this one on `path`.
+    pub fn next_on(self, path: &[Stage]) -> Option<Stage> {
+        path.iter().position(|s| *s == self).and_then(|i| path.get(i + 1)).copied()
     }
 }
 
@@ -176,6 +184,9 @@ pub struct Rules {
     pub runoff_of: Option<RoundId>,
     /// Fixed candidates (a run-off's): no nomination or review.
     pub candidates: Option<Vec<MemberId>>,
+    /// A 民主评议 (appraisal) rather than a 评选: its own settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appraisal: Option<crate::appraisal::AppraisalRules>,
 }
 
 impl Rules {
@@ -200,6 +211,7 @@ impl Rules {
             schedule: Vec::new(),
             runoff_of: None,
             candidates: None,
+            appraisal: None,
         }
     }
 
@@ -236,7 +248,10 @@ impl Rules {
         if !(2000..=2100).contains(&self.year) {
             return Err(RoundProblem::BadYear);
         }
-        Ok(())
+        match &self.appraisal {
+            Some(appraisal) => appraisal.check(self.mode),
+            None => Ok(()),
+        }
     }
 }
 

@@ -50,12 +50,17 @@ impl Round {
         self.stage.stage
     }
 
-    pub(super) fn need(&self, stage: Stage) -> Result<(), RoundProblem> {
+    pub(crate) fn need(&self, stage: Stage) -> Result<(), RoundProblem> {
         if self.stage() == stage {
             Ok(())
         } else {
             Err(RoundProblem::WrongStage { needed: stage, actual: self.stage() })
         }
+    }
+
+    /// The stages this round goes through, for its progress and its steps.
+    pub fn path(&self) -> &'static [Stage] {
+        if self.rules.is_appraisal() { &crate::appraisal::PATH } else { self.stage().path() }
     }
 
     /// Voters entitled: frozen when voting opened, the electorate before.
@@ -115,6 +120,9 @@ pub fn candidates(state: &State, round: &Round) -> Vec<MemberId> {
     if let Some(frozen) = &round.stage.candidates {
         return frozen.clone();
     }
+    if round.rules.is_appraisal() {
+        return crate::appraisal::appraised(state, round);
+    }
     match &round.rules.candidates {
         Some(fixed) => fixed.clone(),
         None => nominees(state, &round.id)
@@ -159,12 +167,13 @@ pub fn paper_count(state: &State, round: &RoundId) -> usize {
 pub fn turnout(state: &State, round: &Round) -> (usize, usize) {
     let counted = |v: &Voter| crate::code_batches::counts(round, v);
     let voted = state.roll.0.iter().filter(|((r, v), reg)| r == &round.id && reg.value && counted(v)).count();
-    (voted, round.entitled(state).len())
+    (voted, crate::appraisal::raters(state, round))
 }
 
 /// The tally: only once voting has closed (results are hidden before).
 pub fn results(state: &State, round: &Round) -> Option<Tally> {
-    if round.stage() < Stage::Closed {
+    // An appraisal's count is `appraisal::results`.
+    if round.stage() < Stage::Closed || round.rules.is_appraisal() {
         return None;
     }
     Some(count(state, round))

@@ -89,6 +89,10 @@ pub enum Audited {
     Handled(ObjectionId, bool),
     /// A member's paper ballot entered (by the entry's actor).
     Paper(MemberId),
+    /// A 自评 written or entered (for whom).
+    SelfAssessed(MemberId),
+    /// A 组织评定 recorded (for whom; the grade is in the decisions).
+    Decided(MemberId),
 }
 
 /// A problem with a round or an action on it.
@@ -206,4 +210,33 @@ pub enum RoundProblem {
     StaleRevision,
     /// A first ballot needs a slot not already in the box.
     SlotTaken,
+    /// An appraisal's flag share is not 1–1000 per mille.
+    BadFlag,
+    /// More 群众代表 than an appraisal takes.
+    BadGuests,
+    /// 群众代表 rate by code only: their appraisal uses ballot codes.
+    GuestsNeedCodes,
+    /// An appraisal's act on a round that is not an appraisal.
+    NotAppraisal,
+    /// Choices for an appraisal, or ratings for a 评选.
+    WrongBallot,
+    /// The member is not among those appraised.
+    NotAppraised,
+    /// More 优秀 than the cap.
+    OverCap {
+        /// The cap.
+        cap: u32,
+    },
+    /// A 互评 comment about oneself (that is the 自评).
+    OwnComment,
+    /// 不合格 needs a follow-up (限期改正, …).
+    FollowUpRequired,
+    /// A grade other than the ballot's, or 不合格, needs a reason.
+    GradeReasonRequired,
+    /// A member excused from the appraisal needs a note.
+    ExcuseNoteRequired,
+    /// Appraised members without a decision yet (组织评定 waits for them).
+    Undecided(usize),
+    /// The decisions are final: nothing more is recorded.
+    DecisionsFinal,
 }

@@ -58,6 +58,15 @@ pub struct Extras {
     /// Each round's audit log (ballots never appear).
     #[serde(default, rename = "aud", skip_serializing_if = "Table::is_empty")]
     pub audit: Table<(RoundId, EventId), AuditEntry>,
+    /// Appraisals' 自评 by (round, member).
+    #[serde(default, rename = "sas", skip_serializing_if = "Table::is_empty")]
+    pub self_assessments: Table<(RoundId, MemberId), SelfAssessment>,
+    /// Appraisals' 互评 comments by (round, author, about).
+    #[serde(default, rename = "cmt", skip_serializing_if = "Table::is_empty")]
+    pub comments: Table<(RoundId, MemberId, MemberId), Comment>,
+    /// Appraisals' 组织评定 by (round, member).
+    #[serde(default, rename = "dec", skip_serializing_if = "Table::is_empty")]
+    pub decisions: Table<(RoundId, MemberId), Decision>,
     /// Ballot boxes: no stamps, no order of voting.
     #[serde(default, rename = "bal", skip_serializing_if = "Boxes::is_empty")]
     pub ballots: Boxes,
@@ -88,6 +97,9 @@ impl Extras {
         changed |= self.objections.join(&other.objections);
         changed |= self.handlings.join(&other.handlings);
         changed |= self.audit.join(&other.audit);
+        changed |= self.self_assessments.join(&other.self_assessments);
+        changed |= self.comments.join(&other.comments);
+        changed |= self.decisions.join(&other.decisions);
         changed |= self.ballots.join(&other.ballots);
         changed | self.make_ups.join(&other.make_ups)
     }
@@ -112,5 +124,8 @@ impl Extras {
             .chain(self.objections.clocks())
             .chain(self.handlings.clocks())
             .chain(self.audit.clocks())
+            .chain(self.self_assessments.clocks())
+            .chain(self.comments.clocks())
+            .chain(self.decisions.clocks())
     }
 }

@@ -5,6 +5,7 @@
 //! duplicates, same state. [`State::join`] merges two folded states the same
 //! way, which is what lets a snapshot stand in for the events it folded.
 
+use crate::appraisal::{Comment, Decision, SelfAssessment};
 use crate::attendance::Attendance;
 use crate::ballot::Boxes;
 use crate::checkin::{CheckIn, LeaveDecision, LeaveRequest, MakeUp};
@@ -177,6 +178,17 @@ impl State {
                 self.audit_entry(event, round, Audited::Handled(objection.clone(), handling.upheld));
                 self.ext.handlings.set(&(round.clone(), objection.clone()), handling.clone(), stamp)
             }
+            Payload::SelfAssessed { round, member, assessment } => {
+                self.audit_entry(event, round, Audited::SelfAssessed(member.clone()));
+                self.ext.self_assessments.set(&(round.clone(), member.clone()), assessment.clone(), stamp)
+            }
+            Payload::Commented { round, by, about, comment } => {
+                self.ext.comments.set(&(round.clone(), by.clone(), about.clone()), comment.clone(), stamp)
+            }
+            Payload::AppraisalDecided { round, member, decision } => {
+                self.audit_entry(event, round, Audited::Decided(member.clone()));
+                self.ext.decisions.set(&(round.clone(), member.clone()), decision.clone(), stamp)
+            }
         };
         changed
     }
@@ -249,6 +261,15 @@ impl State {
             }
             Payload::ObjectionHandled { round, objection, handling } => {
                 self.ext.handlings.contains(&(round.clone(), objection.clone()), handling, &stamp)
+            }
+            Payload::SelfAssessed { round, member, assessment } => {
+                self.ext.self_assessments.contains(&(round.clone(), member.clone()), assessment, &stamp)
+            }
+            Payload::Commented { round, by, about, comment } => {
+                self.ext.comments.contains(&(round.clone(), by.clone(), about.clone()), comment, &stamp)
+            }
+            Payload::AppraisalDecided { round, member, decision } => {
+                self.ext.decisions.contains(&(round.clone(), member.clone()), decision, &stamp)
             }
         }
     }

@@ -216,6 +216,32 @@ impl Unfold<'_> {
                 self.push(stamp, None, Some(round), payload);
             }
         }
+        self.appraisals();
+    }
+
+    fn appraisals(&mut self) {
+        let ext = &self.state.ext;
+        for ((round, member), reg) in &ext.self_assessments.0 {
+            for (stamp, assessment) in writes(reg) {
+                // A paper one is the keeper's act: the audit log says who.
+                let actor = (!assessment.on_paper).then(|| member.clone());
+                let payload = Payload::SelfAssessed { round: round.clone(), member: member.clone(), assessment };
+                self.push(stamp, actor, Some(round), payload);
+            }
+        }
+        for ((round, by, about), reg) in &ext.comments.0 {
+            for (stamp, comment) in writes(reg) {
+                let payload =
+                    Payload::Commented { round: round.clone(), by: by.clone(), about: about.clone(), comment };
+                self.push(stamp, Some(by.clone()), None, payload);
+            }
+        }
+        for ((round, member), reg) in &ext.decisions.0 {
+            for (stamp, decision) in writes(reg) {
+                let payload = Payload::AppraisalDecided { round: round.clone(), member: member.clone(), decision };
+                self.push(stamp, None, Some(round), payload);
+            }
+        }
     }
 }
 

@@ -137,6 +137,7 @@ fn box_of(boxes: &Boxes, round: &RoundId) -> Vec<BallotPush> {
             slot: slot.clone(),
             rev: b.rev,
             choices: b.choices.clone(),
+            ratings: b.ratings.clone(),
             key: None,
         })
         .collect()

@@ -65,6 +65,9 @@ pub fn kind(payload: &Payload) -> &'static str {
         Payload::Voted { .. } => "voted",
         Payload::ObjectionFiled { .. } => "objection_filed",
         Payload::ObjectionHandled { .. } => "objection_handled",
+        Payload::SelfAssessed { .. } => "self_assessed",
+        Payload::Commented { .. } => "commented",
+        Payload::AppraisalDecided { .. } => "appraisal_decided",
     }
 }
 
@@ -91,6 +94,9 @@ pub fn may_push(who: &Principal, event: &Event) -> Result<(), Refusal> {
         Payload::CheckedIn { member, .. } | Payload::LeaveRequested { member, .. } => own(member),
         Payload::SelfStudyRecorded { record, .. } => own(&record.member),
         Payload::Nominated { record, .. } => own(&record.by),
+        // A member's own 自评 (a paper one is a keeper's entry) and comments.
+        Payload::SelfAssessed { member, assessment, .. } if !assessment.on_paper => own(member),
+        Payload::Commented { by, .. } => own(by),
         Payload::ObjectionFiled { .. } => Ok(()),
         other => Err(Refusal::NotAllowed(kind(other))),
     }

@@ -109,6 +109,17 @@ pub enum Reason {
     StaleRevision,
     /// A first ballot needs a new slot.
     SlotTaken,
+    // --- Appraisals ---
+    /// A rating for someone not appraised.
+    NotAppraised,
+    /// More 优秀 than the appraisal's cap.
+    OverCap,
+    /// Choices for an appraisal, or ratings for a 评选.
+    WrongBallot,
+    /// A 互评 comment about oneself.
+    OwnComment,
+    /// The appraisal's decisions are final.
+    DecisionsFinal,
     // --- Ballots on the server ---
     /// Voting is closed on the server.
     VotingClosed,
@@ -132,7 +143,7 @@ pub enum Reason {
 impl Reason {
     /// Every reason, in the order declared ([`Reason::Unknown`] last): the
     /// app's words are checked for each.
-    pub const ALL: [Reason; 50] = [
+    pub const ALL: [Reason; 55] = [
         Reason::Malformed,
         Reason::OutOfBounds,
         Reason::ClockAhead,
@@ -176,6 +187,11 @@ impl Reason {
         Reason::WrongKey,
         Reason::StaleRevision,
         Reason::SlotTaken,
+        Reason::NotAppraised,
+        Reason::OverCap,
+        Reason::WrongBallot,
+        Reason::OwnComment,
+        Reason::DecisionsFinal,
         Reason::VotingClosed,
         Reason::BallotMissing,
         Reason::VoteMissing,
@@ -233,7 +249,7 @@ impl From<&RoundProblem> for Reason {
             P::NominationLimit(_) => Reason::NominationLimit,
             P::AlreadyNominated => Reason::AlreadyNominated,
             P::DeedsRequired => Reason::DeedsRequired,
-            P::ReasonRequired => Reason::ReasonRequired,
+            P::ReasonRequired | P::GradeReasonRequired | P::ExcuseNoteRequired => Reason::ReasonRequired,
             P::TextRequired => Reason::TextRequired,
             P::NotEntitled => Reason::NotEntitled,
             P::AlreadyVoted => Reason::AlreadyVoted,
@@ -251,6 +267,11 @@ impl From<&RoundProblem> for Reason {
             P::WrongKey => Reason::WrongKey,
             P::StaleRevision => Reason::StaleRevision,
             P::SlotTaken => Reason::SlotTaken,
+            P::NotAppraised => Reason::NotAppraised,
+            P::OverCap { .. } => Reason::OverCap,
+            P::WrongBallot => Reason::WrongBallot,
+            P::OwnComment => Reason::OwnComment,
+            P::DecisionsFinal => Reason::DecisionsFinal,
             P::TitleRequired
             | P::BadHonours
             | P::BadK
@@ -270,7 +291,13 @@ impl From<&RoundProblem> for Reason {
             | P::NoRunoff
             | P::NoWinner
             | P::HasResult
-            | P::ObjectionsOpen(_) => Reason::RoundRules,
+            | P::ObjectionsOpen(_)
+            | P::BadFlag
+            | P::BadGuests
+            | P::GuestsNeedCodes
+            | P::NotAppraisal
+            | P::FollowUpRequired
+            | P::Undecided(_) => Reason::RoundRules,
         }
     }
 }

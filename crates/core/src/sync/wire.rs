@@ -1,10 +1,12 @@
 //! The wire format: the JSON bodies the app and the sync server exchange,
 //! and the protocol's limits.
 
+use crate::appraisal::Rating;
 use crate::event::Event;
 use crate::ids::{MemberId, RoundId};
 use crate::sync::Reason;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Version of this protocol; the server answers `/api/health` with it.
 /// 2: a revision carries its slot's key ([`BallotPush::key`]), a named roll
@@ -76,6 +78,11 @@ pub struct BallotPush {
     /// The chosen candidates (empty: blank).
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub choices: Vec<MemberId>,
+    /// An appraisal's ballot: member id → `excellent`, `competent`,
+    /// `basic` or `failing` (absent on a 评选 ballot).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub ratings: BTreeMap<MemberId, Rating>,
     /// A revision's proof: the secret whose hash is the slot (32 hex
     /// digits, `ballot::key_of_secret`). Checked, never stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,6 +200,10 @@ pub struct BoxedBallot {
     /// The choices.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub choices: Vec<MemberId>,
+    /// An appraisal's ratings (absent on a 评选 ballot).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub ratings: BTreeMap<MemberId, Rating>,
 }
 
 /// `GET|POST /api/rounds/{round}/box`: a closed round's box, in slot order.

@@ -9,11 +9,14 @@
 
 #![allow(dead_code)]
 
+mod appraisal;
 mod meetings;
 mod rounds;
 mod training;
 
 // Each test file uses some of them.
+#[allow(unused_imports)]
+pub use appraisal::*;
 #[allow(unused_imports)]
 pub use meetings::*;
 #[allow(unused_imports)]

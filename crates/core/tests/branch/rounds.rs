@@ -42,7 +42,8 @@ impl Branch {
     /// Advances step by step until the round is at `stage`.
     pub fn go(&mut self, id: &RoundId, stage: Stage) {
         while self.stage(id) < stage {
-            let next = self.stage(id).next().unwrap();
+            let round = self.round(id);
+            let next = round.stage().next_on(round.path()).unwrap();
             self.advance(id, next).unwrap_or_else(|e| panic!("to {next:?}: {e:?}"));
         }
         assert_eq!(self.stage(id), stage);

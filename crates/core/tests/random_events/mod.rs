@@ -5,8 +5,10 @@
 
 #![allow(dead_code)]
 
+mod appraisal;
 mod rounds;
 
+pub use appraisal::appraisal_payload;
 pub use rounds::round_payload;
 
 use proptest::prelude::*;
@@ -303,7 +305,14 @@ pub fn class_and_make_up_payload() -> impl Strategy<Value = Payload> {
 
 /// Any payload the app records.
 pub fn any_payload() -> impl Strategy<Value = Payload> {
-    prop_oneof![roster_payload(), meeting_payload(), hours_payload(), round_payload(), class_and_make_up_payload()]
+    prop_oneof![
+        roster_payload(),
+        meeting_payload(),
+        hours_payload(),
+        round_payload(),
+        class_and_make_up_payload(),
+        appraisal_payload(),
+    ]
 }
 
 /// Who makes an event when the payload says: the member for their own
@@ -314,6 +323,8 @@ pub fn own_actor(payload: &Payload) -> Option<MemberId> {
         Payload::SelfStudyRecorded { record, .. } => Some(record.member.clone()),
         Payload::SelfStudyDecided { decision, .. } => Some(decision.by.clone()),
         Payload::Nominated { record, .. } => Some(record.by.clone()),
+        Payload::SelfAssessed { member, assessment, .. } if !assessment.on_paper => Some(member.clone()),
+        Payload::Commented { by, .. } => Some(by.clone()),
         Payload::Voted { voter: Voter::Member(member), .. } => Some(member.clone()),
         _ => None,
     }

@@ -33,9 +33,18 @@ use zhibu_core::sync::{BallotPush, Invitation, Outcome, PullResponse, PushRespon
 use zhibu_server::store::{Db, TokenRow};
 use zhibu_server::{App, Config, auth};
 
+mod answers;
+mod commands;
 #[path = "../postgres_env/mod.rs"]
 mod postgres_env;
+mod secrecy;
+
+// Each test file uses some of these (`dead_code` above, for imports).
+#[allow(unused_imports)]
+pub use answers::*;
 pub use postgres_env::PG_URL;
+#[allow(unused_imports)]
+pub use secrecy::*;
 
 // ---------------------------------------------------------------------------
 // Engines and storage
@@ -748,8 +757,13 @@ impl Book {
 
     /// A member added by the organizer (validated as the form does).
     pub fn add_member(&mut self, writer: &Writer, name: &str) -> (MemberId, Event) {
+        self.add_member_as(writer, name, "")
+    }
+
+    /// A member of this status (`预备党员`; empty: 正式党员) added by the organizer.
+    pub fn add_member_as(&mut self, writer: &Writer, name: &str, status: &str) -> (MemberId, Event) {
         let member = new_member();
-        let event = self.record(writer, member_added(&member, name));
+        let event = self.record(writer, member_added_as(&member, name, status));
         (member, event)
     }
 
@@ -806,10 +820,16 @@ impl Book {
 
 /// `MemberAdded` with fields from the form's validation.
 pub fn member_added(member: &MemberId, name: &str) -> Payload {
+    member_added_as(member, name, "")
+}
+
+/// `MemberAdded` of a member of this status (empty: 正式党员).
+pub fn member_added_as(member: &MemberId, name: &str, status: &str) -> Payload {
     let fields = MemberDraft {
         name: name.into(),
         group: "第一党小组".into(),
         joined: "2010-07-01".into(),
+        status: status.into(),
         ..Default::default()
     }
     .validate()
@@ -886,6 +906,7 @@ pub fn rules(title: &str, mode: Mode, honours: u32, k: u32) -> Rules {
 /// A first ballot in a fresh random slot.
 pub fn ballot(round: &RoundId, choices: &[MemberId]) -> BallotPush {
     BallotPush {
+        ratings: Default::default(),
         round: round.clone(),
         slot: zhibu_core::ballot::random_slot(&random16()),
         rev: 0,
