@@ -22,7 +22,7 @@
 const fs = require('node:fs');
 const { test, expect } = require('@playwright/test');
 const { App } = require('./app');
-const { useSyncServer, createBranch } = require('./sync-server');
+const { useSyncServer, createBranch, invite: inviteLink } = require('./sync-server');
 const { storage, noSlotOutsideTheBox, serverTables } = require('./secrecy');
 const { appraisalPage, newAppraisal, advance, rate, allRated, resultRow, counts } = require('./appraisals');
 const { readSheet } = require('./xlsx');
@@ -91,14 +91,7 @@ test('民主评议党员: codes at the kiosk, named ballots on two phones, decis
     password: 'a long enough password',
   });
   await synced(page);
-  const invite = async (name, previous) => {
-    await page.getByTestId('invite-member').selectOption({ label: name });
-    await page.getByTestId('invite-make').click();
-    const field = page.getByTestId('invite-link');
-    if (previous) await expect(field).not.toHaveValue(previous);
-    await expect(field).toHaveValue(new RegExp(`^${BASE}/#/invite/.+`));
-    return field.inputValue();
-  };
+  const invite = (name, previous) => inviteLink(page, BASE, name, previous);
   const zhangLink = await invite('张伟');
   const links = { 张伟: zhangLink, 陈明: await invite('陈明', zhangLink) };
   const phoneOptions = { baseURL: BASE, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };

@@ -20,7 +20,7 @@
 // The server: tests/e2e/sync-server.js (port E2E_SYNC2_PORT, default 8094).
 const { test, expect } = require('@playwright/test');
 const { App } = require('./app');
-const { useSyncServer } = require('./sync-server');
+const { useSyncServer, invite: inviteLink } = require('./sync-server');
 const { storage, noSlotOutsideTheBox: noSlotOutside } = require('./secrecy');
 
 const PORT = Number(process.env.E2E_SYNC2_PORT || 8094);
@@ -126,14 +126,7 @@ test('a branch on the server: two phones join, check in (one offline), vote; one
   await expect(page.getByTestId('sync-role')).toHaveText('组织员');
   await expect(page.getByTestId('sync-pending')).toHaveText('0');
 
-  const invite = async (name, previous) => {
-    await page.getByTestId('invite-member').selectOption({ label: name });
-    await page.getByTestId('invite-make').click();
-    const field = page.getByTestId('invite-link');
-    if (previous) await expect(field).not.toHaveValue(previous);
-    await expect(field).toHaveValue(new RegExp(`^${BASE}/#/invite/.+`));
-    return field.inputValue();
-  };
+  const invite = (name, previous) => inviteLink(page, BASE, name, previous);
   const linkA = await invite('王一');
   const linkB = await invite('赵二', linkA);
   expect(linkB).not.toBe(linkA);

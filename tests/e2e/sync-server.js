@@ -10,6 +10,7 @@ const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { expect } = require('@playwright/test');
 
 const root = path.resolve(__dirname, '../..');
 const binary = process.env.ZHIBU_SERVER || path.join(root, 'target/debug/zhibu-server');
@@ -112,4 +113,17 @@ async function createBranch(page, { branch, login, password }) {
   await page.getByTestId('sync-connect').click();
 }
 
-module.exports = { SyncServer, useSyncServer, createBranch };
+/**
+ * 邀请成员 on the organizer's settings page: a one-time link for `name`
+ * (a different one from `previous`, when given).
+ */
+async function invite(page, base, name, previous) {
+  await page.getByTestId('invite-member').selectOption({ label: name });
+  await page.getByTestId('invite-make').click();
+  const field = page.getByTestId('invite-link');
+  if (previous) await expect(field).not.toHaveValue(previous);
+  await expect(field).toHaveValue(new RegExp(`^${base}/#/invite/.+`));
+  return field.inputValue();
+}
+
+module.exports = { SyncServer, useSyncServer, createBranch, invite };

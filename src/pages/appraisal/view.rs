@@ -1,5 +1,6 @@
 //! Everything an appraisal's screens show, read from the state once per change.
 
+pub(super) use crate::pages::round::name_of;
 use crate::pages::round::{View, view_of};
 use std::collections::BTreeMap;
 use zhibu_core::appraisal::{self, Count, Decision, SelfAssessment, SignedComment};
@@ -22,18 +23,12 @@ pub(super) struct Appraisal {
     pub(super) decisions: BTreeMap<MemberId, Decision>,
 }
 
-pub(super) fn name_of(state: &State, id: &MemberId) -> String {
-    state.member(id).map_or_else(|| id.to_string(), |m| m.fields.name)
-}
-
 pub(super) fn appraisal_of(state: &State, id: &RoundId) -> Option<Appraisal> {
     let view = view_of(state, id)?;
     let round = &view.round;
-    let mut appraised: Vec<(MemberId, String)> =
-        appraisal::appraised(state, round).into_iter().map(|m| (m.clone(), name_of(state, &m))).collect();
-    appraised.sort_by_cached_key(|(m, n)| (zhibu_core::search::sort_key(n), m.clone()));
+    let (appraised, cap) = super::rating_ballot_of(state, round);
     Some(Appraisal {
-        cap: appraisal::cap(state, round),
+        cap,
         self_assessments: appraisal::self_assessments(state, id),
         missing: appraisal::missing_self_assessments(state, round),
         comments: appraisal::comments(state, id),

@@ -32,7 +32,7 @@ use voting::Voting;
 use zhibu_core::ids::RoundId;
 use zhibu_core::rounds::{Mode, Round, RoundProblem, Stage};
 
-pub(crate) use view::{View, choices, view_of};
+pub(crate) use view::{View, choices, name_of, view_of};
 
 /// What a round route shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
