@@ -240,9 +240,8 @@ pub fn member_year(
 ) -> Vec<MemberLine> {
     held(state, Some(year), settings.zone)
         .into_iter()
-        .filter(|m| m.expected(state).contains(member))
         .filter_map(|m| {
-            let row = sheet::sheet(state, &m, settings, secret).rows.into_iter().find(|r| &r.member == member)?;
+            let row = sheet::row(state, &m, settings, secret, member)?;
             Some(line(&m, row))
         })
         .collect()

@@ -104,6 +104,19 @@ pub fn group_key(name: &str) -> GroupKey {
     GroupKey { rank, parts, name: name.to_owned() }
 }
 
+/// Each distinct group name's place in group order, numbered: a list
+/// sorts by the number instead of making one [`GroupKey`] per row.
+pub fn group_ranks<'a>(groups: impl IntoIterator<Item = &'a str>) -> std::collections::HashMap<&'a str, usize> {
+    let mut distinct: Vec<(GroupKey, &str)> = Vec::new();
+    for g in groups {
+        if !distinct.iter().any(|(_, d)| *d == g) {
+            distinct.push((group_key(g), g));
+        }
+    }
+    distinct.sort();
+    distinct.into_iter().enumerate().map(|(rank, (_, g))| (g, rank)).collect()
+}
+
 /// The distinct non-empty group names among `groups`, in group order: what
 /// a filter or a picker offers.
 pub fn group_names<S: AsRef<str>>(groups: impl IntoIterator<Item = S>) -> Vec<String> {

@@ -105,7 +105,8 @@ const SURNAMES: [(char, &str); 15] = [
 /// kept, lowercased; spaces and punctuation only separate (李,小龙 is
 /// 李小龙). Ties (same pinyin) are for the caller to break.
 pub fn sort_key(name: &str) -> String {
-    let mut key = String::new();
+    // A reading is at most six letters and a space per character.
+    let mut key = String::with_capacity(name.len() * 3);
     for (i, c) in name.trim().chars().map(narrow_char).enumerate() {
         let surname = SURNAMES.iter().find(|(s, _)| i == 0 && *s == c).map(|(_, r)| *r);
         match surname.or_else(|| pinyin_table::reading(c)) {

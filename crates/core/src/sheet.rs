@@ -159,40 +159,155 @@ pub fn judge(
 
 /// Builds the sheet of a meeting.
 pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Option<&SecretKey>) -> Sheet {
-    let expected = meeting.expected(state);
-    let marks = state.attendance.get(&meeting.id);
-    let checks = member_regs(&state.check_ins.0, &meeting.id);
-    let mut devices: BTreeMap<&str, usize> = BTreeMap::new();
-    for member in &expected {
-        if let Some(c) = checks.get(member) {
-            *devices.entry(c.value.device.as_str()).or_default() += 1;
-        }
-    }
-    let in_role =
-        if meeting.is_held() { crate::held::role_holders(meeting, state, &expected) } else { Default::default() };
+    let expected = meeting.expected_members(state);
+    let ids: Vec<MemberId> = expected.iter().map(|(id, _)| id.clone()).collect();
+    let inputs = Inputs::new(state, meeting, settings, secret, &ids);
     let mut counts = Counts { expected: expected.len(), ..Counts::default() };
     let quorum_rule = meeting.quorum_rule();
     let (mut entitled, mut entitled_present) = (0, 0);
     let mut rows = Vec::with_capacity(expected.len());
-    for id in &expected {
-        let known = state.member(id);
-        let key = (meeting.id.clone(), id.clone());
-        let mark = marks.and_then(|m| m.get(id));
-        let check = checks.get(id);
-        let leave = state
+    for (id, known) in &expected {
+        let row = inputs.row(id, known.as_ref());
+        let proven = row.proven();
+        counts.late_entries += usize::from(row.source == Some(Source::LateEntry));
+        match (row.status, row.source) {
+            (_, Some(Source::Unverified)) => counts.unverified += 1,
+            (Some(s), _) if attended(s) && proven => {
+                counts.present += 1;
+                counts.self_checked += usize::from(row.source == Some(Source::Verified));
+                counts.late += usize::from(s == AttendanceStatus::Late);
+                counts.left_early += usize::from(s == AttendanceStatus::LeftEarly);
+            }
+            (Some(AttendanceStatus::Leave), _) => counts.leave += 1,
+            (Some(AttendanceStatus::Absent), _) => counts.absent += 1,
+            _ => counts.waiting += 1,
+        }
+        if let (Some(rule), Some(m)) = (quorum_rule, known)
+            && rule.counts(m)
+        {
+            entitled += 1;
+            entitled_present += usize::from(row.status.is_some_and(attended) && proven);
+        }
+        rows.push(row);
+    }
+    // Roster order: 党小组, then post (书记 first), then name by pinyin.
+    // Each group's key is made once, not once per row (the sheet is rebuilt
+    // on every tap at the door).
+    fn groups((_, m): &(MemberId, Option<crate::state::Member>)) -> &str {
+        m.as_ref().map_or("", |m| m.fields.group.as_str())
+    }
+    let ranks = crate::roster_order::group_ranks(expected.iter().map(groups));
+    // Sorted as small keys with the row's index: moving whole rows costs more.
+    let mut keys: Vec<_> = expected
+        .iter()
+        .zip(&rows)
+        .enumerate()
+        .map(|(at, (e, r))| (ranks[groups(e)], e.1.as_ref().map(|m| m.fields.role), crate::search::sort_key(&r.name), &e.0, at))
+        .collect();
+    keys.sort_unstable();
+    let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
+    let rows = keys.iter().filter_map(|k| slots[k.4].take()).collect();
+    let quorum = quorum_rule.map(|rule| {
+        let (met, needed) = more_than_half(entitled_present, entitled);
+        Quorum { rule, entitled, present: entitled_present, needed, met }
+    });
+    Sheet { rows, counts, quorum }
+}
+
+/// One expected member's row alone, as [`sheet`] shows it (a command about
+/// one member needs no counts and no order).
+pub fn row(
+    state: &State,
+    meeting: &Meeting,
+    settings: &Settings,
+    secret: Option<&SecretKey>,
+    member: &MemberId,
+) -> Option<Row> {
+    let expected = meeting.expected(state);
+    if !expected.contains(member) {
+        return None;
+    }
+    Some(Inputs::new(state, meeting, settings, secret, &expected).row(member, state.member(member).as_ref()))
+}
+
+impl Row {
+    /// Whether its state counts as recorded (an unchecked code does not).
+    fn proven(&self) -> bool {
+        matches!(
+            self.source,
+            Some(Source::Organizer | Source::LateEntry | Source::Verified | Source::Derived | Source::Rejected)
+        )
+    }
+}
+
+/// What every row of one meeting's sheet reads, looked up once per sheet.
+struct Inputs<'a> {
+    state: &'a State,
+    meeting: &'a Meeting,
+    settings: &'a Settings,
+    secret: Option<&'a SecretKey>,
+    marks: Option<&'a BTreeMap<MemberId, Lww<crate::attendance::Attendance>>>,
+    checks: BTreeMap<MemberId, &'a Lww<CheckIn>>,
+    leave_requests: BTreeMap<MemberId, &'a Lww<LeaveRequest>>,
+    leave_decisions: BTreeMap<MemberId, &'a Lww<LeaveDecision>>,
+    make_ups: BTreeMap<MemberId, &'a Lww<MakeUp>>,
+    /// Check-ins per phone among the expected.
+    devices: BTreeMap<&'a str, usize>,
+    in_role: std::collections::BTreeSet<MemberId>,
+}
+
+impl<'a> Inputs<'a> {
+    fn new(
+        state: &'a State,
+        meeting: &'a Meeting,
+        settings: &'a Settings,
+        secret: Option<&'a SecretKey>,
+        expected: &[MemberId],
+    ) -> Inputs<'a> {
+        let checks = member_regs(&state.check_ins.0, &meeting.id);
+        let mut devices: BTreeMap<&str, usize> = BTreeMap::new();
+        for member in expected {
+            if let Some(c) = checks.get(member) {
+                *devices.entry(c.value.device.as_str()).or_default() += 1;
+            }
+        }
+        let in_role =
+            if meeting.is_held() { crate::held::role_holders(meeting, state, expected) } else { Default::default() };
+        Inputs {
+            state,
+            meeting,
+            settings,
+            secret,
+            marks: state.attendance.get(&meeting.id),
+            checks,
+            leave_requests: member_regs(&state.leave_requests.0, &meeting.id),
+            leave_decisions: member_regs(&state.leave_decisions.0, &meeting.id),
+            make_ups: member_regs(&state.make_ups.0, &meeting.id),
+            devices,
+            in_role,
+        }
+    }
+
+    fn row(&self, id: &MemberId, known: Option<&crate::state::Member>) -> Row {
+        let meeting = self.meeting;
+        let mark = self.marks.and_then(|m| m.get(id));
+        let check = self.checks.get(id);
+        let leave = self
             .leave_requests
-            .get(&key)
+            .get(id)
+            .map(|r| &r.value)
             .filter(|r| !r.withdrawn)
-            .map(|r| (r.clone(), state.leave_decisions.get(&key).cloned()));
+            .map(|r| (r.clone(), self.leave_decisions.get(id).map(|d| d.value.clone())));
+        let in_role = self.in_role.contains(id);
         // The later of the organizer's mark and the member's own check-in wins.
         // A proven own check-in later than the organizer's mark wins; an
         // unproven one never overrides a mark (a wrong code cannot turn
         // 缺席 into anything), and a rejected one counts for nothing.
-        let judged = check.map(|c| (c.stamp.clone(), judge(meeting, settings, &c.value, secret)));
+        let judged = check.map(|c| (c.stamp.clone(), judge(meeting, self.settings, &c.value, self.secret)));
         let fallback = || {
             if leave.as_ref().is_some_and(|(_, d)| d.as_ref().is_some_and(|d| d.approved)) {
                 (Some(AttendanceStatus::Leave), Some(Source::Derived), None)
-            } else if in_role.contains(id) {
+            } else if in_role {
                 // The host or lecturer was there: holding the meeting says so.
                 (Some(AttendanceStatus::Present), Some(Source::Derived), None)
             } else if meeting.is_held() {
@@ -206,7 +321,7 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
                 (Some(status), Some(Source::Verified), Some(at))
             }
             (Some(m), _) => {
-                let late = crate::marking::is_late_entry(meeting, settings, &m.value);
+                let late = crate::marking::is_late_entry(meeting, self.settings, &m.value);
                 (Some(m.value.status), Some(if late { Source::LateEntry } else { Source::Organizer }), m.value.at)
             }
             (None, Some((_, (status, source @ (Source::Verified | Source::Unverified), at)))) => {
@@ -218,55 +333,24 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
             }
             (None, _) => fallback(),
         };
-        let proven = matches!(
-            source,
-            Some(Source::Organizer | Source::LateEntry | Source::Verified | Source::Derived | Source::Rejected)
-        );
-        counts.late_entries += usize::from(source == Some(Source::LateEntry));
-        match (status, source) {
-            (_, Some(Source::Unverified)) => counts.unverified += 1,
-            (Some(s), _) if attended(s) && proven => {
-                counts.present += 1;
-                counts.self_checked += usize::from(source == Some(Source::Verified));
-                counts.late += usize::from(s == AttendanceStatus::Late);
-                counts.left_early += usize::from(s == AttendanceStatus::LeftEarly);
-            }
-            (Some(AttendanceStatus::Leave), _) => counts.leave += 1,
-            (Some(AttendanceStatus::Absent), _) => counts.absent += 1,
-            _ => counts.waiting += 1,
-        }
-        if let (Some(rule), Some(m)) = (quorum_rule, &known)
-            && rule.counts(m)
-        {
-            entitled += 1;
-            entitled_present += usize::from(status.is_some_and(attended) && proven);
-        }
         let check_in = check.map(|c| c.value.clone());
-        rows.push(Row {
+        Row {
             member: id.clone(),
-            name: known.as_ref().map_or_else(|| id.to_string(), |m| m.fields.name.clone()),
-            group: known.as_ref().map(|m| m.fields.group.clone()).unwrap_or_default(),
+            name: known.map_or_else(|| id.to_string(), |m| m.fields.name.clone()),
+            group: known.map(|m| m.fields.group.clone()).unwrap_or_default(),
             status,
             source,
             at,
-            shared_device: check_in.as_ref().is_some_and(|c| devices.get(c.device.as_str()).copied().unwrap_or(0) > 1),
-            device_owner: check_in.as_ref().and_then(|c| state.devices.get(&c.device).cloned()),
+            shared_device: check_in
+                .as_ref()
+                .is_some_and(|c| self.devices.get(c.device.as_str()).copied().unwrap_or(0) > 1),
+            device_owner: check_in.as_ref().and_then(|c| self.state.devices.get(&c.device).cloned()),
             check_in,
             leave,
-            make_up: state.make_ups.get(&key).cloned(),
-            in_role: in_role.contains(id),
-        });
+            make_up: self.make_ups.get(id).map(|m| m.value.clone()),
+            in_role,
+        }
     }
-    // Roster order: 党小组, then post (书记 first), then name by pinyin.
-    rows.sort_by_cached_key(|r| {
-        let role = state.member(&r.member).map(|m| m.fields.role);
-        crate::roster_order::member_order(&r.group, role, &r.name, &r.member)
-    });
-    let quorum = quorum_rule.map(|rule| {
-        let (met, needed) = more_than_half(entitled_present, entitled);
-        Quorum { rule, entitled, present: entitled_present, needed, met }
-    });
-    Sheet { rows, counts, quorum }
 }
 
 fn member_regs<'a, V>(

@@ -181,3 +181,46 @@ fn sheets_hours_and_class_reports_list_people_in_roster_order() {
     let names: Vec<String> = report.lines.iter().map(|l| state.member(&l.member).unwrap().fields.name).collect();
     assert_eq!(names, want, "the class report");
 }
+
+/// `sheet::row` (what a command about one member reads) is the sheet's own
+/// row for every expected member, and nothing for anyone else.
+#[test]
+fn one_row_is_the_sheets_row() {
+    let mut records = Records::default();
+    let mut n = 0;
+    let mut add = |records: &mut Records, payload: Payload| {
+        n += 1;
+        records.record(stamp(n), payload);
+    };
+    let ids = ["王建国", "刘芳", "陈明"]
+        .iter()
+        .enumerate()
+        .map(|(n, name)| {
+            let id = MemberId(format!("m{n}"));
+            let fields = MemberDraft { name: (*name).into(), group: format!("第{}党小组", 3 - n), ..MemberDraft::default() }
+                .validate()
+                .unwrap();
+            add(&mut records, Payload::MemberAdded { member: id.clone(), fields });
+            id
+        })
+        .collect::<Vec<_>>();
+    let meeting = MeetingId("mt1".into());
+    let changes = vec![
+        V::Kind(MeetingKind::General),
+        V::Topic("支部党员大会".into()),
+        V::Start(1_772_000_000),
+        V::Audience(Audience::Branch),
+        V::Status(MeetingStatus::Planned),
+    ];
+    add(&mut records, Payload::MeetingSaved { meeting: meeting.clone(), changes });
+    let state = records.state();
+    let settings = state.settings();
+    let m = state.meeting(&meeting).unwrap();
+    let whole = sheet::sheet(state, &m, &settings, None);
+    assert_eq!(whole.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["陈明", "刘芳", "王建国"]);
+    for id in &ids {
+        let row = sheet::row(state, &m, &settings, None, id);
+        assert_eq!(row.as_ref(), whole.rows.iter().find(|r| &r.member == id), "{id:?}");
+    }
+    assert_eq!(sheet::row(state, &m, &settings, None, &MemberId("nobody".into())), None);
+}

@@ -119,7 +119,7 @@ pub fn make_up(
 ) -> Result<Change, CheckInProblem> {
     let meeting = meeting(state, id)?;
     let settings = state.settings();
-    let row = sheet::sheet(state, &meeting, &settings, secret).rows.into_iter().find(|r| &r.member == member);
+    let row = sheet::row(state, &meeting, &settings, secret, member);
     let missed = row.and_then(|r| r.status).is_some_and(|s| !sheet::attended(s));
     let today = settings.zone.local(act.now()).date();
     let day = settings.zone.local(meeting.start).date();

@@ -341,6 +341,20 @@ impl Meeting {
         }
     }
 
+    /// The expected attendees with what the roster knows of them (`None`
+    /// for someone a held meeting froze who is no longer on it).
+    pub fn expected_members(&self, state: &State) -> Vec<(MemberId, Option<Member>)> {
+        match &self.status {
+            MeetingStatus::Held { expected } => expected.iter().map(|id| (id.clone(), state.member(id))).collect(),
+            _ => state
+                .members()
+                .into_iter()
+                .filter(|m| !m.archived && self.audience.includes(m))
+                .map(|m| (m.id.clone(), Some(m)))
+                .collect(),
+        }
+    }
+
     /// Whether it has been held.
     pub fn is_held(&self) -> bool {
         matches!(self.status, MeetingStatus::Held { .. })

@@ -315,12 +315,11 @@ impl State {
 
     /// Members with a known name, archived ones included.
     pub fn members(&self) -> Vec<Member> {
-        self.members
-            .iter()
-            .filter_map(|(id, record)| {
-                Some(Member { id: id.clone(), fields: record.fields()?, archived: record.is_archived() })
-            })
-            .collect()
+        let mut list = Vec::with_capacity(self.members.len());
+        list.extend(self.members.iter().filter_map(|(id, record)| {
+            Some(Member { id: id.clone(), fields: record.fields()?, archived: record.is_archived() })
+        }));
+        list
     }
 
     /// Active members (not archived) by name in pinyin order: for pickers.
