@@ -202,7 +202,9 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
         .iter()
         .zip(&rows)
         .enumerate()
-        .map(|(at, (e, r))| (ranks[groups(e)], e.1.as_ref().map(|m| m.fields.role), crate::search::sort_key(&r.name), &e.0, at))
+        .map(|(at, (e, r))| {
+            (ranks[groups(e)], e.1.as_ref().map(|m| m.fields.role), crate::search::sort_key(&r.name), &e.0, at)
+        })
         .collect();
     keys.sort_unstable();
     let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();

@@ -197,9 +197,10 @@ fn one_row_is_the_sheets_row() {
         .enumerate()
         .map(|(n, name)| {
             let id = MemberId(format!("m{n}"));
-            let fields = MemberDraft { name: (*name).into(), group: format!("第{}党小组", 3 - n), ..MemberDraft::default() }
-                .validate()
-                .unwrap();
+            let fields =
+                MemberDraft { name: (*name).into(), group: format!("第{}党小组", 3 - n), ..MemberDraft::default() }
+                    .validate()
+                    .unwrap();
             add(&mut records, Payload::MemberAdded { member: id.clone(), fields });
             id
         })
