@@ -5,15 +5,16 @@
 
 use crate::date::Date;
 use crate::ids::{ClassId, MeetingId, MemberId};
-use crate::roster::Status;
 use crate::state::{Member, State};
 use crate::table::Table;
 use crate::zone::{Zone, parse_hm};
 use serde::{Deserialize, Serialize};
 
 mod draft;
+mod quorum;
 
 pub use draft::*;
+pub use quorum::*;
 
 /// The kinds of meeting a branch holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -373,29 +374,4 @@ impl Meeting {
             _ => None,
         }
     }
-}
-
-/// Which members count toward a quorum.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum QuorumRule {
-    /// 党员大会: more than half of members with voting rights (正式党员).
-    VotingMembers,
-    /// 支委会: more than half of committee members.
-    CommitteeMembers,
-}
-
-impl QuorumRule {
-    /// Whether a member counts toward this quorum.
-    pub fn counts(self, member: &Member) -> bool {
-        match self {
-            QuorumRule::VotingMembers => member.fields.status == Status::Full,
-            QuorumRule::CommitteeMembers => member.fields.role.is_committee(),
-        }
-    }
-}
-
-/// "More than half": present × 2 > entitled. Returns (met, fewest present
-/// that would meet it).
-pub fn more_than_half(present: usize, entitled: usize) -> (bool, usize) {
-    (entitled > 0 && present * 2 > entitled, entitled / 2 + 1)
 }
