@@ -558,6 +558,8 @@ function density(seed, stored) {
   const years = (units, rosterUnits) => (CONFIG.quotaUnits - rosterUnits) / ((units - rosterUnits) / seed.years);
   const snap = JSON.parse(seed.storage['zhibu:snap']).snapshot;
   const part = (v) => Buffer.byteLength(JSON.stringify(v ?? null));
+  // Meetings: `mt` since schema 9, `ext.mtg` before.
+  const meetings = snap.mt ?? snap.ext?.mtg;
   return {
     records,
     app: {
@@ -569,9 +571,9 @@ function density(seed, stored) {
       // Where the bytes are, in the seeded snapshot.
       parts: {
         attendance: part(snap.att),
-        meetings: part(snap.ext?.mtg),
+        meetings: part(meetings),
         members: part(snap.mem) + part(snap.ids),
-        other: Buffer.byteLength(seed.storage['zhibu:snap']) - part(snap.att) - part(snap.ext?.mtg) - part(snap.mem) - part(snap.ids),
+        other: Buffer.byteLength(seed.storage['zhibu:snap']) - part(snap.att) - part(meetings) - part(snap.mem) - part(snap.ids),
       },
     },
     baseline: {

@@ -1,15 +1,17 @@
 //! The versioned JSON document: what is stored in the browser, exported as a
 //! backup, and imported.
 //!
-//! `{"schema": 8, "snapshot": {…}, "events": […]}`. Version 1 (the first
+//! `{"schema": 9, "snapshot": {…}, "events": […]}`. Version 1 (the first
 //! layout: `{"version": 1, "events": […]}`, no snapshot) migrates forward;
-//! versions 2 (roster and marks only), 3 (meetings), 4, 5, 6 and 7 read as they
-//! are, since 3 to 8 only added events, fields, values and the snapshot's
+//! versions 2 (roster and marks only), 3 (meetings), 4, 5, 6, 7 and 8 read as
+//! they are, since 3 to 8 only added events, fields, values and the snapshot's
 //! `ext` tables (4: training classes, 学时 settings, self-study; 5: paper
 //! ballots on the roll, `Voter::Paper`; 6: a round ended without a result,
 //! `Stage::NoResult`; 7: a meeting's 讲课人 and 记录人, the branch's 上级党委
 //! — values an older app cannot read; 8: 民主评议, an appraisal's rules,
-//! stage, rating ballots, 自评, 互评 and 组织评定). A
+//! stage, rating ballots, 自评, 互评 and 组织评定), and 9 stores the snapshot's
+//! meetings compactly (`mt`, see `snapshot::meetings`) where 8 kept them in
+//! `ext.mtg`, which a snapshot still reads. A
 //! newer or unreadable document is refused with a message that names what is
 //! wrong, and the caller keeps the text untouched.
 
@@ -24,7 +26,7 @@ use serde_json::{Map, Value, json};
 use std::fmt;
 
 /// The schema version this build writes.
-pub const SCHEMA: u64 = 8;
+pub const SCHEMA: u64 = 9;
 
 /// Top-level keys of a current document.
 const KNOWN_KEYS: [&str; 3] = ["schema", "snapshot", "events"];

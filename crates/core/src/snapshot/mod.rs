@@ -14,6 +14,8 @@ use crate::state::{MemberRecord, State};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
+mod meetings;
+
 /// Values per attendance mark in a meeting's flat list.
 const MARK_WIDTH: usize = 5;
 
@@ -29,7 +31,10 @@ pub(crate) struct Snap {
     mem: Vec<MemberSnap>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     att: Vec<MeetingSnap>,
-    /// Meetings, settings, check-ins, leave, make-up: few, stored plainly.
+    /// Meetings (schema 9; before, plainly in `ext.mtg`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    mt: Vec<meetings::MeetingRegs>,
+    /// Settings, check-ins, leave, make-up and the rest: few, stored plainly.
     #[serde(default, skip_serializing_if = "is_default")]
     ext: crate::state::Extras,
 }
@@ -138,6 +143,8 @@ pub(crate) fn encode(state: &State) -> Snap {
             a: encode_reg(&rec.archived, &mut dev),
         });
     }
+    // After the members: a held meeting's 应到 is then one run of indices.
+    let mt = meetings::encode(&state.ext.meetings, &mut dev, &mut ids);
     let mut att = Vec::new();
     for (meeting, marks) in &state.attendance {
         let all = marks
@@ -163,7 +170,8 @@ pub(crate) fn encode(state: &State) -> Snap {
         }
         att.push(MeetingSnap { m: meeting.clone(), c: base_clock, t: base_at, r, h });
     }
-    Snap { clk: state.max_clock, dev: dev.list, ids: ids.list, mem, att, ext: state.ext.clone() }
+    let ext = crate::state::Extras { meetings: BTreeMap::new(), ..state.ext.clone() };
+    Snap { clk: state.max_clock, dev: dev.list, ids: ids.list, mem, att, mt, ext }
 }
 
 fn encode_reg<T: Clone>(lww: &Option<Lww<T>>, dev: &mut Interner<DeviceId>) -> Option<Reg<T>> {
@@ -194,6 +202,7 @@ pub(crate) fn decode(snap: Snap) -> Result<State, SnapshotError> {
         return Err(SnapshotError("register clock out of range".into()));
     }
     let mut state = State { max_clock: snap.clk, ext: snap.ext, ..State::default() };
+    meetings::decode(snap.mt, &mut state.ext.meetings, &device, &snap.ids)?;
     for m in snap.mem {
         let rec = MemberRecord {
             name: decode_reg(m.n, &device)?,
