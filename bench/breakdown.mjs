@@ -45,7 +45,9 @@ const nameAt = cols.indexOf('Name');
 const sizeAt = cols.indexOf('ShallowSize');
 
 /** The bucket an item's bytes go to. */
-function bucket(name) {
+function bucket(raw) {
+  // Symbols carry each crate's hash (`zhibu_core[9786687e06e65f5f]::event`).
+  const name = raw.replace(/\[[0-9a-f]{16}\]/g, '');
   // Left out: sections that wasm-bindgen or wasm-opt remove.
   if (/function names|__wasm_bindgen_unstable|__wbindgen_describe/.test(name)) return null;
   if (name.startsWith('data segment')) return 'data (constants, tables, texts)';

@@ -122,10 +122,10 @@ pub fn SheetList(view: View, sheet: SheetMemo, filter: RwSignal<String>) -> impl
         <p class="message" role="status" data-testid="sheet-message">{move || notice.get()}</p>
         <ol class="sheet-list" data-testid="sheet">
             <For
-                each=move || members.get()
-                key=|member: &MemberId| member.clone()
-                children=move |member: MemberId| {
-                    view! { <SheetRow member sheet meeting=meeting.clone() organizer held zone filter make_up_for late_ask notice/> }
+                each=move || members.get().into_iter().enumerate()
+                key=|(_, member): &(usize, MemberId)| member.clone()
+                children=move |(index, member): (usize, MemberId)| {
+                    view! { <SheetRow member index sheet meeting=meeting.clone() organizer held zone filter make_up_for late_ask notice/> }
                 }
             />
         </ol>

@@ -13,12 +13,14 @@ use zhibu_core::ids::MemberId;
 use zhibu_core::marking::MarkProblem;
 use zhibu_core::meetings::Meeting;
 use zhibu_core::search::NameKey;
-use zhibu_core::sheet::{self, Source};
+use zhibu_core::sheet::{self, Row, Source};
 
 /// One member's line: redrawn when its own row of the sheet changes.
 #[component]
 pub fn SheetRow(
     member: MemberId,
+    /// Where the member's row was on the sheet when this line was made.
+    index: usize,
     sheet: SheetMemo,
     meeting: Meeting,
     organizer: bool,
@@ -32,8 +34,20 @@ pub fn SheetRow(
     let i18n = use_i18n();
     let session = use_session();
     let this = member.clone();
-    let row =
-        Memo::new(move |_| sheet.with(|s| s.as_ref().and_then(|s| s.rows.iter().find(|r| r.member == this).cloned())));
+    // Each tap rebuilds the sheet and asks all its rows: the row is looked
+    // for where it was (the order rarely changes) and cloned only when it
+    // changed, so an unchanged row costs one comparison.
+    let row = Memo::new_owning(move |prev: Option<Option<Row>>| {
+        sheet.with(|s| {
+            let now = s.as_ref().and_then(|s| {
+                s.rows.get(index).filter(|r| r.member == this).or_else(|| s.rows.iter().find(|r| r.member == this))
+            });
+            match prev {
+                Some(prev) if prev.as_ref() == now => (prev, false),
+                _ => (now.cloned(), true),
+            }
+        })
+    });
     // Found by characters, pinyin or initials, as on the roster; the key is
     // made once per name, not per mark.
     let name = Memo::new(move |_| row.with(|r| r.as_ref().map(|r| r.name.clone()).unwrap_or_default()));
