@@ -86,6 +86,11 @@ const pinyin = await readFile(join(source, 'crates', 'core', 'src', 'pinyin_tabl
 files.pinyin = `pinyin-${hash16(pinyin)}.bin`;
 await writeFile(join(dist, files.pinyin), pinyin);
 
+// The English texts, fetched when English is wanted (src/english.rs).
+const english = await readFile(join(source, 'locales', 'en.json'));
+files.english = `en-${hash16(english)}.json`;
+await writeFile(join(dist, files.english), english);
+
 // 4. The start script: instantiate, expose the bindings (the bench calls
 // them), as trunk's inline script did. On a later start the service worker
 // holds the pinyin table: it is read while the wasm instantiates, so the
@@ -117,6 +122,7 @@ const head = [
   `<link rel="preload" href="/${files.wasm}" as="fetch" type="application/wasm" crossorigin>`,
   `<script type="module" src="/${files.start}"></script>`,
   `<meta name="zhibu-pinyin" content="/${files.pinyin}">`,
+  `<meta name="zhibu-en" content="/${files.english}">`,
 ].join('\n    ');
 index = index.replace('</head>', `  ${head}\n  </head>`);
 await writeFile(join(dist, 'index.html'), index);

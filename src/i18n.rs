@@ -32,25 +32,42 @@ impl Lang {
     }
 }
 
-fn table(lang: Lang) -> &'static HashMap<String, String> {
-    static ZH: OnceLock<HashMap<String, String>> = OnceLock::new();
-    static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
-    let (cell, text) = match lang {
-        Lang::Zh => (&ZH, include_str!("../locales/zh-CN.json")),
-        Lang::En => (&EN, include_str!("../locales/en.json")),
-    };
-    // The files are checked by a tidy test; a parse failure cannot ship.
-    cell.get_or_init(|| serde_json::from_str(text).unwrap_or_default())
+/// A locale file's texts (checked by a tidy test; a parse failure cannot
+/// ship, and would read as no texts).
+pub(crate) fn parse(text: &str) -> HashMap<String, String> {
+    serde_json::from_str(text).unwrap_or_default()
 }
 
-/// The text for `key`; falls back to Chinese, then to the key itself.
+fn chinese() -> &'static HashMap<String, String> {
+    static ZH: OnceLock<HashMap<String, String>> = OnceLock::new();
+    ZH.get_or_init(|| parse(include_str!("../locales/zh-CN.json")))
+}
+
+fn table(lang: Lang) -> Option<&'static HashMap<String, String>> {
+    match lang {
+        Lang::Zh => Some(chinese()),
+        Lang::En => crate::english::table(),
+    }
+}
+
+/// The text for `key`; falls back to Chinese (also while the English texts
+/// are not here, `english`), then to the key itself.
 pub fn text(lang: Lang, key: &str) -> String {
-    table(lang).get(key).or_else(|| table(Lang::Zh).get(key)).cloned().unwrap_or_else(|| key.to_owned())
+    table(lang).and_then(|t| t.get(key)).or_else(|| chinese().get(key)).cloned().unwrap_or_else(|| key.to_owned())
 }
 
 /// The text for `key` with `{name}` placeholders filled.
 pub fn format(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
     args.iter().fold(text(lang, key), |acc, (name, value)| acc.replace(&format!("{{{name}}}"), &value.to_string()))
+}
+
+/// The language to start in: the remembered choice, else the browser's,
+/// else Chinese.
+pub fn wanted() -> Lang {
+    let remembered = crate::storage::pref("lang").and_then(|t| Lang::from_tag(&t));
+    let browser =
+        web_sys::window().and_then(|w| w.navigator().language()).filter(|l| l.starts_with("en")).map(|_| Lang::En);
+    remembered.or(browser).unwrap_or(Lang::Zh)
 }
 
 /// The language signal, shared through context.
@@ -61,17 +78,26 @@ pub struct I18n {
 }
 
 impl I18n {
-    /// Starts with the remembered choice, else the browser's, else Chinese.
+    /// Starts in [`wanted`].
     pub fn new() -> I18n {
-        let remembered = crate::storage::pref("lang").and_then(|t| Lang::from_tag(&t));
-        let browser =
-            web_sys::window().and_then(|w| w.navigator().language()).filter(|l| l.starts_with("en")).map(|_| Lang::En);
-        I18n { lang: RwSignal::new(remembered.or(browser).unwrap_or(Lang::Zh)) }
+        I18n { lang: RwSignal::new(wanted()) }
     }
 
-    /// Switches and remembers the language.
+    /// Remembers the language and switches to it (English once its texts
+    /// are fetched, if they are not here yet).
     pub fn set(self, lang: Lang) {
         crate::storage::set_pref("lang", lang.tag());
+        if lang == Lang::En && !crate::english::ready() {
+            leptos::task::spawn_local(async move {
+                crate::english::fetch().await;
+                self.show(lang);
+            });
+        } else {
+            self.show(lang);
+        }
+    }
+
+    fn show(self, lang: Lang) {
         self.lang.set(lang);
         self.apply_to_document();
     }

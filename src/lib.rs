@@ -12,6 +12,7 @@ pub mod chunks;
 pub mod components;
 pub mod context;
 pub mod download;
+pub mod english;
 pub mod i18n;
 pub mod pages;
 pub mod pinyin;

@@ -9,11 +9,20 @@ extern "C" {
 
 fn main() {
     console_error_panic_hook::set_once();
-    if zhibu::pinyin::reading_early() {
-        // A later start: the table comes from the service worker's cache
-        // while the page is still loading (src/pinyin.rs).
-        wasm_bindgen_futures::spawn_local(async {
-            zhibu::pinyin::early().await;
+    // A start in English waits for its texts (src/english.rs), so the first
+    // screen is drawn in the language it stays in.
+    let english = zhibu::i18n::wanted() == zhibu::i18n::Lang::En && !zhibu::english::ready();
+    let pinyin = zhibu::pinyin::reading_early();
+    if english || pinyin {
+        wasm_bindgen_futures::spawn_local(async move {
+            if english {
+                zhibu::english::fetch().await;
+            }
+            if pinyin {
+                // A later start: the table comes from the service worker's
+                // cache while the page is still loading (src/pinyin.rs).
+                zhibu::pinyin::early().await;
+            }
             start();
         });
     } else {

@@ -65,16 +65,12 @@ pub fn fetch_after_first_screen() {
         mark_ready();
         return;
     }
-    let Some(url) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("meta[name=zhibu-pinyin]").ok().flatten())
-        .and_then(|m| m.get_attribute("content"))
-    else {
+    let Some(url) = crate::platform::meta("zhibu-pinyin") else {
         leptos::logging::warn!("pinyin: no table named in index.html; search by characters only");
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
-        match fetch(&url).await.map(pinyin_table::install) {
+        match crate::platform::fetch_bytes(&url).await.map(pinyin_table::install) {
             Ok(Ok(())) => {
                 mark_ready();
                 ON_ARRIVAL.with(|f| {
@@ -89,14 +85,4 @@ pub fn fetch_after_first_screen() {
             Err(e) => leptos::logging::warn!("pinyin: {url} could not be fetched: {e:?}"),
         }
     });
-}
-
-async fn fetch(url: &str) -> Result<Vec<u8>, wasm_bindgen::JsValue> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await?.dyn_into()?;
-    if !response.ok() {
-        return Err(format!("HTTP {}", response.status()).into());
-    }
-    let buffer = JsFuture::from(response.array_buffer()?).await?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

@@ -1,5 +1,5 @@
 //! Small doors to the browser: clock, randomness, reading a chosen file,
-//! printing (downloads are `download`).
+//! fetching one of the app's own files, printing (downloads are `download`).
 
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -47,4 +47,28 @@ pub fn print() {
     if let Some(w) = web_sys::window() {
         let _ = w.print();
     }
+}
+
+/// One of the app's own files, fetched (the service worker answers from its
+/// cache once it holds it).
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, JsValue> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await?.dyn_into()?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()).into());
+    }
+    let buffer = JsFuture::from(response.array_buffer()?).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The `content` of `<meta name="…">` in the page (where the release build
+/// names its hashed files).
+pub fn meta(name: &str) -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .query_selector(&format!("meta[name={name}]"))
+        .ok()
+        .flatten()?
+        .get_attribute("content")
 }

@@ -254,12 +254,12 @@ pub fn build_release(sh: &Shell, wasm: &Wasm) -> Result<ExitStatus> {
 
 /// The size gate's limits, gzip -9 bytes. Issue 16's budgets are 200 KB for
 /// the first screen and 700 KB for the whole app; the gate holds what has
-/// been reached so far (598,533 / 1,262,449 with std built for
-/// immediate abort on the rustup route; ≈ 36 KB more where that route or
-/// rust-src is missing, and the Debian toolchain differs a little), so no
-/// change can silently regress, and comes down toward the budgets as the
-/// work goes on.
-pub const FIRST_SCREEN_LIMIT: u64 = 680_000;
+/// been reached so far (631,052 / 1,377,955 with std built for
+/// immediate abort on the rustup route, the English texts fetched on
+/// demand; ≈ 36 KB more where that route or rust-src is missing, and the
+/// Debian toolchain differs a little), so no change can silently regress,
+/// and comes down toward the budgets as the work goes on.
+pub const FIRST_SCREEN_LIMIT: u64 = 670_000;
 pub const WHOLE_APP_LIMIT: u64 = 1_400_000;
 /// Issue 16's budgets, reported beside the limits.
 pub const FIRST_SCREEN_BUDGET: u64 = 200_000;
