@@ -6,7 +6,11 @@
 //! the stored size of the roster alone (the part that does not grow with
 //! time) and the baseline, the same records as plain JSON.
 //!
-//!     cargo run --release -p zhibu-core --example bench_seed -- OUT.json
+//!     cargo run --release -p zhibu-core --example bench_seed -- OUT.json [NEXT_START]
+//!
+//! NEXT_START (Unix seconds, whole minutes) is when the planned meeting the
+//! check-in figure taps on starts; the bench gives now, since marks are
+//! taken only inside a meeting's window.
 
 use serde_json::json;
 
@@ -20,7 +24,8 @@ fn units(s: &str) -> usize {
 
 fn main() {
     let out = std::env::args().nth(1).unwrap_or_else(|| "target/bench/seed.json".into());
-    let seeded = seed::build();
+    let next_start = std::env::args().nth(2).map(|s| s.parse::<i64>().expect("NEXT_START: Unix seconds"));
+    let seeded = seed::build_with(next_start);
     let stored_bytes = seeded.stored_bytes();
     let seed::Seed { records, marks, storage, roster_stored, next } = seeded;
     let (plain, plain_roster, plain_marks) = seed::plain_json(&records, &marks);

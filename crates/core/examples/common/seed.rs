@@ -178,8 +178,16 @@ impl Seed {
     }
 }
 
-/// Builds the seeded branch.
+/// Builds the seeded branch, its planned meeting a week after the last
+/// held one.
 pub fn build() -> Seed {
+    build_with(None)
+}
+
+/// Builds the seeded branch; `next_start` (Unix seconds, whole minutes)
+/// puts the planned meeting then instead: the check-in figure taps on it,
+/// and marks are taken only inside its window, so the bench starts it now.
+pub fn build_with(next_start: Option<i64>) -> Seed {
     let mut rng = Lcg(0x00B3_261E);
     let mut records = Records::default();
     // Two organizer devices over the years, then the last page load's writer.
@@ -231,7 +239,7 @@ pub fn build() -> Seed {
     // its events sit in its log. The check-in figure taps on this meeting.
     let mut last = Writer::new((FIRST_MEETING + (YEARS * 365) as i64 * 86_400) * 1000, &mut rng);
     let next = MeetingId::generate(last.unix_ms as u64, rng.bytes16());
-    let next_start = last.unix_ms / 1000 + 7 * 86_400;
+    let next_start = next_start.unwrap_or(last.unix_ms / 1000 + 7 * 86_400);
     meeting(&mut records, &mut last, &mut rng, &next, next_start, false);
     let log: BTreeMap<_, Event> = records.pending().map(|e| (e.id.clone(), e.clone())).collect();
 
