@@ -8,6 +8,9 @@ use leptos::prelude::*;
 use zhibu_core::meetings::Meeting;
 use zhibu_core::sheet;
 
+/// Past meetings shown at first, and added by each 显示更早的会议.
+const PAST_PAGE: usize = 20;
+
 /// The meetings list.
 #[component]
 pub fn MeetingsPage() -> impl IntoView {
@@ -15,20 +18,25 @@ pub fn MeetingsPage() -> impl IntoView {
     let session = use_session();
     let now = platform::now_ms() / 1000;
     let organizer = Memo::new(move |_| session.with(|s| s.is_organizer()));
+    // Past meetings come a page at a time, newest first: each line's counts
+    // are its sheet, and ten years of meetings drawn at once kept a phone
+    // busy for most of a second.
+    let shown = RwSignal::new(PAST_PAGE);
     let lists = Memo::new(move |_| {
         session.with(|s| {
             let state = s.records().state();
             let settings = state.settings();
             let key = s.organizer_key();
-            let (mut upcoming, mut past) = (Vec::new(), Vec::new());
-            for m in state.meetings() {
+            let line = |m: Meeting| {
                 let sheet = sheet::sheet(state, &m, &settings, key.as_ref());
                 let no_quorum = m.is_held() && sheet.quorum.is_some_and(|q| !q.met);
-                let line = (m.clone(), sheet.counts.expected, sheet.counts.present, no_quorum);
-                if m.is_held() || m.is_cancelled() || m.end() < now { past.push(line) } else { upcoming.push(line) }
-            }
-            past.reverse();
-            (upcoming, past, settings.zone)
+                (m, sheet.counts.expected, sheet.counts.present, no_quorum)
+            };
+            let (past, upcoming): (Vec<Meeting>, Vec<Meeting>) =
+                state.meetings().into_iter().partition(|m| m.is_held() || m.is_cancelled() || m.end() < now);
+            let earlier = past.len().saturating_sub(shown.get());
+            let past: Vec<_> = past.into_iter().rev().take(shown.get()).map(line).collect();
+            (upcoming.into_iter().map(line).collect::<Vec<_>>(), past, settings.zone, earlier)
         })
     });
     let item = move |(m, expected, present, no_quorum): (Meeting, usize, usize, bool)| {
@@ -92,6 +100,22 @@ pub fn MeetingsPage() -> impl IntoView {
                 } else {
                     view! { <ul class="meeting-list">{list.into_iter().map(item).collect_view()}</ul> }.into_any()
                 }
+            }}
+            {move || {
+                let earlier = lists.with(|l| l.3);
+                (earlier > 0)
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button"
+                                data-testid="more-meetings"
+                                on:click=move |_| shown.update(|n| *n += PAST_PAGE)
+                            >
+                                {move || i18n.fmt("meetings.more", &[("count", &earlier)])}
+                            </button>
+                        }
+                    })
             }}
         </section>
     }

@@ -293,3 +293,31 @@ test('a branch too large for one QR gives each member a personal join code', asy
   await expect(phone.getByTestId('my-meeting')).toContainText('第四季度党员大会');
   await phoneContext.close();
 });
+
+test('past meetings come twenty at a time, newest first, with the rest a tap away', async ({ page }, testInfo) => {
+  // A backup holding 25 meetings that ended, one a week back from today.
+  const now = Date.now();
+  const events = Array.from({ length: 25 }, (_, n) => {
+    const start = Math.floor((now - (n + 1) * 7 * 86_400_000) / 60_000) * 60;
+    const id = `01JPASTMEETING${String(n).padStart(12, '0')}`;
+    const changes = [{ kind: 'study' }, { topic: `第${25 - n}次学习` }, { start }, { minutes: 90 }, { audience: 'branch' }, { status: 'planned' }];
+    return { i: `01JPASTEVENT${String(n).padStart(14, '0')}`, d: 'e2e-backup', c: n + 1, w: now - 1000 + n, p: { t: 'meeting_saved', meeting: id, changes } };
+  });
+  const file = testInfo.outputPath('meetings.json');
+  fs.writeFileSync(file, JSON.stringify({ schema: 9, events }));
+  const app = new App(page);
+  await app.open();
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('import-json').setInputFiles(file);
+  await expect(page.getByTestId('backup-result')).toContainText('已导入');
+  await page.getByTestId('nav-meetings').click();
+  const items = page.getByTestId('meeting-item');
+  await expect(items).toHaveCount(20);
+  await expect(items.first()).toContainText('第25次学习');
+  await expect(items.last()).toContainText('第6次学习');
+  await expect(page.getByTestId('more-meetings')).toHaveText('显示更早的会议（还有 5 场）');
+  await page.getByTestId('more-meetings').click();
+  await expect(items).toHaveCount(25);
+  await expect(items.last()).toContainText('第1次学习');
+  await expect(page.getByTestId('more-meetings')).toHaveCount(0);
+});

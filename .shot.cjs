@@ -1,0 +1,21 @@
+const { chromium } = require('./node_modules/playwright');
+const fs = require('fs');
+(async () => {
+  const seed = JSON.parse(fs.readFileSync('target/bench/seed.json', 'utf8'));
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('console', (m) => console.log('console:', m.text().slice(0, 300)));
+  await page.goto('http://127.0.0.1:9311/manifest.webmanifest');
+  await page.evaluate((pairs) => { localStorage.clear(); for (const [k, v] of pairs) localStorage.setItem(k, v); }, Object.entries(seed.storage));
+  await page.goto(`http://127.0.0.1:9311/#/meeting/${seed.meeting}`);
+  await page.waitForSelector('[data-testid="sheet-row"]', { timeout: 60000 });
+  const row = page.locator('[data-testid="sheet-row"]').first();
+  console.log('before', await row.getAttribute('data-status'));
+  await row.locator('[data-testid="mark-present"]').click();
+  await page.waitForTimeout(1500);
+  console.log('after', await row.getAttribute('data-status'));
+  console.log((await row.innerHTML()).slice(0, 1500));
+  console.log('message', await page.getByTestId('sheet-message').textContent());
+  await browser.close();
+})();
