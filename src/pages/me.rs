@@ -160,8 +160,9 @@ fn MyMeetings(member: MemberId, me: RwSignal<Option<MemberId>>, message: RwSigna
                     continue;
                 }
                 if m.is_held() || m.end() < now {
-                    let sheet = sheet::sheet(state, &m, &settings, key.as_ref());
-                    let row = sheet.rows.into_iter().find(|r| r.member == member_for_data);
+                    // Their own row only: a whole sheet per meeting was most of
+                    // this page's start on a phone with years of meetings.
+                    let row = sheet::row(state, &m, &settings, key.as_ref(), &member_for_data);
                     record.push((m, row));
                 } else {
                     // Only the meeting: each card follows its own row, so a
@@ -241,8 +242,7 @@ fn MyMeeting(
         session.with(|s| {
             let state = s.records().state();
             let m = state.meeting(&id_row)?;
-            let sheet = sheet::sheet(state, &m, &state.settings(), s.organizer_key().as_ref());
-            sheet.rows.into_iter().find(|r| r.member == member_row)
+            sheet::row(state, &m, &state.settings(), s.organizer_key().as_ref(), &member_row)
         })
     });
     let status = move || row.with(|r| r.as_ref().and_then(|r| r.status));

@@ -19,8 +19,8 @@ pub fn MeetingsPage() -> impl IntoView {
     let now = platform::now_ms() / 1000;
     let organizer = Memo::new(move |_| session.with(|s| s.is_organizer()));
     // Past meetings come a page at a time, newest first: each line's counts
-    // are its sheet, and ten years of meetings drawn at once kept a phone
-    // busy for most of a second.
+    // are its sheet's (`sheet::summary`), and ten years of meetings counted
+    // at once kept a phone busy for most of a second.
     let shown = RwSignal::new(PAST_PAGE);
     let lists = Memo::new(move |_| {
         session.with(|s| {
@@ -28,9 +28,9 @@ pub fn MeetingsPage() -> impl IntoView {
             let settings = state.settings();
             let key = s.organizer_key();
             let line = |m: Meeting| {
-                let sheet = sheet::sheet(state, &m, &settings, key.as_ref());
-                let no_quorum = m.is_held() && sheet.quorum.is_some_and(|q| !q.met);
-                (m, sheet.counts.expected, sheet.counts.present, no_quorum)
+                let (counts, quorum) = sheet::summary(state, &m, &settings, key.as_ref());
+                let no_quorum = m.is_held() && quorum.is_some_and(|q| !q.met);
+                (m, counts.expected, counts.present, no_quorum)
             };
             let (past, upcoming): (Vec<Meeting>, Vec<Meeting>) =
                 state.meetings().into_iter().partition(|m| m.is_held() || m.is_cancelled() || m.end() < now);

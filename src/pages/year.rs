@@ -30,8 +30,8 @@ pub fn YearPage(year: Option<i32>) -> impl IntoView {
             ledger::held_in(state, year, zone)
                 .into_iter()
                 .map(|m| {
-                    let sheet = sheet::sheet(state, &m, &settings, s.organizer_key().as_ref());
-                    (m, sheet.counts, sheet.quorum.map(|q| q.met))
+                    let (counts, quorum) = sheet::summary(state, &m, &settings, s.organizer_key().as_ref());
+                    (m, counts, quorum.map(|q| q.met))
                 })
                 .collect::<Vec<_>>()
         })

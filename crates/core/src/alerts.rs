@@ -221,7 +221,7 @@ pub fn monthly_rates(state: &State, year: i32, settings: &Settings, secret: Opti
     let mut sums = [(0usize, 0usize); 12];
     for meeting in held(state, Some(year), settings.zone) {
         let month = usize::from(settings.zone.local(meeting.start).month) - 1;
-        let counts = sheet::sheet(state, &meeting, settings, secret).counts;
+        let (counts, _) = sheet::summary(state, &meeting, settings, secret);
         sums[month].0 += counts.present;
         sums[month].1 += counts.expected;
     }

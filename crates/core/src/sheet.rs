@@ -162,11 +162,56 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
     let expected = meeting.expected_members(state);
     let ids: Vec<MemberId> = expected.iter().map(|(id, _)| id.clone()).collect();
     let inputs = Inputs::new(state, meeting, settings, secret, &ids);
+    let mut rows = Vec::with_capacity(expected.len());
+    let (counts, quorum) = count(meeting, &expected, &inputs, |row| rows.push(row));
+    // Roster order: 党小组, then post (书记 first), then name by pinyin.
+    // Each group's key is made once, not once per row (the sheet is rebuilt
+    // on every tap at the door).
+    fn groups((_, m): &(MemberId, Option<crate::state::Member>)) -> &str {
+        m.as_ref().map_or("", |m| m.fields.group.as_str())
+    }
+    let ranks = crate::roster_order::group_ranks(expected.iter().map(groups));
+    // Sorted as small keys with the row's index: moving whole rows costs more.
+    let mut keys: Vec<_> = expected
+        .iter()
+        .zip(&rows)
+        .enumerate()
+        .map(|(at, (e, r))| {
+            (ranks[groups(e)], e.1.as_ref().map(|m| m.fields.role), crate::search::sort_key(&r.name), &e.0, at)
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
+    let rows = keys.iter().filter_map(|k| slots[k.4].take()).collect();
+    Sheet { rows, counts, quorum }
+}
+
+/// A sheet's counts and quorum without its rows in roster order: what a
+/// list of meetings shows per line (ordering is most of a sheet's work).
+pub fn summary(
+    state: &State,
+    meeting: &Meeting,
+    settings: &Settings,
+    secret: Option<&SecretKey>,
+) -> (Counts, Option<Quorum>) {
+    let expected = meeting.expected_members(state);
+    let ids: Vec<MemberId> = expected.iter().map(|(id, _)| id.clone()).collect();
+    let inputs = Inputs::new(state, meeting, settings, secret, &ids);
+    count(meeting, &expected, &inputs, |_| {})
+}
+
+/// Each expected member's row, handed to `keep` in the order expected, and
+/// what they add up to.
+fn count(
+    meeting: &Meeting,
+    expected: &[(MemberId, Option<crate::state::Member>)],
+    inputs: &Inputs,
+    mut keep: impl FnMut(Row),
+) -> (Counts, Option<Quorum>) {
     let mut counts = Counts { expected: expected.len(), ..Counts::default() };
     let quorum_rule = meeting.quorum_rule();
     let (mut entitled, mut entitled_present) = (0, 0);
-    let mut rows = Vec::with_capacity(expected.len());
-    for (id, known) in &expected {
+    for (id, known) in expected {
         let row = inputs.row(id, known.as_ref());
         let proven = row.proven();
         counts.late_entries += usize::from(row.source == Some(Source::LateEntry));
@@ -188,32 +233,13 @@ pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Opti
             entitled += 1;
             entitled_present += usize::from(row.status.is_some_and(attended) && proven);
         }
-        rows.push(row);
+        keep(row);
     }
-    // Roster order: 党小组, then post (书记 first), then name by pinyin.
-    // Each group's key is made once, not once per row (the sheet is rebuilt
-    // on every tap at the door).
-    fn groups((_, m): &(MemberId, Option<crate::state::Member>)) -> &str {
-        m.as_ref().map_or("", |m| m.fields.group.as_str())
-    }
-    let ranks = crate::roster_order::group_ranks(expected.iter().map(groups));
-    // Sorted as small keys with the row's index: moving whole rows costs more.
-    let mut keys: Vec<_> = expected
-        .iter()
-        .zip(&rows)
-        .enumerate()
-        .map(|(at, (e, r))| {
-            (ranks[groups(e)], e.1.as_ref().map(|m| m.fields.role), crate::search::sort_key(&r.name), &e.0, at)
-        })
-        .collect();
-    keys.sort_unstable();
-    let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
-    let rows = keys.iter().filter_map(|k| slots[k.4].take()).collect();
     let quorum = quorum_rule.map(|rule| {
         let (met, needed) = more_than_half(entitled_present, entitled);
         Quorum { rule, entitled, present: entitled_present, needed, met }
     });
-    Sheet { rows, counts, quorum }
+    (counts, quorum)
 }
 
 /// One expected member's row alone, as [`sheet`] shows it (a command about

@@ -168,8 +168,13 @@ impl Branch {
     }
 
     /// The meeting's sheet; `secret` where the device holds the branch's key.
+    /// Every test that reads a sheet also checks `sheet::summary` (the
+    /// meetings list's counts) against it.
     pub fn sheet(&self, id: &MeetingId, secret: Option<&SecretKey>) -> Sheet {
-        sheet::sheet(self.state(), &self.meeting(id), &self.settings(), secret)
+        let (state, meeting, settings) = (self.state(), self.meeting(id), self.settings());
+        let sheet = sheet::sheet(state, &meeting, &settings, secret);
+        assert_eq!(sheet::summary(state, &meeting, &settings, secret), (sheet.counts, sheet.quorum), "summary ≠ sheet");
+        sheet
     }
 }
 
