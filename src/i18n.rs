@@ -90,7 +90,10 @@ impl I18n {
         if lang == Lang::En && !crate::english::ready() {
             leptos::task::spawn_local(async move {
                 crate::english::fetch().await;
-                self.show(lang);
+                // Unless 中文 was chosen again while the texts came.
+                if crate::storage::pref("lang").as_deref() == Some(lang.tag()) {
+                    self.show(lang);
+                }
             });
         } else {
             self.show(lang);

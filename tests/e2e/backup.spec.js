@@ -30,6 +30,8 @@ test('export, clear, import gives back the identical roster', async ({ page }) =
   await page.waitForFunction(() => (localStorage.getItem('zhibu:snap') || '').includes('郑新'));
   await page.reload();
   await page.getByTestId('nav-roster').click();
+  // groups() reads what is drawn now: wait until the roster is.
+  await expect(page.getByTestId('member-name')).toHaveCount(13);
   expect(await app.groups()).toEqual(before);
 
   // The same file again: nothing new.
