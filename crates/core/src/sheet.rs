@@ -159,11 +159,8 @@ pub fn judge(
 
 /// Builds the sheet of a meeting.
 pub fn sheet(state: &State, meeting: &Meeting, settings: &Settings, secret: Option<&SecretKey>) -> Sheet {
-    let expected = meeting.expected_members(state);
-    let ids: Vec<MemberId> = expected.iter().map(|(id, _)| id.clone()).collect();
-    let inputs = Inputs::new(state, meeting, settings, secret, &ids);
-    let mut rows = Vec::with_capacity(expected.len());
-    let (counts, quorum) = count(meeting, &expected, &inputs, |row| rows.push(row));
+    let mut rows = Vec::new();
+    let (expected, counts, quorum) = count(state, meeting, settings, secret, |row| rows.push(row));
     // Roster order: 党小组, then post (书记 first), then name by pinyin.
     // Each group's key is made once, not once per row (the sheet is rebuilt
     // on every tap at the door).
@@ -194,24 +191,26 @@ pub fn summary(
     settings: &Settings,
     secret: Option<&SecretKey>,
 ) -> (Counts, Option<Quorum>) {
+    let (_, counts, quorum) = count(state, meeting, settings, secret, |_| {});
+    (counts, quorum)
+}
+
+/// The expected members, each one's row handed to `keep` in that order,
+/// and what the rows add up to.
+fn count(
+    state: &State,
+    meeting: &Meeting,
+    settings: &Settings,
+    secret: Option<&SecretKey>,
+    mut keep: impl FnMut(Row),
+) -> (Vec<(MemberId, Option<crate::state::Member>)>, Counts, Option<Quorum>) {
     let expected = meeting.expected_members(state);
     let ids: Vec<MemberId> = expected.iter().map(|(id, _)| id.clone()).collect();
     let inputs = Inputs::new(state, meeting, settings, secret, &ids);
-    count(meeting, &expected, &inputs, |_| {})
-}
-
-/// Each expected member's row, handed to `keep` in the order expected, and
-/// what they add up to.
-fn count(
-    meeting: &Meeting,
-    expected: &[(MemberId, Option<crate::state::Member>)],
-    inputs: &Inputs,
-    mut keep: impl FnMut(Row),
-) -> (Counts, Option<Quorum>) {
     let mut counts = Counts { expected: expected.len(), ..Counts::default() };
     let quorum_rule = meeting.quorum_rule();
     let (mut entitled, mut entitled_present) = (0, 0);
-    for (id, known) in expected {
+    for (id, known) in &expected {
         let row = inputs.row(id, known.as_ref());
         let proven = row.proven();
         counts.late_entries += usize::from(row.source == Some(Source::LateEntry));
@@ -239,7 +238,7 @@ fn count(
         let (met, needed) = more_than_half(entitled_present, entitled);
         Quorum { rule, entitled, present: entitled_present, needed, met }
     });
-    (counts, quorum)
+    (expected, counts, quorum)
 }
 
 /// One expected member's row alone, as [`sheet`] shows it (a command about

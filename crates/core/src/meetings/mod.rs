@@ -142,9 +142,14 @@ impl Audience {
         }
     }
 
-    /// The active members expected now, in roster order.
+    /// The active members expected now, in stored (id) order.
+    pub fn members(&self, state: &State) -> Vec<Member> {
+        state.members().into_iter().filter(|m| !m.archived && self.includes(m)).collect()
+    }
+
+    /// Their ids.
     pub fn expected(&self, state: &State) -> Vec<MemberId> {
-        state.members().into_iter().filter(|m| !m.archived && self.includes(m)).map(|m| m.id).collect()
+        self.members(state).into_iter().map(|m| m.id).collect()
     }
 }
 
@@ -347,12 +352,7 @@ impl Meeting {
     pub fn expected_members(&self, state: &State) -> Vec<(MemberId, Option<Member>)> {
         match &self.status {
             MeetingStatus::Held { expected } => expected.iter().map(|id| (id.clone(), state.member(id))).collect(),
-            _ => state
-                .members()
-                .into_iter()
-                .filter(|m| !m.archived && self.audience.includes(m))
-                .map(|m| (m.id.clone(), Some(m)))
-                .collect(),
+            _ => self.audience.members(state).into_iter().map(|m| (m.id.clone(), Some(m))).collect(),
         }
     }
 

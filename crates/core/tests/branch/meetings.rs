@@ -169,11 +169,19 @@ impl Branch {
 
     /// The meeting's sheet; `secret` where the device holds the branch's key.
     /// Every test that reads a sheet also checks `sheet::summary` (the
-    /// meetings list's counts) against it.
+    /// meetings list's counts) and `sheet::row` (我的, commands about one
+    /// member) against it.
     pub fn sheet(&self, id: &MeetingId, secret: Option<&SecretKey>) -> Sheet {
         let (state, meeting, settings) = (self.state(), self.meeting(id), self.settings());
         let sheet = sheet::sheet(state, &meeting, &settings, secret);
         assert_eq!(sheet::summary(state, &meeting, &settings, secret), (sheet.counts, sheet.quorum), "summary ≠ sheet");
+        for row in &sheet.rows {
+            assert_eq!(
+                sheet::row(state, &meeting, &settings, secret, &row.member).as_ref(),
+                Some(row),
+                "row ≠ sheet's"
+            );
+        }
         sheet
     }
 }
