@@ -195,6 +195,9 @@ pub fn summary(
     (counts, quorum)
 }
 
+/// The expected members with what the roster knows of each.
+type Expected = Vec<(MemberId, Option<crate::state::Member>)>;
+
 /// The expected members, each one's row handed to `keep` in that order,
 /// and what the rows add up to.
 fn count(
@@ -203,7 +206,7 @@ fn count(
     settings: &Settings,
     secret: Option<&SecretKey>,
     mut keep: impl FnMut(Row),
-) -> (Vec<(MemberId, Option<crate::state::Member>)>, Counts, Option<Quorum>) {
+) -> (Expected, Counts, Option<Quorum>) {
     let expected = meeting.expected_members(state);
     let ids: Vec<MemberId> = expected.iter().map(|(id, _)| id.clone()).collect();
     let inputs = Inputs::new(state, meeting, settings, secret, &ids);
